@@ -1,0 +1,161 @@
+"""Reads a page needs: scoped to the user through `access`, related rows fetched up front so
+that a page's query count does not grow with its rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from associations import access
+from associations.filters import AssociationFilter, PersonFilter
+from associations.models import (
+    AcademicYear,
+    Appointment,
+    Association,
+    ClassAssignment,
+    Membership,
+    Person,
+)
+
+
+def academic_year_from_params(params) -> AcademicYear:
+    """The year a page asked for (?year=pk), or the current one; a malformed value is ignored."""
+    raw = params.get("year") if params else None
+    if raw:
+        try:
+            return AcademicYear.objects.get(pk=int(raw))
+        except (ValueError, TypeError, OverflowError, AcademicYear.DoesNotExist):
+            pass
+    return AcademicYear.objects.current()
+
+
+def _heads_in_year(year: AcademicYear) -> QuerySet[Appointment]:
+    return (
+        Appointment.objects.filter(role=Appointment.Role.HEAD, starts_on__lte=year.ends_on)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=year.starts_on))
+        .select_related("person")
+        .order_by("-starts_on")
+    )
+
+
+def association_list(*, user, params, year: AcademicYear) -> tuple[AssociationFilter, QuerySet[Association]]:
+    """Associations the user may see, filtered; each row carries its member count for the
+    year (`member_count`) and its heads in that year (`year_heads`, latest first)."""
+    queryset = (
+        access.associations_visible_to(user)
+        .select_related("school", "district")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__academic_year=year)))
+        .prefetch_related(Prefetch("appointments", queryset=_heads_in_year(year), to_attr="year_heads"))
+        .order_by("kind", "school__short_name", "name")
+    )
+    filterset = AssociationFilter(params, queryset=queryset, user=user)
+    return filterset, filterset.qs
+
+
+@dataclass
+class AssociationDetail:
+    association: Association
+    year: AcademicYear
+    head: Appointment | None
+    secretary: Appointment | None
+    appointments: list[Appointment]
+    members: list[Membership]
+    classes: list[ClassAssignment]
+    can_write: bool
+
+
+def association_detail(*, user, pk, year: AcademicYear) -> AssociationDetail:
+    association = access.association_for_user(
+        user, pk, queryset=Association.objects.select_related("school", "district")
+    )
+    appointments = list(
+        association.appointments.select_related("person", "created_by").order_by("role", "-starts_on")
+    )
+    in_year = [
+        a for a in appointments
+        if a.starts_on <= year.ends_on and (a.ends_on is None or a.ends_on > year.starts_on)
+    ]
+    head = next((a for a in in_year if a.role == Appointment.Role.HEAD), None)
+    secretary = next((a for a in in_year if a.role == Appointment.Role.SECRETARY), None)
+    members = list(
+        association.memberships.filter(academic_year=year)
+        .select_related("person", "person__school")
+        .order_by("person__last_name", "person__first_name")
+    )
+    member_ids = [m.person_id for m in members]
+    classes = list(
+        ClassAssignment.objects.filter(academic_year=year, teacher_id__in=member_ids)
+        .select_related("teacher", "school")
+        .order_by("school__short_name", "grade", "letter")
+    )
+    return AssociationDetail(
+        association=association,
+        year=year,
+        head=head,
+        secretary=secretary,
+        appointments=appointments,
+        members=members,
+        classes=classes,
+        can_write=access.can_write_association(user, association),
+    )
+
+
+def person_list(*, user, params) -> tuple[PersonFilter, QuerySet[Person]]:
+    queryset = access.people_visible_to(user).select_related("school").order_by(
+        "last_name", "first_name", "patronymic"
+    )
+    filterset = PersonFilter(params, queryset=queryset, user=user)
+    return filterset, filterset.qs
+
+
+def person_detail(*, user, pk) -> Person:
+    return access.get_visible_or_404(
+        access.people_visible_to(user).select_related("school", "district", "user"), pk
+    )
+
+
+@dataclass
+class Home:
+    roles: access.Roles
+    year: AcademicYear
+    associations: list[Association]
+    own_classes: list[ClassAssignment]
+    own_memberships: list[Membership]
+
+
+def home(*, user) -> Home:
+    """The home page per role: a methodologist gets the district's associations with their
+    heads; a deputy their school's МО; a teacher their association(s) and class(es)."""
+    roles = access.roles_for(user)
+    year = AcademicYear.objects.current()
+    today = timezone.localdate()
+    current_heads = (
+        Appointment.objects.filter(role=Appointment.Role.HEAD, starts_on__lte=today)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        .select_related("person")
+    )
+    associations = list(
+        access.associations_visible_to(user)
+        .select_related("school")
+        .annotate(member_count=Count("memberships", filter=Q(memberships__academic_year=year)))
+        .prefetch_related(Prefetch("appointments", queryset=current_heads, to_attr="current_heads"))
+        .order_by("kind", "school__short_name", "name")
+    )
+    own_classes: list[ClassAssignment] = []
+    own_memberships: list[Membership] = []
+    if roles.person is not None:
+        own_classes = list(
+            ClassAssignment.objects.filter(teacher=roles.person, academic_year=year).select_related("school")
+        )
+        own_memberships = list(
+            Membership.objects.filter(person=roles.person, academic_year=year).select_related("association")
+        )
+    return Home(
+        roles=roles,
+        year=year,
+        associations=associations,
+        own_classes=own_classes,
+        own_memberships=own_memberships,
+    )

@@ -1,0 +1,179 @@
+"""Every write that changes the organisation's state, each in a transaction.
+
+The admin and every form go through these functions: the rules of the job instruction and
+the regulation live here once.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.utils.translation import ngettext
+
+from associations.models import Appointment, Association, Person
+
+RMO_HEAD_MIN_YEARS = 5
+
+RMO_HEAD_RULE = gettext_lazy(
+    "Руководитель РМО должен иметь высшее педагогическое образование, стаж работы в системе "
+    "образования не менее 5 лет (должностная инструкция руководителя РМО, раздел 1, п. 2)."
+)
+SCHOOL_HEAD_RULE = gettext_lazy(
+    "Методическое объединение возглавляет педагог-организатор (Положение о методическом "
+    "объединении классных руководителей, п. 5.1)."
+)
+
+
+def years_phrase(n: int) -> str:
+    """«1 год», «3 года», «5 лет»: Russian plural forms come from the catalogue."""
+    return ngettext("%(count)d год", "%(count)d года", n) % {"count": n}
+
+
+def appointment_default_issuer(association: Association) -> str:
+    if association.is_district:
+        return association.district.education_department
+    school = association.school
+    director = f" {school.director_name}" if school.director_name else ""
+    return _("Директор %(school)s%(director)s") % {"school": school.short_name, "director": director}
+
+
+def appointment_validate(
+    *,
+    association: Association,
+    person: Person,
+    role: str,
+    order_date: datetime.date,
+    starts_on: datetime.date,
+    confirm_position: bool = False,
+) -> None:
+    """Raise ValidationError (keyed by form field) when the appointment breaks a rule."""
+    if person.district_id != association.district_id:
+        raise ValidationError(
+            {"person": _("Педагог работает в другом районе, чем это объединение.")}
+        )
+    if not association.is_district and person.school_id != association.school_id:
+        raise ValidationError(
+            {"person": _("Руководителя и секретаря школьного МО назначают из педагогов этой школы.")}
+        )
+    if starts_on < order_date:
+        raise ValidationError(
+            {"starts_on": _("Полномочия не могут начаться раньше даты приказа.")}
+        )
+
+    if role != Appointment.Role.HEAD:
+        return
+
+    if association.is_district:
+        if not person.education:
+            raise ValidationError(
+                {"person": _("Отказано: нет данных об образовании. %(rule)s") % {"rule": RMO_HEAD_RULE}}
+            )
+        if person.education != Person.Education.HIGHER_PEDAGOGICAL:
+            raise ValidationError(
+                {
+                    "person": _("Отказано: образование — %(education)s. %(rule)s")
+                    % {"education": person.get_education_display(), "rule": RMO_HEAD_RULE}
+                }
+            )
+        years = person.experience_years(on=order_date)
+        if years is None:
+            raise ValidationError(
+                {"person": _("Отказано: нет данных о педагогическом стаже. %(rule)s") % {"rule": RMO_HEAD_RULE}}
+            )
+        if years < RMO_HEAD_MIN_YEARS:
+            raise ValidationError(
+                {
+                    "person": _("Отказано: стаж на дату приказа %(date)s — %(years)s. %(rule)s")
+                    % {
+                        "date": order_date.strftime("%d.%m.%Y"),
+                        "years": years_phrase(years),
+                        "rule": RMO_HEAD_RULE,
+                    }
+                }
+            )
+    elif person.position != Person.Position.ORGANIZER and not confirm_position:
+        raise ValidationError(
+            {
+                "confirm_position": ValidationError(
+                    _("%(rule)s %(name)s — %(position)s. Подтвердите назначение, отметив это поле.")
+                    % {
+                        "rule": SCHOOL_HEAD_RULE,
+                        "name": person.short_name,
+                        "position": person.get_position_display(),
+                    },
+                    code="needs_confirmation",
+                )
+            }
+        )
+
+
+@transaction.atomic
+def appointment_create(
+    *,
+    association: Association,
+    person: Person,
+    role: str = Appointment.Role.HEAD,
+    order_number: str,
+    order_date: datetime.date,
+    order_issuer: str = "",
+    starts_on: datetime.date | None = None,
+    confirm_position: bool = False,
+    created_by: AbstractBaseUser | None = None,
+) -> Appointment:
+    """Appoint a head or secretary by order; the current holder's appointment ends on the new
+    one's start date. Nothing is saved when a rule is broken."""
+    starts_on = starts_on or order_date
+    # Serialise appointments to one association so two admins cannot both "end" the same head.
+    association = Association.objects.select_for_update().select_related(
+        "district", "school"
+    ).get(pk=association.pk)
+    appointment_validate(
+        association=association,
+        person=person,
+        role=role,
+        order_date=order_date,
+        starts_on=starts_on,
+        confirm_position=confirm_position,
+    )
+    previous = (
+        Appointment.objects.filter(association=association, role=role, ends_on__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if previous is not None:
+        if previous.starts_on >= starts_on:
+            raise ValidationError(
+                {
+                    "starts_on": _(
+                        "Текущее назначение (%(name)s) начинается %(date)s; новое должно начаться позже."
+                    )
+                    % {"name": previous.person.short_name, "date": previous.starts_on.strftime("%d.%m.%Y")}
+                }
+            )
+        previous.ends_on = starts_on
+        previous.save(update_fields=["ends_on"])
+
+    appointment = Appointment(
+        association=association,
+        person=person,
+        role=role,
+        order_number=order_number,
+        order_date=order_date,
+        order_issuer=order_issuer or appointment_default_issuer(association),
+        starts_on=starts_on,
+        position_rule_confirmed=bool(
+            role == Appointment.Role.HEAD
+            and not association.is_district
+            and person.position != Person.Position.ORGANIZER
+            and confirm_position
+        ),
+        created_by=created_by,
+    )
+    appointment.full_clean()
+    appointment.save()
+    return appointment
