@@ -25,7 +25,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         django_get_or_create = ("username",)
 
     username = factory.Sequence(lambda n: f"user{n}")
-    password = factory.PostGenerationMethodCall("set_password", "pass12345")
+    password = factory.django.Password("pass12345")
 
 
 class DistrictFactory(factory.django.DjangoModelFactory):
