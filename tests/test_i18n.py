@@ -1,0 +1,36 @@
+"""Russian plural forms come from our catalogue (three forms), dates print as 15.10.2025."""
+
+import datetime
+
+import pytest
+from django.template import Context, Template
+from django.utils import formats, translation
+
+from associations.services import years_phrase
+
+
+@pytest.mark.parametrize(
+    ("n", "text"),
+    [(0, "0 лет"), (1, "1 год"), (2, "2 года"), (4, "4 года"), (5, "5 лет"), (11, "11 лет"),
+     (12, "12 лет"), (21, "21 год"), (22, "22 года"), (25, "25 лет"), (111, "111 лет")],
+)
+def test_years_have_three_plural_forms(n, text):
+    with translation.override("ru"):
+        assert years_phrase(n) == text
+
+
+@pytest.mark.parametrize(("n", "text"), [(1, "1 педагог"), (3, "3 педагога"), (5, "5 педагогов"), (21, "21 педагог")])
+def test_template_counts_agree_with_the_number(n, text):
+    template = Template(
+        "{% load i18n %}{% blocktranslate count counter=n %}{{ counter }} педагог"
+        "{% plural %}{{ counter }} педагогов{% endblocktranslate %}"
+    )
+    with translation.override("ru"):
+        assert template.render(Context({"n": n})) == text
+
+
+def test_dates_print_as_day_month_year_with_leading_zeros():
+    with translation.override("ru"):
+        assert formats.date_format(datetime.date(2025, 9, 5), "SHORT_DATE_FORMAT") == "05.09.2025"
+        assert formats.date_format(datetime.date(2025, 10, 15)) == "15.10.2025"
+        assert Template("{{ d|date }}").render(Context({"d": datetime.date(2025, 10, 15)})) == "15.10.2025"
