@@ -17,8 +17,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -197,3 +197,44 @@ def association_for_user(
     if write and not can_write_association(user, association):
         raise PermissionDenied
     return association
+
+
+# --- the annual plan ------------------------------------------------------------------------
+
+
+def can_review_plan(user, association: Association) -> bool:
+    """The school's deputy director reviews a school МО's plan; the district methodologist
+    reviews the РМО's plan."""
+    roles = roles_for(user)
+    if roles.is_admin:
+        return True
+    if association.is_district:
+        return association.district_id in roles.methodologist_district_ids
+    return association.school_id in roles.deputy_school_ids
+
+
+def plans_visible_to(user) -> QuerySet:
+    """Plans whose association the user may see; drafts and plans under review only to those
+    who write, review or oversee them (the district methodologist); everyone else reads the
+    approved plan."""
+    from associations.models import AnnualPlan
+
+    roles = roles_for(user)
+    if roles.is_admin:
+        return AnnualPlan.objects.all()
+    visible = associations_visible_to(user).values("pk")
+    involved = (
+        Q(association_id__in=roles.head_association_ids)
+        | Q(association__district_id__in=roles.methodologist_district_ids)
+        | Q(association__school_id__in=roles.deputy_school_ids)
+    )
+    return AnnualPlan.objects.filter(association_id__in=visible).filter(
+        involved | Q(status=AnnualPlan.Status.APPROVED)
+    )
+
+
+def plan_for_user(user, pk, *, queryset: QuerySet | None = None):
+    from associations.models import AnnualPlan
+
+    base = queryset if queryset is not None else AnnualPlan.objects.all()
+    return get_visible_or_404(base.filter(pk__in=plans_visible_to(user).values("pk")), pk)

@@ -1,0 +1,317 @@
+"""Writes of the annual plan: create, copy from last year, save with optimistic locking, the
+review workflow (draft → submitted → approved, or → returned → draft again) and execution
+marks. Every transition is recorded and told to the other side by e-mail."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.mail import send_mass_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations import access
+from associations.models import (
+    AcademicYear,
+    AnnualPlan,
+    Association,
+    Person,
+    PlanItem,
+    PlanTransition,
+)
+
+Status = AnnualPlan.Status
+
+# The only transitions that exist: (from, to) -> who may make it.
+EDITOR, REVIEWER = "editor", "reviewer"
+TRANSITIONS: dict[tuple[str, str], str] = {
+    (Status.DRAFT, Status.SUBMITTED): EDITOR,
+    (Status.RETURNED, Status.SUBMITTED): EDITOR,
+    (Status.SUBMITTED, Status.RETURNED): REVIEWER,
+    (Status.SUBMITTED, Status.APPROVED): REVIEWER,
+}
+
+
+class PlanConflict(Exception):
+    """The plan was saved by someone else since the user opened it."""
+
+    def __init__(self, plan: AnnualPlan, changes: list[str]):
+        self.plan = plan
+        self.changes = changes
+        who = plan.updated_by.get_full_name() or plan.updated_by.get_username() if plan.updated_by else "—"
+        super().__init__(
+            _("План уже изменил(а) %(who)s в %(when)s. Ваши правки не сохранены, но остались в форме.")
+            % {"who": who, "when": timezone.localtime(plan.updated_at).strftime("%d.%m.%Y %H:%M")}
+        )
+
+
+def _person_name(user) -> str:
+    person = getattr(user, "person", None)
+    try:
+        return person.short_name if person else (user.get_full_name() or user.get_username())
+    except Person.DoesNotExist:
+        return user.get_full_name() or user.get_username()
+
+
+@transaction.atomic
+def plan_create(*, association: Association, academic_year: AcademicYear, user) -> AnnualPlan:
+    if not access.can_write_association(user, association):
+        raise PermissionDenied
+    if AnnualPlan.objects.filter(association=association, academic_year=academic_year).exists():
+        raise ValidationError(_("План на %(year)s учебный год уже есть.") % {"year": academic_year})
+    return AnnualPlan.objects.create(association=association, academic_year=academic_year, updated_by=user)
+
+
+def _shift_year(day: datetime.date | None, years: int) -> datetime.date | None:
+    if day is None:
+        return None
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
+
+
+@transaction.atomic
+def plan_copy_from_previous(*, association: Association, academic_year: AcademicYear, user) -> AnnualPlan:
+    """A new draft for the year from the association's latest earlier plan: header, items with
+    their sections, forms and responsible people, exact dates moved on by the years between,
+    execution marks cleared."""
+    if not access.can_write_association(user, association):
+        raise PermissionDenied
+    source = (
+        AnnualPlan.objects.filter(association=association, academic_year__start_year__lt=academic_year.start_year)
+        .select_related("academic_year")
+        .order_by("-academic_year__start_year")
+        .first()
+    )
+    if source is None:
+        raise ValidationError(_("Нет плана за прошлые годы, из которого можно скопировать."))
+    plan = plan_create(association=association, academic_year=academic_year, user=user)
+    for name in ("theme", "goal", "tasks", "expected_results"):
+        setattr(plan, name, getattr(source, name))
+    plan.save()
+    shift = academic_year.start_year - source.academic_year.start_year
+    items = list(source.items.prefetch_related("responsible").order_by("position", "pk"))
+    copies = PlanItem.objects.bulk_create(
+        [
+            PlanItem(
+                plan=plan, position=i, section_id=item.section_id, content=item.content,
+                form_id=item.form_id, timing=item.timing, month=item.month,
+                date_from=_shift_year(item.date_from, shift), date_to=_shift_year(item.date_to, shift),
+            )
+            for i, item in enumerate(items, start=1)
+        ]
+    )
+    through = PlanItem.responsible.through
+    through.objects.bulk_create(
+        [
+            through(planitem_id=copy.pk, person_id=person.pk)
+            for item, copy in zip(items, copies, strict=True)
+            for person in item.responsible.all()
+        ]
+    )
+    return plan
+
+
+def _changes_since(plan: AnnualPlan, version: int) -> list[str]:
+    """What others changed since the user's version, in words, from the plan's history."""
+    seen = plan.history.filter(version=version).order_by("-history_date").first()
+    if seen is None:
+        return []
+    changes: list[str] = []
+    current = plan.history.order_by("-history_date").first()
+    if current is not None:
+        delta = current.diff_against(seen)
+        for change in delta.changes:
+            if change.field in ("version", "updated_at", "updated_by", "status"):
+                continue
+            changes.append(
+                _("%(field)s: «%(new)s»")
+                % {"field": AnnualPlan._meta.get_field(change.field).verbose_name, "new": change.new}
+            )
+    item_records = PlanItem.history.filter(plan_id=plan.pk, history_date__gt=seen.history_date).order_by(
+        "history_date"
+    )
+    kinds = {"+": _("добавлен"), "~": _("изменён"), "-": _("удалён")}
+    for record in item_records:
+        changes.append(
+            _("пункт %(position)s %(kind)s: «%(content)s»")
+            % {"position": record.position, "kind": kinds[record.history_type], "content": record.content[:80]}
+        )
+    return changes
+
+
+@transaction.atomic
+def plan_save(*, plan: AnnualPlan, version: int, header_form, item_formset, user) -> AnnualPlan:
+    """Save the header and every item in one go. Refused when the plan is not editable, and
+    raises PlanConflict when someone saved it after `version` was read: nothing is lost, the
+    page re-renders what the user typed with what changed."""
+    locked = AnnualPlan.objects.select_for_update().select_related("updated_by").get(pk=plan.pk)
+    if not access.can_write_association(user, locked.association):
+        raise PermissionDenied
+    if not locked.is_editable:
+        raise ValidationError(
+            _("План «%(status)s» нельзя изменять.") % {"status": locked.get_status_display()}
+        )
+    if locked.version != version:
+        raise PlanConflict(locked, _changes_since(locked, version))
+
+    plan = header_form.save(commit=False)
+    plan.version = locked.version + 1
+    plan.updated_by = user
+    plan.status = locked.status
+    plan.save()
+    item_formset.instance = plan
+    item_formset.save()
+    plan_renumber(plan=plan)
+    return plan
+
+
+def plan_renumber(*, plan: AnnualPlan) -> None:
+    """Positions 1..n in the order the user left the rows (their № п/п, then creation)."""
+    items = list(plan.items.order_by("position", "pk").only("pk", "position"))
+    changed = []
+    for position, item in enumerate(items, start=1):
+        if item.position != position:
+            item.position = position
+            changed.append(item)
+    PlanItem.objects.bulk_update(changed, ["position"])
+
+
+def _reviewers_emails(association: Association) -> list[str]:
+    if association.is_district:
+        people = Person.objects.filter(
+            district=association.district, school__isnull=True, position=Person.Position.METHODIST
+        )
+    else:
+        people = Person.objects.filter(school=association.school, position=Person.Position.DEPUTY_DIRECTOR)
+    return [p.email or (p.user.email if p.user else "") for p in people.select_related("user")]
+
+
+def _editors_emails(association: Association) -> list[str]:
+    today = timezone.localdate()
+    people = Person.objects.filter(
+        appointments__association=association,
+        appointments__role="head",
+        appointments__starts_on__lte=today,
+    ).exclude(appointments__ends_on__lte=today).select_related("user").distinct()
+    return [p.email or (p.user.email if p.user else "") for p in people]
+
+
+def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = "") -> None:
+    association = plan.association
+    url = reverse("associations:plan", args=[plan.pk])
+    subject_by_status = {
+        Status.SUBMITTED: _("План на рассмотрение: %(association)s, %(year)s"),
+        Status.RETURNED: _("План возвращён на доработку: %(association)s, %(year)s"),
+        Status.APPROVED: _("План утверждён: %(association)s, %(year)s"),
+    }
+    recipients = _reviewers_emails(association) if transition.to_status == Status.SUBMITTED else _editors_emails(
+        association
+    )
+    recipients = sorted({r for r in recipients if r})
+    if not recipients:
+        return
+    subject = subject_by_status[transition.to_status] % {
+        "association": association.name, "year": plan.academic_year,
+    }
+    body = _(
+        "%(who)s: %(status)s.\n%(comment)s\nПлан: %(host)s%(url)s\n\n— Портал РМО"
+    ) % {
+        "who": transition.by_name,
+        "status": plan.get_status_display(),
+        "comment": (_("Комментарий: %(c)s\n") % {"c": transition.comment}) if transition.comment else "",
+        "host": request_host,
+        "url": url,
+    }
+    from django.conf import settings
+
+    send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients], fail_silently=True)
+
+
+def _transition(*, plan: AnnualPlan, to: str, user, comment: str = "", host: str = "") -> AnnualPlan:
+    with transaction.atomic():
+        locked = AnnualPlan.objects.select_for_update().select_related(
+            "association", "association__school", "association__district", "academic_year"
+        ).get(pk=plan.pk)
+        who = TRANSITIONS.get((locked.status, to))
+        if who is None:
+            raise ValidationError(
+                _("Переход «%(from)s» → «%(to)s» невозможен.")
+                % {"from": locked.get_status_display(), "to": Status(to).label}
+            )
+        allowed = (
+            access.can_write_association(user, locked.association)
+            if who == EDITOR
+            else access.can_review_plan(user, locked.association)
+        )
+        if not allowed:
+            raise PermissionDenied
+        if to == Status.RETURNED and not comment.strip():
+            raise ValidationError({"comment": _("Укажите, что нужно доработать.")})
+        if to == Status.SUBMITTED and not locked.items.exists():
+            raise ValidationError(_("В плане нет ни одного пункта."))
+        transition = PlanTransition.objects.create(
+            plan=locked, from_status=locked.status, to_status=to, comment=comment.strip(),
+            by=user, by_name=_person_name(user),
+        )
+        locked.status = to
+        locked.version += 1
+        locked.updated_by = user
+        if to == Status.APPROVED:
+            person = access.roles_for(user).person
+            locked.approved_by_name = person.signature_name if person else _person_name(user)
+            locked.approved_by_position = person.get_position_display() if person else ""
+            locked.approved_on = timezone.localdate()
+        locked.save()
+        transaction.on_commit(lambda: _notify(locked, transition, host))
+    return locked
+
+
+def plan_submit(*, plan: AnnualPlan, user, host: str = "") -> AnnualPlan:
+    return _transition(plan=plan, to=Status.SUBMITTED, user=user, host=host)
+
+
+def plan_return(*, plan: AnnualPlan, user, comment: str, host: str = "") -> AnnualPlan:
+    return _transition(plan=plan, to=Status.RETURNED, user=user, comment=comment, host=host)
+
+
+def plan_approve(*, plan: AnnualPlan, user, comment: str = "", host: str = "") -> AnnualPlan:
+    return _transition(plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host)
+
+
+@transaction.atomic
+def plan_item_mark(
+    *, item: PlanItem, user, execution: str, executed_on: datetime.date | None = None,
+    note: str = "", moved_timing: str = "",
+) -> PlanItem:
+    """Execution control on an approved plan: done (date, note), moved (new timing, reason),
+    cancelled (reason), or back to not marked. The plan's content stays frozen."""
+    item = PlanItem.objects.select_for_update().select_related("plan", "plan__association").get(pk=item.pk)
+    if not access.can_write_association(user, item.plan.association):
+        raise PermissionDenied
+    if item.plan.status != Status.APPROVED:
+        raise ValidationError(_("Отметки о выполнении ставят в утверждённом плане."))
+    errors = {}
+    if execution == PlanItem.Execution.DONE and not executed_on:
+        errors["executed_on"] = _("Укажите дату выполнения.")
+    if execution == PlanItem.Execution.MOVED and not moved_timing.strip():
+        errors["moved_timing"] = _("Укажите новый срок.")
+    if execution in (PlanItem.Execution.MOVED, PlanItem.Execution.CANCELLED) and not note.strip():
+        errors["execution_note"] = _("Укажите причину.")
+    if executed_on and executed_on > timezone.localdate():
+        errors["executed_on"] = _("Дата выполнения не может быть в будущем.")
+    if execution not in PlanItem.Execution.values:
+        errors["execution"] = _("Неизвестная отметка.")
+    if errors:
+        raise ValidationError(errors)
+    item.execution = execution
+    item.executed_on = executed_on if execution == PlanItem.Execution.DONE else None
+    item.execution_note = note.strip()
+    item.moved_timing = moved_timing.strip() if execution == PlanItem.Execution.MOVED else ""
+    item.marked_by = user
+    item.save()
+    return item

@@ -1,0 +1,3 @@
+"""URLs of the reports app — being written (helper)."""
+app_name = "reports"
+urlpatterns = []
