@@ -210,7 +210,7 @@ def test_marks_by_others_are_refused(world):
 
 def test_execution_percentage_and_overdue(world):
     plan = make_plan(world.mo, world.year, n_items=4, status=Status.APPROVED)
-    first, second, third, fourth = plan.items.order_by("position")
+    first, second, third, _fourth = plan.items.order_by("position")
     ps.plan_item_mark(item=first, user=world.head, execution="done", executed_on=world.year.starts_on)
     ps.plan_item_mark(item=second, user=world.head, execution="cancelled", note="Карантин")
     ps.plan_item_mark(item=third, user=world.head, execution="moved", moved_timing="март", note="Перенос")
