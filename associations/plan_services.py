@@ -149,7 +149,7 @@ def plan_save(*, plan: AnnualPlan, version: int, header_form, item_formset, user
     """Save the header and every item in one go. Refused when the plan is not editable, and
     raises PlanConflict when someone saved it after `version` was read: nothing is lost, the
     page re-renders what the user typed with what changed."""
-    locked = AnnualPlan.objects.select_for_update().select_related("updated_by").get(pk=plan.pk)
+    locked = AnnualPlan.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=plan.pk)
     if not access.can_write_association(user, locked.association):
         raise PermissionDenied
     if not locked.is_editable:
@@ -234,7 +234,7 @@ def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = ""
 
 def _transition(*, plan: AnnualPlan, to: str, user, comment: str = "", host: str = "") -> AnnualPlan:
     with transaction.atomic():
-        locked = AnnualPlan.objects.select_for_update().select_related(
+        locked = AnnualPlan.objects.select_for_update(of=("self",)).select_related(
             "association", "association__school", "association__district", "academic_year"
         ).get(pk=plan.pk)
         who = TRANSITIONS.get((locked.status, to))
@@ -290,7 +290,7 @@ def plan_item_mark(
 ) -> PlanItem:
     """Execution control on an approved plan: done (date, note), moved (new timing, reason),
     cancelled (reason), or back to not marked. The plan's content stays frozen."""
-    item = PlanItem.objects.select_for_update().select_related("plan", "plan__association").get(pk=item.pk)
+    item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan", "plan__association").get(pk=item.pk)
     if not access.can_write_association(user, item.plan.association):
         raise PermissionDenied
     if item.plan.status != Status.APPROVED:

@@ -128,7 +128,7 @@ def appointment_create(
     one's start date. Nothing is saved when a rule is broken."""
     starts_on = starts_on or order_date
     # Serialise appointments to one association so two admins cannot both "end" the same head.
-    association = Association.objects.select_for_update().select_related(
+    association = Association.objects.select_for_update(of=("self",)).select_related(
         "district", "school"
     ).get(pk=association.pk)
     appointment_validate(
