@@ -64,6 +64,19 @@ def appointment_validate(
             {"starts_on": _("Полномочия не могут начаться раньше даты приказа.")}
         )
 
+    previous = (
+        Appointment.objects.filter(association=association, role=role, ends_on__isnull=True)
+        .select_related("person")
+        .first()
+    )
+    if previous is not None and previous.starts_on >= starts_on:
+        raise ValidationError(
+            {
+                "starts_on": _("Текущее назначение (%(name)s) начинается %(date)s; новое должно начаться позже.")
+                % {"name": previous.person.short_name, "date": previous.starts_on.strftime("%d.%m.%Y")}
+            }
+        )
+
     if role != Appointment.Role.HEAD:
         return
 
@@ -139,21 +152,8 @@ def appointment_create(
         starts_on=starts_on,
         confirm_position=confirm_position,
     )
-    previous = (
-        Appointment.objects.filter(association=association, role=role, ends_on__isnull=True)
-        .select_related("person")
-        .first()
-    )
+    previous = Appointment.objects.filter(association=association, role=role, ends_on__isnull=True).first()
     if previous is not None:
-        if previous.starts_on >= starts_on:
-            raise ValidationError(
-                {
-                    "starts_on": _(
-                        "Текущее назначение (%(name)s) начинается %(date)s; новое должно начаться позже."
-                    )
-                    % {"name": previous.person.short_name, "date": previous.starts_on.strftime("%d.%m.%Y")}
-                }
-            )
         previous.ends_on = starts_on
         previous.save(update_fields=["ends_on"])
 
@@ -173,6 +173,52 @@ def appointment_create(
         ),
         created_by=created_by,
     )
+    appointment.full_clean()
+    appointment.save()
+    return appointment
+
+
+@transaction.atomic
+def appointment_update(
+    *,
+    appointment: Appointment,
+    order_number: str,
+    order_issuer: str,
+    ends_on: datetime.date | None,
+    user: AbstractBaseUser | None = None,
+) -> Appointment:
+    """Correct an order's details or end an appointment. The rule fields (who, what, from when)
+    never change: a different head is a new appointment."""
+    appointment = Appointment.objects.select_for_update(of=("self",)).get(pk=appointment.pk)
+    if ends_on is not None and ends_on < appointment.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": _("Полномочия не могут окончиться раньше их начала (%(date)s).")
+                % {"date": appointment.starts_on.strftime("%d.%m.%Y")}
+            }
+        )
+    if ends_on is None:
+        current = (
+            Appointment.objects.filter(
+                association_id=appointment.association_id, role=appointment.role, ends_on__isnull=True
+            )
+            .exclude(pk=appointment.pk)
+            .select_related("person")
+            .first()
+        )
+        if current is not None:
+            raise ValidationError(
+                {
+                    "ends_on": _(
+                        "Сейчас действует назначение %(name)s с %(date)s; два текущих назначения на одну "
+                        "роль невозможны."
+                    )
+                    % {"name": current.person.short_name, "date": current.starts_on.strftime("%d.%m.%Y")}
+                }
+            )
+    appointment.order_number = order_number
+    appointment.order_issuer = order_issuer or appointment_default_issuer(appointment.association)
+    appointment.ends_on = ends_on
     appointment.full_clean()
     appointment.save()
     return appointment
