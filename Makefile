@@ -1,0 +1,125 @@
+# Портал РМО — set-up and everyday commands. GNU make; works from a fresh clone on Debian 12.
+#
+#   make run          demo portal at http://127.0.0.1:8000/ (installs what is missing first)
+#   make test         the test suite (PYTEST_ARGS="-k plan -x" to narrow it)
+#   make help         every target
+#
+# Every step is guarded: a second run installs nothing and only starts the real work.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+PYTEST_ARGS ?=
+BENCH_ARGS ?=
+RMO_ADDR ?= 127.0.0.1:8000
+
+# Quiet pip: no "new release available" notice, no progress bars.
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+export PIP_PROGRESS_BAR := off
+
+# Debug is on only where a developer runs the portal (`run`, `bench`) and for management commands
+# that never serve a request; everything else sees the production defaults of settings.py.
+DEV := DJANGO_DEBUG=1
+
+# The database's kind only: a DATABASE_URL may carry a password, which has no place in a log.
+db_scheme = $$(url="$${DATABASE_URL:-sqlite://}"; echo "$${url%%:*}")
+
+# Run a noisy command with its output in $(VENV)/setup.log, shown only when it fails.
+quietly = $(1) >$(VENV)/setup.log 2>&1 || { cat $(VENV)/setup.log >&2; echo "Ошибка / failed: $(1)" >&2; exit 1; }
+
+say = @printf '==> %s\n' $(1)
+
+# Translations: each .po next to its .mo; `compilemessages` skips the up-to-date ones itself.
+PO_FILES := $(shell find . -path ./$(VENV) -prune -o -path ./.git -prune -o -path ./staticfiles -prune \
+	-o -name '*.po' -print 2>/dev/null)
+MO_FILES := $(PO_FILES:.po=.mo)
+
+.PHONY: help run test bench screenshots lint messages system-deps system-deps-test venv clean
+
+help:
+	@echo "Портал РМО"
+	@echo "  make run          демо-портал на http://$(RMO_ADDR)/ (пакеты, .venv, миграции, демо-данные)"
+	@echo "  make test         тесты (PYTEST_ARGS=... передаются pytest)"
+	@echo "  make bench        замеры производительности (docs/benchmarks.md; BENCH_ARGS=...)"
+	@echo "  make screenshots  снимки экрана в docs/screenshots/ (браузерные тесты)"
+	@echo "  make lint         ruff check"
+	@echo "  make messages     compilemessages (переводы .po -> .mo)"
+	@echo "  make clean        удалить кэши, .mo, staticfiles и .bench (не трогает .venv и db.sqlite3)"
+	@echo "Переменные: RMO_ADDR=0.0.0.0:8000 (адрес make run), DATABASE_URL, RMO_SKIP_SYSTEM_DEPS=1"
+
+# --- System packages (apt-get; needs root or passwordless sudo when something is missing) ---------
+
+system-deps:
+	@bash .ci/system-deps
+
+system-deps-test:
+	@bash .ci/system-deps --test
+
+# --- Python environment ----------------------------------------------------------------------------
+
+venv: $(VENV)/.installed
+
+$(VENV)/.created:
+	$(call say,"Создаю виртуальное окружение / creating $(VENV) ($(PYTHON) -m venv)")
+	@$(PYTHON) -m venv $(VENV)
+	@$(call quietly,$(BIN)/python -m pip install -q --upgrade pip)
+	@touch $@
+
+# Reinstalls only when pyproject.toml (the dependency list) changes.
+$(VENV)/.installed: pyproject.toml | $(VENV)/.created
+	$(call say,"Устанавливаю зависимости / installing dependencies (pip install -e '.[dev]')")
+	@$(call quietly,$(BIN)/pip install -q -e '.[dev]')
+	@touch $@
+
+# --- Translations ----------------------------------------------------------------------------------
+
+messages: $(MO_FILES)
+
+ifneq ($(strip $(MO_FILES)),)
+$(MO_FILES) &: $(PO_FILES) | $(VENV)/.installed
+	$(call say,"Компилирую переводы / compiling translations (compilemessages)")
+	@$(DEV) $(MANAGE) compilemessages --ignore=$(VENV) -v 0
+	@touch $(MO_FILES)
+endif
+
+# --- Everyday targets ------------------------------------------------------------------------------
+
+run: system-deps venv messages
+	$(call say,"Применяю миграции / migrating db.sqlite3 or DATABASE_URL")
+	@$(DEV) $(MANAGE) migrate --no-input -v 0
+	$(call say,"Загружаю демо-данные / loading the demo district (load_demo)")
+	@$(DEV) $(MANAGE) load_demo
+	$(call say,"Портал: http://$(RMO_ADDR)/  — остановить: Ctrl+C")
+	@$(DEV) $(MANAGE) runserver $(RMO_ADDR)
+
+test: system-deps-test venv messages
+	$(call say,"Тесты / running pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (база / database: $(db_scheme))")
+	@$(BIN)/pytest $(PYTEST_ARGS)
+
+bench: export DATABASE_URL ?= sqlite:///$(CURDIR)/.bench/bench.sqlite3
+bench: system-deps venv messages
+	@mkdir -p .bench
+	$(call say,"Замеры / benchmarks (база / database: $(db_scheme))")
+	@$(DEV) $(MANAGE) migrate --no-input -v 0
+	@$(DEV) $(MANAGE) bench $(BENCH_ARGS)
+
+screenshots: system-deps-test venv messages
+	@mkdir -p docs/screenshots
+	$(call say,"Снимки экрана / screenshots -> docs/screenshots/")
+	@RMO_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser $(PYTEST_ARGS)
+
+lint: venv
+	$(call say,"ruff check")
+	@$(BIN)/ruff check .
+
+clean:
+	$(call say,"Удаляю кэши и сборки / removing caches and build output")
+	@find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+	@rm -rf .pytest_cache .ruff_cache staticfiles .bench test-results build
+	@rm -f $(MO_FILES)
