@@ -1,3 +1,14 @@
-"""URLs of the reports app — being written (helper)."""
+"""The reports: the plan as a document (PDF, XLSX) and the district's table of plans."""
+
+from django.urls import path
+
+from reports import views
+
 app_name = "reports"
-urlpatterns = []
+
+urlpatterns = [
+    path("plans/", views.district_plans, name="district_plans"),
+    path("plans/xlsx/", views.district_plans_xlsx, name="district_plans_xlsx"),
+    path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
+    path("plans/<int:pk>/xlsx/", views.plan_xlsx, name="plan_xlsx"),
+]

@@ -1,0 +1,141 @@
+"""The project's one rendering module: a template and its context in, PDF bytes out.
+
+It imports no model, so any app may call it (meetings does, to keep a signed protocol's PDF as
+issued). WeasyPrint fetches every stylesheet, image, font and attachment a document names
+through `StaticFilesFetcher`, which serves the project's own static files from disk and refuses
+everything else: `file://` (so a document can never embed /etc/passwd), `http(s)://`, `ftp:` …
+A refused resource makes WeasyPrint log a warning and leave it out; the document still renders.
+Only `data:` URIs pass, since they carry their bytes with them and fetch nothing.
+
+Exporters hand their result over as `(filename, mimetype, bytes)` (pretix's exporter
+contract); `file_response` turns such a triple into the HTTP response.
+"""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+import posixpath
+from pathlib import Path
+from urllib.parse import unquote, urljoin
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import SuspiciousFileOperation
+from django.http import HttpResponse
+from django.template.loader import render_to_string
+from django.utils.http import content_disposition_header
+from weasyprint import HTML
+from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+logger = logging.getLogger(__name__)
+
+PDF_MIMETYPE = "application/pdf"
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+#: What an exporter returns: (filename, mimetype, bytes).
+ExportFile = tuple[str, str, bytes]
+
+# The origin documents are rendered against. The host cannot exist (RFC 2606 reserves
+# `.invalid`) and nothing is ever requested from it: it only gives `/static/…` in a template an
+# absolute URL that the fetcher recognises and maps onto the static files on disk.
+BASE_URL = "https://rmo-portal.invalid/"
+
+
+class ResourceRefused(ValueError):
+    """A document asked for something other than the project's own static files."""
+
+
+class StaticFilesFetcher(URLFetcher):
+    """A WeasyPrint URL fetcher that reads static files from disk and refuses every other URL.
+
+    WeasyPrint 70 wants a `URLFetcher` subclass overriding `fetch(url, headers=None)` and
+    returning a `URLFetcherResponse`: the old style, a plain function returning a dict (and
+    `weasyprint.default_url_fetcher`), is gone — `urls.fetch` asserts the response type and
+    reads the fetcher's `_fail_on_errors` when a fetch fails, so a plain function would turn
+    every refused resource into a crash. Any other exception raised here becomes a warning
+    and the resource is skipped.
+
+    `/static/<name>` (resolved against `BASE_URL`, or `STATIC_URL` itself when that is absolute)
+    is looked up with the staticfiles finders (the source files, as in development and tests),
+    then in `STATIC_ROOT` through the static files storage (collected and hashed names, as in
+    production). Nothing goes to the network or to any other path of the file system.
+    """
+
+    def __init__(self) -> None:
+        # The parent's own opener is only ever used for data: URIs; keep it to that.
+        super().__init__(allowed_protocols={"data"}, allow_redirects=False, fail_on_errors=False)
+        self.static_prefix = urljoin(BASE_URL, settings.STATIC_URL)
+
+    def fetch(self, url: str, headers=None) -> URLFetcherResponse:
+        if url.startswith("data:"):
+            return super().fetch(url, headers)
+        path = self.static_file(url)
+        if path is None:
+            logger.warning("PDF: refused to fetch %s (only the project's static files are allowed)", url[:200])
+            raise ResourceRefused(f"not one of the project's static files: {url[:200]}")
+        mimetype = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if mimetype.startswith("text/"):
+            mimetype += "; charset=utf-8"
+        return URLFetcherResponse(url, path.read_bytes(), {"Content-Type": mimetype})
+
+    def static_file(self, url: str) -> Path | None:
+        """The file on disk a static URL names, or None for anything else."""
+        if not url.startswith(self.static_prefix):
+            return None
+        name = unquote(url[len(self.static_prefix) :].split("#", 1)[0].split("?", 1)[0])
+        if not name or "\x00" in name or "\\" in name or name.startswith("/"):
+            return None
+        name = posixpath.normpath(name)
+        if name == ".." or name.startswith("../"):
+            return None
+        for candidate in (self._found(name), self._collected(name)):
+            if candidate is not None and candidate.is_file():
+                return candidate
+        return None
+
+    @staticmethod
+    def _found(name: str) -> Path | None:
+        try:
+            found = finders.find(name)
+        except SuspiciousFileOperation:
+            return None
+        return Path(found) if isinstance(found, str) else None
+
+    @staticmethod
+    def _collected(name: str) -> Path | None:
+        if not settings.STATIC_ROOT:
+            return None
+        try:
+            return Path(staticfiles_storage.path(name))
+        except (NotImplementedError, SuspiciousFileOperation):
+            return None
+
+
+def html_to_pdf(html: str) -> bytes:
+    """PDF bytes of an HTML document, fetching nothing but the project's static files."""
+    return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+
+
+def render_pdf(template_name: str, context: dict) -> bytes:
+    """Render a Django template (autoescaped, as always) and print it to PDF.
+
+    The caller chooses the language (`translation.override`) and copies whatever must stay as
+    issued; this function only lays out.
+    """
+    return html_to_pdf(render_to_string(template_name, context))
+
+
+def file_response(export: ExportFile, *, as_attachment: bool = True) -> HttpResponse:
+    """The HTTP response for an exporter's (filename, mimetype, bytes)."""
+    filename, mimetype, content = export
+    response = HttpResponse(content, content_type=mimetype)
+    response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
+    response["Content-Length"] = str(len(content))
+    return response
+
+
+def pdf_response(filename: str, pdf_bytes: bytes, *, as_attachment: bool = False) -> HttpResponse:
+    """A PDF, shown in the browser by default (people print from there)."""
+    return file_response((filename, PDF_MIMETYPE, pdf_bytes), as_attachment=as_attachment)

@@ -1,0 +1,185 @@
+"""The reads behind the reports' documents and tables, scoped to the user through
+`associations.access` and built on `associations.plan_selectors` (never a second copy of their
+queries). Exporters and views only lay out what these return."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.http import Http404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from associations import access, plan_selectors
+from associations.models import AcademicYear, AnnualPlan, PlanItem
+from reports.forms import NO_PLAN, DistrictPlansForm
+
+MONTHS_GENITIVE = [
+    "", "января", "февраля", "марта", "апреля", "мая", "июня",
+    "июля", "августа", "сентября", "октября", "ноября", "декабря",
+]
+
+
+def date_words(day: datetime.date) -> str:
+    """«15» октября 2025 г., as an approval stamp writes the date."""
+    return f"«{day:%d}» {MONTHS_GENITIVE[day.month]} {day.year} г."
+
+
+def execution_mark(item: PlanItem) -> str:
+    """The plan's last column: «выполнено 15.10.2025», «перенесено: на ноябрь», «отменено: …»."""
+    note = item.execution_note.strip()
+    if item.execution == PlanItem.Execution.DONE:
+        mark = _("выполнено")
+        if item.executed_on:
+            mark += f" {item.executed_on:%d.%m.%Y}"
+        return f"{mark} ({note})" if note else mark
+    if item.execution == PlanItem.Execution.MOVED:
+        where = item.moved_timing.strip()
+        text = "; ".join(part for part in (where, note) if part)
+        return f"{_('перенесено')}: {text}" if text else _("перенесено")
+    if item.execution == PlanItem.Execution.CANCELLED:
+        return f"{_('отменено')}: {note}" if note else _("отменено")
+    return ""
+
+
+# --- the plan as a document ------------------------------------------------------------------
+
+
+@dataclass
+class PlanRow:
+    number: int
+    section: str
+    content: str
+    form: str
+    timing: str
+    responsible: list[str]
+    mark: str
+
+
+@dataclass
+class PlanSectionRows:
+    section: str
+    rows: list[PlanRow]
+
+
+@dataclass
+class PlanDocument:
+    """Everything the printed plan (PDF or XLSX) shows, already worded."""
+
+    plan: AnnualPlan
+    organisation: list[str]
+    body: str  # «МО» or «РМО», in «РАССМОТРЕНО на заседании …»
+    subject: str  # whose plan: «методического объединения классных руководителей МБОУ «СОШ № 1»»
+    year: str  # «2025/2026»
+    considered_number: str
+    considered_on: str
+    approved_on: str
+    sections: list[PlanSectionRows]
+    rows: list[PlanRow]
+    execution_percent: int
+
+    @property
+    def title(self) -> str:
+        return f"{_('План работы')} {self.subject} {_('на %(year)s учебный год') % {'year': self.year}}"
+
+    @property
+    def filename_stem(self) -> str:
+        return f"plan-{self.plan.association_id}-{self.year.replace('/', '-')}"
+
+
+def plan_document(*, user, pk) -> PlanDocument:
+    """The plan as the school files it, if the user may read the plan (404 otherwise: drafts
+    only to those who write, review or oversee it)."""
+    detail = plan_selectors.plan_detail(user=user, pk=pk)
+    plan = detail.plan
+    association = plan.association
+    district = association.district
+    if association.is_district:
+        organisation = [name for name in (district.education_department, district.methodical_office) if name]
+        body = _("РМО")
+        subject = _("районного методического объединения классных руководителей (%(district)s)") % {
+            "district": district.name
+        }
+    else:
+        organisation = [association.school.name]
+        body = _("МО")
+        subject = _("методического объединения классных руководителей %(school)s") % {
+            "school": association.school.short_name
+        }
+    sections: list[PlanSectionRows] = []
+    rows: list[PlanRow] = []
+    for group in detail.sections:
+        section_rows = [
+            PlanRow(
+                number=item.position,
+                section=group.section.name,
+                content=item.content,
+                form=item.form.name if item.form else "",
+                timing=item.timing_label,
+                responsible=[person.short_name for person in item.responsible.all()],
+                mark=execution_mark(item),
+            )
+            for item in group.items
+        ]
+        sections.append(PlanSectionRows(section=group.section.name, rows=section_rows))
+        rows.extend(section_rows)
+    return PlanDocument(
+        plan=plan,
+        organisation=organisation,
+        body=body,
+        subject=subject,
+        year=str(plan.academic_year),
+        considered_number=plan.considered_protocol_number.strip(),
+        considered_on=f"{plan.considered_on:%d.%m.%Y}" if plan.considered_on else "",
+        approved_on=date_words(plan.approved_on) if plan.approved_on else "",
+        sections=sections,
+        rows=rows,
+        execution_percent=detail.execution.percent,
+    )
+
+
+# --- the district's plans ---------------------------------------------------------------------
+
+@dataclass
+class DistrictPlanTable:
+    form: DistrictPlansForm
+    year: AcademicYear
+    rows: list[plan_selectors.DistrictPlanRow]
+
+    @property
+    def filename_stem(self) -> str:
+        return f"district-plans-{self.year.start_year}-{self.year.start_year + 1}"
+
+
+def can_see_district_plans(user) -> bool:
+    roles = access.roles_for(user)
+    return roles.is_admin or roles.is_methodologist
+
+
+def district_plan_table(*, user, params) -> DistrictPlanTable:
+    """Every association the user oversees (the methodologist's district; all for the admin) with
+    its plan for the chosen year. Anyone else: 404."""
+    if not can_see_district_plans(user):
+        raise Http404
+    current = AcademicYear.objects.current()
+    years = list(AcademicYear.objects.all())
+    data = params.copy()
+    if not data.get("year"):
+        data["year"] = str(current.pk)
+    form = DistrictPlansForm(data, user=user, years=years)
+    form.is_valid()  # Invalid fields drop out of cleaned_data; the valid ones still filter.
+    year = next((y for y in years if y.pk == form.cleaned_data.get("year")), current)
+    school = form.cleaned_data.get("school")
+    status = form.cleaned_data.get("status") or ""
+    rows = plan_selectors.district_plans(
+        user=user, year=year, school=school, status="" if status == NO_PLAN else status
+    )
+    if status == NO_PLAN:
+        rows = [row for row in rows if row.plan is None]
+    for row in rows:
+        plan = row.plan
+        if plan is not None:
+            plan.last_status_label = str(AnnualPlan.Status(plan.last_status).label) if plan.last_status else ""
+            plan.last_at_local = timezone.localtime(plan.last_at) if plan.last_at else None
+    return DistrictPlanTable(form=form, year=year, rows=rows)
