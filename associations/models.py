@@ -7,6 +7,7 @@ through `associations.services`, every read a page needs through `associations.s
 from __future__ import annotations
 
 import datetime
+import re
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -408,6 +409,7 @@ MONTHS_NOMINATIVE = [
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 ]
 ACADEMIC_MONTH_ORDER = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+TASK_MARKER = re.compile(r"^\s*(?:[-–—•*·]|\d+[.)])\s*")
 
 
 class PlanSection(models.Model):
@@ -507,7 +509,9 @@ class AnnualPlan(models.Model):
 
     @property
     def task_list(self) -> list[str]:
-        return [line.strip(" -•\t") for line in self.tasks.splitlines() if line.strip(" -•\t")]
+        """One task a line, without the bullets or numbers people type themselves."""
+        lines = (TASK_MARKER.sub("", line).strip() for line in self.tasks.splitlines())
+        return [line for line in lines if line]
 
 
 class PlanItem(models.Model):
