@@ -165,7 +165,12 @@ def plans_awaiting(*, user) -> list[AnnualPlan]:
         Q(association__kind=Association.Kind.SCHOOL, association__school_id__in=roles.deputy_school_ids)
         | Q(association__kind=Association.Kind.DISTRICT, association__district_id__in=roles.methodologist_district_ids)
     )
-    returned = Q(status=AnnualPlan.Status.RETURNED, association_id__in=roles.head_association_ids)
+    # Returned plans wait for whoever writes them: the head, and for the РМО also the district
+    # methodologist (access.can_write_association).
+    returned = Q(status=AnnualPlan.Status.RETURNED) & (
+        Q(association_id__in=roles.head_association_ids)
+        | Q(association__kind=Association.Kind.DISTRICT, association__district_id__in=roles.methodologist_district_ids)
+    )
     return list(
         AnnualPlan.objects.filter(to_review | returned)
         .select_related("association", "academic_year")

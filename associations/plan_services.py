@@ -8,7 +8,8 @@ import datetime
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -17,6 +18,7 @@ from associations import access
 from associations.models import (
     AcademicYear,
     AnnualPlan,
+    Appointment,
     Association,
     Person,
     PlanItem,
@@ -41,7 +43,8 @@ class PlanConflict(Exception):
     def __init__(self, plan: AnnualPlan, changes: list[str]):
         self.plan = plan
         self.changes = changes
-        who = plan.updated_by.get_full_name() or plan.updated_by.get_username() if plan.updated_by else "—"
+        # The conditional binds looser than `or`: without a user the old expression raised.
+        who = _person_name(plan.updated_by) if plan.updated_by else "—"
         super().__init__(
             _("План уже изменил(а) %(who)s в %(when)s. Ваши правки не сохранены, но остались в форме.")
             % {"who": who, "when": timezone.localtime(plan.updated_at).strftime("%d.%m.%Y %H:%M")}
@@ -60,9 +63,17 @@ def _person_name(user) -> str:
 def plan_create(*, association: Association, academic_year: AcademicYear, user) -> AnnualPlan:
     if not access.can_write_association(user, association):
         raise PermissionDenied
+    exists = ValidationError(_("План на %(year)s учебный год уже есть.") % {"year": academic_year})
     if AnnualPlan.objects.filter(association=association, academic_year=academic_year).exists():
-        raise ValidationError(_("План на %(year)s учебный год уже есть.") % {"year": academic_year})
-    return AnnualPlan.objects.create(association=association, academic_year=academic_year, updated_by=user)
+        raise exists
+    try:
+        # Two clicks at once both pass the check above; the unique constraint refuses the second.
+        with transaction.atomic():
+            return AnnualPlan.objects.create(
+                association=association, academic_year=academic_year, updated_by=user
+            )
+    except IntegrityError:
+        raise exists from None
 
 
 def _shift_year(day: datetime.date | None, years: int) -> datetime.date | None:
@@ -119,7 +130,8 @@ def plan_copy_from_previous(*, association: Association, academic_year: Academic
 def _changes_since(plan: AnnualPlan, version: int) -> list[str]:
     """What others changed since the user's version, in words, from the plan's history."""
     seen = plan.history.filter(version=version).order_by("-history_date").first()
-    if seen is None:
+    newer = plan.history.filter(version__gt=version).order_by("history_date").first()
+    if seen is None or newer is None:
         return []
     changes: list[str] = []
     current = plan.history.order_by("-history_date").first()
@@ -132,7 +144,9 @@ def _changes_since(plan: AnnualPlan, version: int) -> list[str]:
                 _("%(field)s: «%(new)s»")
                 % {"field": AnnualPlan._meta.get_field(change.field).verbose_name, "new": change.new}
             )
-    item_records = PlanItem.history.filter(plan_id=plan.pk, history_date__gt=seen.history_date).order_by(
+    # plan_save writes the plan's row before its items, so the items written by the save that
+    # produced `version` come before the first newer record of the plan: they are not news.
+    item_records = PlanItem.history.filter(plan_id=plan.pk, history_date__gte=newer.history_date).order_by(
         "history_date"
     )
     kinds = {"+": _("добавлен"), "~": _("изменён"), "-": _("удалён")}
@@ -142,6 +156,14 @@ def _changes_since(plan: AnnualPlan, version: int) -> list[str]:
             % {"position": record.position, "kind": kinds[record.history_type], "content": record.content[:80]}
         )
     return changes
+
+
+def plan_conflict(*, plan: AnnualPlan, version: int) -> PlanConflict | None:
+    """The conflict a save from `version` would meet, for an editor page that cannot save yet
+    (its rows have errors) but should already say that someone else saved in between."""
+    if plan.version == version:
+        return None
+    return PlanConflict(plan, _changes_since(plan, version))
 
 
 @transaction.atomic
@@ -192,13 +214,16 @@ def _reviewers_emails(association: Association) -> list[str]:
 
 
 def _editors_emails(association: Association) -> list[str]:
+    # Filter the appointments themselves: an exclude() across Person.appointments dropped a
+    # head who had any ended appointment anywhere (a former secretary, another МО).
     today = timezone.localdate()
-    people = Person.objects.filter(
-        appointments__association=association,
-        appointments__role="head",
-        appointments__starts_on__lte=today,
-    ).exclude(appointments__ends_on__lte=today).select_related("user").distinct()
-    return [p.email or (p.user.email if p.user else "") for p in people]
+    heads = Appointment.objects.filter(
+        Q(ends_on__isnull=True) | Q(ends_on__gt=today),
+        association=association,
+        role=Appointment.Role.HEAD,
+        starts_on__lte=today,
+    ).select_related("person", "person__user")
+    return [a.person.email or (a.person.user.email if a.person.user else "") for a in heads]
 
 
 def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = "") -> None:

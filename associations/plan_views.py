@@ -1,10 +1,281 @@
-"""Views of the annual plan. PLACEHOLDER while the plan UI is being written: every view 404s."""
+"""Views of the annual plan: the plan's page, its editor, and the actions of its review and
+execution control.
 
-from django.http import Http404
+Thin, as the rest of the app: scope through `access` (an outsider gets 404), read through
+`plan_selectors`, validate a form, call `plan_services`, say what happened, redirect. A refusal
+of a service (a transition that does not exist, an action of the wrong side) is a message on
+the plan's page, never a 500; a form's own errors are shown next to its fields.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from associations import access, plan_selectors, plan_services
+from associations.models import AcademicYear, AnnualPlan, PlanItem
+from associations.plan_forms import (
+    PlanChoices,
+    PlanCreateForm,
+    PlanHeaderForm,
+    PlanItemMarkForm,
+    PlanReviewForm,
+    plan_item_formset,
+)
 
 
-def _todo(request, pk):
-    raise Http404
+def _host(request) -> str:
+    """The site's address for links in e-mails: https://rmo.example.org."""
+    return request.build_absolute_uri("/")[:-1]
 
 
-plan_create = plan_detail = plan_edit = plan_submit = plan_return = plan_approve = plan_item_mark = _todo
+def _refusal(error: Exception) -> str:
+    if isinstance(error, PermissionDenied):
+        return _("Это действие вам недоступно.")
+    return " ".join(error.messages)
+
+
+def _field_errors_fit(error: ValidationError, form) -> bool:
+    """The service's error names fields of this form: show it next to them."""
+    return hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields)
+
+
+def _plan_or_404(request, pk) -> AnnualPlan:
+    return access.plan_for_user(
+        request.user, pk,
+        queryset=AnnualPlan.objects.select_related(
+            "association", "association__school", "association__district", "academic_year", "updated_by"
+        ),
+    )
+
+
+# --- the plan's page ------------------------------------------------------------------------
+
+
+def _render_detail(request, detail, *, review_form=None, mark_form=None):
+    if detail.can_mark:
+        for item in detail.items:
+            item.mark_form = mark_form if mark_form is not None and mark_form.item.pk == item.pk else None
+            item.mark_form = item.mark_form or PlanItemMarkForm(item=item)
+    returned = [t for t in detail.transitions if t.to_status == AnnualPlan.Status.RETURNED]
+    context = {
+        "detail": detail,
+        "plan": detail.plan,
+        "review_form": review_form or PlanReviewForm(),
+        "last_return": returned[-1] if returned else None,
+        "is_approved": detail.plan.status == AnnualPlan.Status.APPROVED,
+    }
+    return render(request, "associations/plan_detail.html", context)
+
+
+@login_required
+def plan_detail(request, pk: int):
+    return _render_detail(request, plan_selectors.plan_detail(user=request.user, pk=pk))
+
+
+# --- creating and editing -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def plan_create(request, pk: int):
+    """A new plan of the association: blank (mode=blank) or a copy of the latest earlier plan
+    (mode=copy), for the current academic year or the posted `year`."""
+    association = access.association_for_user(request.user, pk)
+    form = PlanCreateForm(request.POST)
+    back = reverse("associations:detail", args=[association.pk])
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect(back)
+    year = form.cleaned_data["year"] or AcademicYear.objects.current()
+    create = (
+        plan_services.plan_copy_from_previous if form.cleaned_data["mode"] == "copy" else plan_services.plan_create
+    )
+    try:
+        plan = create(association=association, academic_year=year, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal(error))
+        return redirect(f"{back}?year={year.pk}")
+    if form.cleaned_data["mode"] == "copy":
+        count = plan.items.count()
+        messages.success(
+            request,
+            ngettext(
+                "Создан план на %(year)s учебный год: скопирован %(count)d пункт плана прошлого года. "
+                "Проверьте сроки и ответственных.",
+                "Создан план на %(year)s учебный год: скопировано %(count)d пунктов плана прошлого года. "
+                "Проверьте сроки и ответственных.",
+                count,
+            )
+            % {"year": year, "count": count},
+        )
+    else:
+        messages.success(request, _("Создан план на %(year)s учебный год.") % {"year": year})
+    return redirect("associations:plan_edit", plan.pk)
+
+
+@login_required
+def plan_edit(request, pk: int):
+    """The whole plan on one page: its header and every item (30–60 rows). Saved in one go by
+    `plan_services.plan_save`; when someone saved in between, the page comes back with what
+    the user typed, who changed what, and the new version, so that a second save overwrites."""
+    plan = _plan_or_404(request, pk)
+    if not access.can_write_association(request.user, plan.association):
+        raise PermissionDenied
+    if not plan.is_editable:
+        messages.error(request, _("План «%(status)s» нельзя изменять.") % {"status": plan.get_status_display()})
+        return redirect("associations:plan", plan.pk)
+
+    choices = PlanChoices.for_plan(plan)
+    conflict = None
+    version = plan.version
+    if request.method == "POST":
+        header_form = PlanHeaderForm(request.POST, instance=plan)
+        formset = plan_item_formset(plan, request.POST, choices=choices)
+        if header_form.is_valid() and formset.is_valid():
+            version = header_form.cleaned_data["version"]
+            try:
+                plan_services.plan_save(
+                    plan=plan, version=version, header_form=header_form, item_formset=formset, user=request.user,
+                )
+            except plan_services.PlanConflict as error:
+                conflict = error
+                version = error.plan.version
+            except (ValidationError, PermissionDenied) as error:
+                messages.error(request, _refusal(error))
+            else:
+                messages.success(request, _("План сохранён."))
+                if request.POST.get("after") == "close":
+                    return redirect("associations:plan", plan.pk)
+                return redirect("associations:plan_edit", plan.pk)
+        else:
+            try:
+                posted_version = int(request.POST.get("version", ""))
+            except ValueError:
+                posted_version = plan.version
+            conflict = plan_services.plan_conflict(plan=plan, version=posted_version)
+            version = plan.version if conflict else posted_version
+            bad_rows = sum(1 for errors in formset.errors if errors) + bool(formset.non_form_errors())
+            messages.error(
+                request,
+                ngettext(
+                    "План не сохранён: исправьте %(count)d строку, отмеченную красным.",
+                    "План не сохранён: исправьте %(count)d строк, отмеченных красным.",
+                    bad_rows,
+                )
+                % {"count": bad_rows}
+                if bad_rows
+                else _("План не сохранён: исправьте ошибки, отмеченные красным."),
+            )
+    else:
+        header_form = PlanHeaderForm(instance=plan)
+        formset = plan_item_formset(plan, choices=choices)
+
+    last_return = None
+    if plan.status == AnnualPlan.Status.RETURNED:
+        # What the reviewer asked for stays in sight while the head fixes the plan.
+        last_return = plan.transitions.filter(to_status=AnnualPlan.Status.RETURNED).order_by("-at", "-pk").first()
+    return render(
+        request,
+        "associations/plan_edit.html",
+        {
+            "plan": plan, "header_form": header_form, "formset": formset, "conflict": conflict, "version": version,
+            "last_return": last_return,
+        },
+    )
+
+
+# --- review -----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def plan_submit(request, pk: int):
+    plan = _plan_or_404(request, pk)
+    try:
+        plan_services.plan_submit(plan=plan, user=request.user, host=_host(request))
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, _("План отправлен на рассмотрение."))
+    return redirect("associations:plan", plan.pk)
+
+
+def _review(request, pk: int, *, decide, done: str):
+    plan = _plan_or_404(request, pk)
+    form = PlanReviewForm(request.POST)
+    if form.is_valid():
+        try:
+            decide(plan=plan, user=request.user, comment=form.cleaned_data["comment"], host=_host(request))
+        except ValidationError as error:
+            if not _field_errors_fit(error, form):
+                messages.error(request, _refusal(error))
+                return redirect("associations:plan", plan.pk)
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            messages.error(request, _refusal(error))
+            return redirect("associations:plan", plan.pk)
+        else:
+            messages.success(request, done)
+            return redirect("associations:plan", plan.pk)
+    detail = plan_selectors.plan_detail(user=request.user, pk=plan.pk)
+    if not detail.can_review:
+        messages.error(request, _refusal(PermissionDenied()))
+        return redirect("associations:plan", plan.pk)
+    return _render_detail(request, detail, review_form=form)
+
+
+@login_required
+@require_POST
+def plan_return(request, pk: int):
+    return _review(request, pk, decide=plan_services.plan_return, done=_("План возвращён на доработку."))
+
+
+@login_required
+@require_POST
+def plan_approve(request, pk: int):
+    return _review(request, pk, decide=plan_services.plan_approve, done=_("План утверждён."))
+
+
+# --- execution control ----------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def plan_item_mark(request, pk: int):
+    item = access.get_visible_or_404(
+        PlanItem.objects.filter(plan__in=access.plans_visible_to(request.user)).select_related("plan"), pk
+    )
+    back = reverse("associations:plan", args=[item.plan_id]) + f"#item-{item.pk}"
+    form = PlanItemMarkForm(request.POST, item=item)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            plan_services.plan_item_mark(
+                item=item, user=request.user, execution=data["execution"], executed_on=data["executed_on"],
+                note=data["execution_note"], moved_timing=data["moved_timing"],
+            )
+        except ValidationError as error:
+            if not _field_errors_fit(error, form):
+                messages.error(request, _refusal(error))
+                return redirect(back)
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            messages.error(request, _refusal(error))
+            return redirect(back)
+        else:
+            messages.success(
+                request, _("Отметка о выполнении пункта %(position)s сохранена.") % {"position": item.position}
+            )
+            return redirect(back)
+    detail = plan_selectors.plan_detail(user=request.user, pk=item.plan_id)
+    if not detail.can_mark:
+        messages.error(request, _refusal(PermissionDenied()))
+        return redirect(back)
+    return _render_detail(request, detail, mark_form=form)

@@ -12,6 +12,7 @@ from associations import access
 from associations.filters import AssociationFilter, PersonFilter
 from associations.models import (
     AcademicYear,
+    AnnualPlan,
     Appointment,
     Association,
     ClassAssignment,
@@ -64,6 +65,8 @@ class AssociationDetail:
     members: list[Membership]
     classes: list[ClassAssignment]
     can_write: bool
+    plan: AnnualPlan | None
+    plan_hidden: bool  # a plan exists for the year, but this user may not open it yet
 
 
 def association_detail(*, user, pk, year: AcademicYear) -> AssociationDetail:
@@ -90,7 +93,15 @@ def association_detail(*, user, pk, year: AcademicYear) -> AssociationDetail:
         .select_related("teacher", "school")
         .order_by("school__short_name", "grade", "letter")
     )
+    year_plan = AnnualPlan.objects.filter(association=association, academic_year=year).first()
+    visible_plan = (
+        year_plan
+        if year_plan is not None and access.plans_visible_to(user).filter(pk=year_plan.pk).exists()
+        else None
+    )
     return AssociationDetail(
+        plan=visible_plan,
+        plan_hidden=year_plan is not None and visible_plan is None,
         association=association,
         year=year,
         head=head,

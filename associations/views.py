@@ -7,14 +7,18 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from associations import access, selectors
+from associations import access, plan_selectors, selectors
 
 PEOPLE_PER_PAGE = 50
 
 
 @login_required
 def home(request):
-    return render(request, "associations/home.html", {"home": selectors.home(user=request.user)})
+    return render(
+        request,
+        "associations/home.html",
+        {"home": selectors.home(user=request.user), "plans_awaiting": plan_selectors.plans_awaiting(user=request.user)},
+    )
 
 
 @login_required

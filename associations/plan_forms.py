@@ -1,0 +1,433 @@
+"""Forms of the annual plan: its header, the editor's rows, the review and the execution marks.
+
+The editor shows 30–60 rows, each with a section, a form of work and the responsible people.
+A ModelChoiceField per row would query its choices for every row (and `get()` every posted
+value); here the choices are read once per request into `PlanChoices` and every row's fields
+share them, so the editor's query count does not grow with its rows.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+from html import escape
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.forms.utils import flatatt
+from django.utils.functional import cached_property
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext_lazy as _
+
+from associations.models import (
+    ACADEMIC_MONTH_ORDER,
+    MONTHS_NOMINATIVE,
+    AcademicYear,
+    AnnualPlan,
+    Person,
+    PlanItem,
+    PlanSection,
+    WorkForm,
+)
+
+# Blank rows offered below the plan's items, for typing without JavaScript.
+EXTRA_ROWS = 3
+# A row without a number goes to the end; the service renumbers 1..n after saving.
+LAST_POSITION = 100_000
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
+
+
+class InvalidFieldsMixin:
+    """Bootstrap's `is-invalid` on every field with an error, for forms rendered by hand."""
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self._errors:
+            field = self.fields.get(name)  # None for the form's own errors (__all__)
+            if field is None:
+                continue
+            classes = field.widget.attrs.get("class", "").split()
+            if "is-invalid" not in classes:
+                field.widget.attrs["class"] = " ".join([*classes, "is-invalid"])
+
+
+class PlanCreateForm(forms.Form):
+    MODES = [("blank", _("пустой план")), ("copy", _("копия плана прошлого года"))]
+
+    mode = forms.ChoiceField(choices=MODES, label=_("Как создать"))
+    year = forms.ModelChoiceField(
+        queryset=AcademicYear.objects.all(), required=False, label=_("Учебный год"),
+        error_messages={"invalid_choice": _("Такого учебного года нет.")},
+    )
+
+
+class PlanHeaderForm(forms.ModelForm):
+    """The plan's header. `version` is the plan's version when the editor was opened: the
+    optimistic lock of `plan_services.plan_save`."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    class Meta:
+        model = AnnualPlan
+        fields = ["theme", "goal", "tasks", "expected_results", "considered_protocol_number", "considered_on"]
+        widgets = {
+            "theme": forms.Textarea(attrs={"rows": 2}),
+            "goal": forms.Textarea(attrs={"rows": 2}),
+            "tasks": forms.Textarea(attrs={"rows": 4}),
+            "expected_results": forms.Textarea(attrs={"rows": 3}),
+            "considered_on": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        }
+        help_texts = {
+            "considered_protocol_number": _("Протокол заседания МО, на котором рассмотрен план."),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["version"].initial = self.instance.version
+
+
+# --- the editor's rows ------------------------------------------------------------------------
+
+
+@dataclass
+class PlanChoices:
+    """Every row's choices, read once per request (three queries), and the row fields built on
+    them once: each row gets a shallow copy (its own widget attrs, the same choices)."""
+
+    sections: dict[int, PlanSection]
+    section_choices: list
+    forms: dict[int, WorkForm]
+    form_choices: list
+    people: dict[int, Person]
+    people_choices: list
+
+    @classmethod
+    def for_plan(cls, plan: AnnualPlan) -> PlanChoices:
+        association = plan.association
+        in_use = Q(pk__in=PlanItem.objects.filter(plan=plan).values("section_id"))
+        sections = list(PlanSection.objects.filter(Q(is_active=True) | in_use).order_by("group", "order", "name"))
+        in_use = Q(pk__in=PlanItem.objects.filter(plan=plan).values("form_id"))
+        work_forms = list(WorkForm.objects.filter(Q(is_active=True) | in_use).order_by("order", "name"))
+        # The association's people: a school МО's school, the РМО's district; and whoever is
+        # already responsible for an item, so that an old row still validates.
+        own = Q(district_id=association.district_id) if association.is_district else Q(school_id=association.school_id)
+        responsible = Q(pk__in=PlanItem.responsible.through.objects.filter(planitem__plan=plan).values("person_id"))
+        people = list(
+            Person.objects.filter(own | responsible)
+            .select_related("school")
+            .order_by("school__short_name", "last_name", "first_name", "patronymic")
+        )
+
+        section_groups: dict[str, list] = {}
+        for section in sections:
+            section_groups.setdefault(str(section.get_group_display()), []).append((section.pk, section.name))
+        if association.is_district:
+            by_school: dict[str, list] = {}
+            for person in people:
+                label = person.school.short_name if person.school else _("Методический кабинет")
+                by_school.setdefault(str(label), []).append((person.pk, person.short_name))
+            people_choices = list(by_school.items())
+        else:
+            people_choices = sorted(((p.pk, p.short_name) for p in people), key=lambda choice: choice[1])
+        return cls(
+            sections={s.pk: s for s in sections},
+            section_choices=[("", "—"), *section_groups.items()],
+            forms={f.pk: f for f in work_forms},
+            form_choices=[("", "—"), *((f.pk, f.name) for f in work_forms)],
+            people={p.pk: p for p in people},
+            people_choices=people_choices,
+        )
+
+    @cached_property
+    def prototypes(self) -> dict[str, forms.Field]:
+        return {
+            "section": SharedModelChoiceField(
+                objects=self.sections, choices=self.section_choices, label=_("Раздел"),
+                error_messages={"required": _("Выберите раздел."), "invalid_choice": _("Такого раздела нет.")},
+                widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
+            ),
+            "form": SharedModelChoiceField(
+                objects=self.forms, choices=self.form_choices, label=_("Форма проведения"), required=False,
+                error_messages={"invalid_choice": _("Такой формы работы нет.")},
+                widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
+            ),
+            "month": forms.TypedChoiceField(
+                choices=[("", "—"), *((m, MONTHS_NOMINATIVE[m]) for m in ACADEMIC_MONTH_ORDER)],
+                coerce=int, empty_value=None, required=False, label=_("Месяц"),
+                widget=FastSelect(attrs={"class": "form-select form-select-sm plan-month"}),
+            ),
+            "responsible": SharedModelMultipleChoiceField(
+                objects=self.people, choices=self.people_choices, label=_("Ответственные"),
+                error_messages={
+                    "required": _("Укажите хотя бы одного ответственного."),
+                    "invalid_choice": _("Выбран педагог не из этого объединения."),
+                },
+                widget=FastSelectMultiple(attrs={"class": "form-select form-select-sm plan-responsible", "size": 4}),
+            ),
+        }
+
+    def row_field(self, name: str) -> forms.Field:
+        field = copy.copy(self.prototypes[name])
+        field.widget = copy.copy(field.widget)
+        field.widget.attrs = dict(field.widget.attrs)
+        return field
+
+
+class FastSelect(forms.Select):
+    """A select rendered by joining strings. Django renders every <option> through a template:
+    60 rows of four selects with their sections, forms and people took well over a second."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(self.attrs, attrs)
+        final_attrs["name"] = name
+        if self.allow_multiple_selected:
+            final_attrs["multiple"] = True
+        selected = set(self.format_value(value))
+        parts = [format_html("<select{}>", flatatt(final_attrs))]
+
+        def options(choices):
+            for option_value, label in choices:
+                option_value = "" if option_value is None else str(option_value)
+                mark = " selected" if option_value in selected else ""
+                parts.append(f'<option value="{escape(option_value)}"{mark}>{escape(str(label))}</option>')
+
+        for group_value, group_label in self.choices:
+            if isinstance(group_label, (list, tuple)):
+                parts.append(f'<optgroup label="{escape(str(group_value))}">')
+                options(group_label)
+                parts.append("</optgroup>")
+            else:
+                options([(group_value, group_label)])
+        parts.append("</select>")
+        # Every value and label is escaped above.
+        return mark_safe("".join(parts))
+
+
+class FastSelectMultiple(FastSelect, forms.SelectMultiple):
+    pass
+
+
+def _pk(value) -> str:
+    return "" if value is None else str(getattr(value, "pk", value))
+
+
+class SharedModelChoiceField(forms.ChoiceField):
+    """A ModelChoiceField over objects read once: no query to render or to validate."""
+
+    def __init__(self, *, objects: dict, **kwargs):
+        self.objects = objects
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return _pk(value)
+
+    def valid_value(self, value) -> bool:
+        return value.isdigit() and int(value) in self.objects
+
+    def clean(self, value):
+        value = super().clean(value)
+        return self.objects[int(value)] if value else None
+
+    def has_changed(self, initial, data) -> bool:
+        return _pk(initial) != _pk(data)
+
+
+class SharedModelMultipleChoiceField(forms.MultipleChoiceField):
+    def __init__(self, *, objects: dict, **kwargs):
+        self.objects = objects
+        super().__init__(**kwargs)
+
+    def prepare_value(self, value):
+        return [_pk(v) for v in value] if isinstance(value, (list, tuple)) else value
+
+    def valid_value(self, value) -> bool:
+        return value.isdigit() and int(value) in self.objects
+
+    def clean(self, value):
+        return [self.objects[int(v)] for v in super().clean(value)]
+
+    def has_changed(self, initial, data) -> bool:
+        return {_pk(v) for v in initial or []} - {""} != {_pk(v) for v in data or []} - {""}
+
+
+class ExistingItemField(forms.Field):
+    """The hidden id of a row: the item from the formset's own queryset, without the query per
+    row a ModelChoiceField would make."""
+
+    widget = forms.HiddenInput
+    default_error_messages = {
+        "invalid_choice": _(
+            "Этот пункт уже удалён из плана. Если он нужен, скопируйте текст в новую строку."
+        ),
+    }
+
+    def __init__(self, *, objects: dict, **kwargs):
+        self.objects = objects
+        super().__init__(required=False, **kwargs)
+
+    def prepare_value(self, value):
+        return _pk(value)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.objects[int(value)]
+        except (KeyError, TypeError, ValueError) as error:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from error
+
+    def has_changed(self, initial, data) -> bool:
+        return _pk(initial) != _pk(data)
+
+
+class PlanItemForm(InvalidFieldsMixin, forms.ModelForm):
+    class Meta:
+        model = PlanItem
+        fields = ["position", "section", "content", "form", "timing", "month", "date_from", "date_to", "responsible"]
+        widgets = {
+            "position": forms.NumberInput(attrs={"class": "form-control form-control-sm plan-position", "min": 1}),
+            "content": forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            "timing": FastSelect(attrs={"class": "form-select form-select-sm plan-timing"}),
+            "date_from": DATE_WIDGET,
+            "date_to": DATE_WIDGET,
+        }
+        error_messages = {"content": {"required": _("Напишите содержание пункта.")}}
+
+    # Declared so that the model's ModelChoiceFields (a queryset each, deep-copied for every
+    # row) are never built; every row replaces them with copies of PlanChoices.prototypes.
+    section = forms.Field()
+    form = forms.Field(required=False)
+    month = forms.Field(required=False)
+    responsible = forms.Field()
+
+    def __init__(self, *args, choices: PlanChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["position"].required = False
+        for name in ("section", "form", "month", "responsible"):
+            self.fields[name] = choices.row_field(name)
+
+    def has_changed(self) -> bool:
+        # A new row whose only change is the number the reorder buttons gave it is still blank.
+        if self.instance.pk is None:
+            return bool(set(self.changed_data) - {"position"})
+        return super().has_changed()
+
+    def clean(self):
+        cleaned = super().clean()
+        timing = cleaned.get("timing")
+        if cleaned.get("position") is None:
+            cleaned["position"] = LAST_POSITION
+        if timing == PlanItem.Timing.MONTH:
+            if not cleaned.get("month") and "month" not in self.errors:
+                self.add_error("month", _("Укажите месяц."))
+        else:
+            cleaned["month"] = None
+        if timing == PlanItem.Timing.DATES:
+            date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
+            if not date_from and "date_from" not in self.errors:
+                self.add_error("date_from", _("Укажите дату."))
+            elif date_from and date_to and date_to < date_from:
+                self.add_error("date_to", _("Дата окончания раньше даты начала."))
+        else:
+            cleaned["date_from"] = cleaned["date_to"] = None
+        return cleaned
+
+
+class BasePlanItemFormSet(BaseInlineFormSet):
+    def __init__(self, *args, choices: PlanChoices, **kwargs):
+        self.choices = choices
+        super().__init__(*args, **kwargs)
+
+    def get_form_kwargs(self, index):
+        return {**super().get_form_kwargs(index), "choices": self.choices}
+
+    @cached_property
+    def items_by_pk(self) -> dict:
+        return {item.pk: item for item in self.get_queryset()}
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["id"] = ExistingItemField(objects=self.items_by_pk, initial=form.fields["id"].initial)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = _("Удалить")
+            form.fields["DELETE"].widget.attrs["class"] = "form-check-input plan-delete"
+
+
+PlanItemFormSet = inlineformset_factory(
+    AnnualPlan,
+    PlanItem,
+    form=PlanItemForm,
+    formset=BasePlanItemFormSet,
+    extra=EXTRA_ROWS,
+    can_delete=True,
+    max_num=500,
+    validate_max=True,
+)
+
+
+def plan_item_formset(plan: AnnualPlan, data=None, *, choices: PlanChoices | None = None) -> BasePlanItemFormSet:
+    """The editor's rows: the plan's items (two queries: rows and their responsible people),
+    then EXTRA_ROWS blank rows numbered on from the last item."""
+    queryset = PlanItem.objects.prefetch_related("responsible").order_by("position", "pk")
+    formset = PlanItemFormSet(
+        data,
+        instance=plan,
+        queryset=queryset,
+        prefix="items",
+        choices=choices or PlanChoices.for_plan(plan),
+    )
+    count = len(formset.get_queryset())
+    formset.initial_extra = [{"position": count + i} for i in range(1, EXTRA_ROWS + 1)]
+    return formset
+
+
+# --- review and execution -----------------------------------------------------------------
+
+
+class PlanReviewForm(forms.Form):
+    """One form for both decisions: the comment is required only to return the plan, which
+    `plan_services.plan_return` checks (its error lands on this field)."""
+
+    comment = forms.CharField(
+        label=_("Комментарий"), required=False, max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Обязателен, если план возвращается на доработку."),
+    )
+
+
+class PlanItemMarkForm(InvalidFieldsMixin, forms.Form):
+    """The execution mark of one item. Which details each mark needs is checked by
+    `plan_services.plan_item_mark`; its errors land on these fields (same names)."""
+
+    execution = forms.ChoiceField(
+        choices=PlanItem.Execution.choices, label=_("Отметка"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+    executed_on = forms.DateField(label=_("Дата выполнения"), required=False, widget=DATE_WIDGET)
+    moved_timing = forms.CharField(
+        label=_("Новый срок"), required=False, max_length=120,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
+    execution_note = forms.CharField(
+        label=_("Примечание или причина"), required=False, max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+    )
+
+    def __init__(self, *args, item: PlanItem, **kwargs):
+        kwargs.setdefault("prefix", f"mark-{item.pk}")
+        kwargs.setdefault(
+            "initial",
+            {
+                "execution": item.execution,
+                "executed_on": item.executed_on,
+                "moved_timing": item.moved_timing,
+                "execution_note": item.execution_note,
+            },
+        )
+        super().__init__(*args, **kwargs)
+        self.item = item
