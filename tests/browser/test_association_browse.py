@@ -1,0 +1,147 @@
+"""A district methodologist browses the district's associations in a real browser.
+
+`test_methodologist_browses_associations` walks the test world, logging in through the real
+login form. The other two tests walk the demo district of `manage.py load_demo` (six schools,
+about sixty people, heads by order) and, when RMO_SCREENSHOTS_DIR is set, save full-page
+screenshots of what they see for docs/screenshots:
+
+    RMO_SCREENSHOTS_DIR=docs/screenshots .venv/bin/pytest -m browser     # or: make screenshots
+
+Every test also fails on what a person would not notice: a console error (a blocked inline
+script or style under the CSP is one), an uncaught exception, a failed request.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Count, Q
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from associations import demo
+from associations.models import AcademicYear, Association
+
+pytestmark = pytest.mark.browser
+
+
+def _watch_console(page) -> list[str]:
+    """Collect console errors, uncaught exceptions and failed requests of the page. Browsers
+    ask for /favicon.ico on their own; that one 404 is not a page's fault."""
+    errors: list[str] = []
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", on_response)
+    return errors
+
+
+def test_methodologist_browses_associations(world, live_server, page, log_in):
+    errors = _watch_console(page)
+    page.goto("/")
+    # Anonymous: sent to the login form, which speaks Russian.
+    expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
+    expect(page.get_by_role("heading", name="Вход в Портал РМО")).to_be_visible()
+
+    log_in("metodist")
+
+    expect(page).to_have_url(f"{live_server.url}/")
+    expect(page.get_by_role("heading", name="Методические объединения района")).to_be_visible()
+    associations = page.get_by_test_id("associations")
+    for name in (world.rmo.name, world.mo.name, world.other_mo.name):
+        expect(associations.get_by_role("link", name=name, exact=True)).to_be_visible()
+    # The other district stays out of sight.
+    expect(associations.get_by_text(world.other_district_mo.name)).to_have_count(0)
+    expect(associations.get_by_text(world.other_district_rmo.name)).to_have_count(0)
+
+    associations.get_by_role("link", name=world.mo.name, exact=True).click()
+
+    expect(page).to_have_url(re.compile(rf"/associations/{world.mo.pk}/"))
+    expect(page.get_by_role("heading", name=world.mo.name, level=1)).to_be_visible()
+    expect(page.get_by_test_id("head")).to_have_text(world.head_person.full_name)
+    members = page.get_by_test_id("members")
+    expect(members.locator("tbody tr")).to_have_count(2)
+    for person in (world.head_person, world.teacher_person):
+        expect(members.get_by_role("cell", name=person.full_name, exact=True)).to_be_visible()
+    expect(page.get_by_test_id("classes").get_by_role("cell", name="6 «Б»")).to_be_visible()
+    assert errors == []
+
+
+# --- the demo district, for the screenshots ------------------------------------------------------
+
+
+@pytest.fixture
+def demo_district(live_server) -> None:
+    call_command("load_demo", quiet=True)
+
+
+@pytest.fixture
+def shot(page, screenshots_dir):
+    """shot("home.png"): a full-page screenshot into RMO_SCREENSHOTS_DIR, when it is set."""
+
+    def shot(name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        if screenshots_dir is not None:
+            page.screenshot(path=str(screenshots_dir / name), full_page=True)
+
+    return shot
+
+
+def test_methodologist_pages(demo_district, page, log_in, shot):
+    errors = _watch_console(page)
+    log_in("metodist", demo.DEMO_PASSWORD)
+    expect(page.get_by_role("heading", name="Методические объединения района")).to_be_visible()
+    school_associations = Association.objects.filter(kind=Association.Kind.SCHOOL)
+    expect(page.get_by_test_id("associations").locator("tbody tr")).to_have_count(
+        1 + school_associations.count()
+    )
+    shot("home.png")
+
+    page.get_by_role("navigation").get_by_role("link", name="Объединения", exact=True).click()
+    expect(page.get_by_role("heading", name="Методические объединения", level=1)).to_be_visible()
+    shot("association_list.png")
+
+    year = AcademicYear.objects.current()
+    busiest = (
+        school_associations.select_related("school")
+        .annotate(n=Count("memberships", filter=Q(memberships__academic_year=year)))
+        .order_by("-n", "pk")
+        .first()
+    )
+    page.get_by_role("link", name=busiest.name, exact=True).click()
+    expect(page.get_by_role("heading", name=busiest.name, level=1)).to_be_visible()
+    expect(page.get_by_test_id("head")).to_be_visible()
+    expect(page.get_by_test_id("members").locator("tbody tr")).to_have_count(busiest.n)
+    shot("association_detail.png")
+
+    # The directory, narrowed to one school through its filter form: the whole district is a
+    # page of fifty rows, too long for a picture.
+    page.get_by_role("navigation").get_by_role("link", name="Педагоги", exact=True).click()
+    people = page.get_by_test_id("people").locator("tbody tr")
+    expect(people).to_have_count(min(50, busiest.district.people.count()))
+    page.get_by_label("Школа").select_option(label=busiest.school.short_name)
+    page.get_by_role("button", name="Найти").click()
+    expect(page).to_have_url(re.compile(rf"school={busiest.school.pk}"))
+    expect(people).to_have_count(busiest.school.people.count())
+    shot("people.png")
+
+    assert errors == []
+
+
+def test_admin_add_appointment_page(demo_district, page, log_in, shot):
+    errors = _watch_console(page)
+    log_in(demo.ADMIN_LOGIN, demo.DEMO_PASSWORD)
+    page.goto(reverse("admin:associations_appointment_add"))
+    expect(page.locator("#appointment_form")).to_be_visible()
+    shot("admin_appointment.png")
+    assert errors == []
