@@ -32,6 +32,7 @@ class Roles:
     methodologist_district_ids: frozenset[int] = frozenset()
     deputy_school_ids: frozenset[int] = frozenset()
     head_association_ids: frozenset[int] = frozenset()
+    secretary_association_ids: frozenset[int] = frozenset()
 
     @property
     def is_methodologist(self) -> bool:
@@ -83,16 +84,19 @@ def roles_for(user) -> Roles:
 
     person = Person.objects.select_related("school", "district").filter(user=user).first()
     head_ids: set[int] = set()
+    secretary_ids: set[int] = set()
     methodologist_districts: set[int] = set()
     deputy_schools: set[int] = set()
     if person is not None:
         today = timezone.localdate()
-        for association_id, kind, district_id in Appointment.objects.filter(
+        for association_id, kind, district_id, role in Appointment.objects.filter(
             Q(ends_on__isnull=True) | Q(ends_on__gt=today),
             person=person,
-            role=Appointment.Role.HEAD,
             starts_on__lte=today,
-        ).values_list("association_id", "association__kind", "association__district_id"):
+        ).values_list("association_id", "association__kind", "association__district_id", "role"):
+            if role == Appointment.Role.SECRETARY:
+                secretary_ids.add(association_id)
+                continue
             head_ids.add(association_id)
             if kind == Association.Kind.DISTRICT:
                 methodologist_districts.add(district_id)
@@ -107,6 +111,7 @@ def roles_for(user) -> Roles:
         methodologist_district_ids=frozenset(methodologist_districts),
         deputy_school_ids=frozenset(deputy_schools),
         head_association_ids=frozenset(head_ids),
+        secretary_association_ids=frozenset(secretary_ids),
     )
     user._rmo_roles = roles
     return roles
@@ -238,3 +243,12 @@ def plan_for_user(user, pk, *, queryset: QuerySet | None = None):
 
     base = queryset if queryset is not None else AnnualPlan.objects.all()
     return get_visible_or_404(base.filter(pk__in=plans_visible_to(user).values("pk")), pk)
+
+
+# --- meetings -----------------------------------------------------------------------------------
+
+
+def can_record_meeting(user, association: Association) -> bool:
+    """Who schedules meetings, marks attendance and writes protocols: whoever writes the
+    association's documents, and its current secretary."""
+    return can_write_association(user, association) or association.pk in roles_for(user).secretary_association_ids

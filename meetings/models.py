@@ -1,0 +1,407 @@
+"""What happens on a date: meetings, their agenda and attendance, numbered protocols
+(СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ), decisions under control, calendar tokens, sent reminders.
+
+Writes go through `meetings.services`; a signed protocol is immutable, and the models refuse a
+change to it whatever path tries (form, view, admin, shell).
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from associations.models import AcademicYear, Association, Person, PlanItem
+
+
+class SignedProtocolError(ValidationError):
+    """Raised by any attempt to change a signed protocol or what it contains."""
+
+    def __init__(self):
+        super().__init__(_("Протокол подписан и не может быть изменён."), code="signed")
+
+
+class Meeting(models.Model):
+    class Kind(models.TextChoices):
+        SESSION = "session", _("заседание")
+        SEMINAR = "seminar", _("семинар")
+        WORKSHOP = "workshop", _("семинар-практикум")
+        ROUND_TABLE = "round_table", _("круглый стол")
+        MASTER_CLASS = "master_class", _("мастер-класс")
+        OPEN_EVENT = "open_event", _("открытое мероприятие")
+        CONFERENCE = "conference", _("конференция")
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("запланировано")
+        HELD = "held", _("проведено")
+        CANCELLED = "cancelled", _("отменено")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="meetings", verbose_name=_("объединение")
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("учебный год"),
+        help_text=_("Заседание в конце августа относится к следующему учебному году."),
+    )
+    kind = models.CharField(_("вид"), max_length=20, choices=Kind.choices, default=Kind.SESSION)
+    theme = models.CharField(_("тема"), max_length=500)
+    starts_at = models.DateTimeField(_("дата и время начала"))
+    duration_minutes = models.PositiveSmallIntegerField(
+        _("продолжительность, мин"), default=90, validators=[MinValueValidator(10)]
+    )
+    place = models.CharField(_("место проведения"), max_length=300, blank=True)
+    status = models.CharField(_("статус"), max_length=10, choices=Status.choices, default=Status.PLANNED)
+    cancel_reason = models.CharField(_("причина отмены"), max_length=300, blank=True)
+    plan_item = models.ForeignKey(
+        PlanItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="meetings",
+        verbose_name=_("пункт плана"),
+    )
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    updated_at = models.DateTimeField(_("изменено"), auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("заседание или мероприятие")
+        verbose_name_plural = _("заседания и мероприятия")
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["association", "starts_at"]), models.Index(fields=["starts_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d.%m.%Y}: {self.theme}"
+
+    @property
+    def ends_at(self):
+        return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
+
+
+class AgendaItem(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda", verbose_name=_("заседание"))
+    position = models.PositiveSmallIntegerField(_("№"), default=1)
+    title = models.CharField(_("вопрос повестки"), max_length=500, help_text=_("Начинается с «О …» / «Об …»."))
+    speakers = models.ManyToManyField(Person, blank=True, related_name="+", verbose_name=_("докладчики"))
+    guest_speakers = models.CharField(_("докладчики из приглашённых"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("вопрос повестки")
+        verbose_name_plural = _("повестка дня")
+        ordering = ["meeting", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+class Guest(models.Model):
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="guests", verbose_name=_("заседание"))
+    full_name = models.CharField(_("Фамилия И.О."), max_length=200)
+    position = models.CharField(_("должность"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("приглашённый")
+        verbose_name_plural = _("приглашённые")
+        ordering = ["meeting", "full_name"]
+
+    def __str__(self) -> str:
+        return f"{self.full_name}, {self.position}" if self.position else self.full_name
+
+
+class Attendance(models.Model):
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.CASCADE, related_name="attendance", verbose_name=_("заседание")
+    )
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="+", verbose_name=_("педагог"))
+    present = models.BooleanField(_("присутствовал(а)"), default=True)
+    absence_reason = models.CharField(_("причина отсутствия"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("отметка о присутствии")
+        verbose_name_plural = _("явка")
+        constraints = [models.UniqueConstraint(fields=["meeting", "person"], name="attendance_once_per_person")]
+
+    def __str__(self) -> str:
+        return f"{self.person}: {'+' if self.present else '-'}"
+
+
+class FrozenQuerySet(models.QuerySet):
+    """Bulk update() and delete() bypass save(); these refuse to touch signed protocols too.
+    `signed_lookup` is the path from the row to its protocol's status."""
+
+    signed_lookup = "status"
+
+    def _touches_signed(self) -> bool:
+        return self.filter(**{self.signed_lookup: "signed"}).exists()
+
+    def update(self, **kwargs):
+        if self._touches_signed():
+            raise SignedProtocolError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self._touches_signed():
+            raise SignedProtocolError()
+        return super().delete()
+
+
+class ProtocolQuerySet(FrozenQuerySet):
+    signed_lookup = "status"
+
+
+class ProtocolItemQuerySet(FrozenQuerySet):
+    signed_lookup = "protocol__status"
+
+
+class Protocol(models.Model):
+    """Numbered per association per academic year (№ 1, № 2, … with no gaps); written only
+    through `meetings.services`; once signed, frozen with its PDF as issued."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("черновик")
+        SIGNED = "signed", _("подписан")
+
+    class DecidedLabel(models.TextChoices):
+        DECIDED = "РЕШИЛИ", "РЕШИЛИ"
+        RESOLVED = "ПОСТАНОВИЛИ", "ПОСТАНОВИЛИ"
+
+    meeting = models.OneToOneField(
+        Meeting, on_delete=models.PROTECT, related_name="protocol", verbose_name=_("заседание")
+    )
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="protocols", verbose_name=_("объединение")
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("учебный год")
+    )
+    number = models.PositiveIntegerField(_("номер"))
+    status = models.CharField(_("статус"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    chair = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("председатель")
+    )
+    secretary = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("секретарь")
+    )
+    decided_label = models.CharField(
+        _("подпись раздела решений"), max_length=12, choices=DecidedLabel.choices, default=DecidedLabel.DECIDED
+    )
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    updated_at = models.DateTimeField(_("изменён"), auto_now=True)
+    signed_at = models.DateTimeField(_("подписан"), null=True, blank=True)
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pdf = models.FileField(_("PDF, как выдан"), upload_to="protocols/%Y/", blank=True)
+    pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, blank=True)
+
+    objects = ProtocolQuerySet.as_manager()
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("протокол")
+        verbose_name_plural = _("протоколы")
+        ordering = ["association", "academic_year", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["association", "academic_year", "number"], name="protocol_number_unique"),
+            models.CheckConstraint(condition=Q(number__gte=1), name="protocol_number_positive"),
+            models.CheckConstraint(
+                condition=Q(status="draft") | (Q(signed_at__isnull=False) & ~Q(pdf_sha256="")),
+                name="signed_protocol_has_pdf",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Протокол № {self.number} ({self.association}, {self.academic_year})"
+
+    @property
+    def is_signed(self) -> bool:
+        return self.status == self.Status.SIGNED
+
+    def save(self, *args, **kwargs):
+        # The one way into "signed" is services.protocol_sign, which saves the row as a draft
+        # in the database and flips it here; after that, nothing changes it.
+        if self.pk and Protocol.objects.filter(pk=self.pk, status=self.Status.SIGNED).exists():
+            raise SignedProtocolError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.pk and Protocol.objects.filter(pk=self.pk, status=self.Status.SIGNED).exists():
+            raise SignedProtocolError()
+        return super().delete(*args, **kwargs)
+
+
+class _FrozenWithProtocol(models.Model):
+    """Rows that belong to a protocol refuse every change once it is signed."""
+
+    class Meta:
+        abstract = True
+
+    def _protocol_id(self) -> int | None:
+        raise NotImplementedError
+
+    def _guard(self) -> None:
+        pid = self._protocol_id()
+        if pid and Protocol.objects.filter(pk=pid, status=Protocol.Status.SIGNED).exists():
+            raise SignedProtocolError()
+
+    def save(self, *args, **kwargs):
+        self._guard()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        self._guard()
+        return super().delete(*args, **kwargs)
+
+
+class ProtocolItem(_FrozenWithProtocol):
+    """One question of the agenda as the protocol records it."""
+
+    protocol = models.ForeignKey(Protocol, on_delete=models.CASCADE, related_name="items", verbose_name=_("протокол"))
+    position = models.PositiveSmallIntegerField(_("№"), default=1)
+    agenda_item = models.ForeignKey(
+        AgendaItem,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("вопрос повестки"),
+    )
+    heard_person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("СЛУШАЛИ: докладчик")
+    )
+    heard_name = models.CharField(
+        _("СЛУШАЛИ: докладчик (как в протоколе)"),
+        max_length=300,
+        blank=True,
+        help_text=_(
+            "В винительном падеже: «Соколову М.Ю., классного руководителя 6 «Б» класса». "
+            "Пусто — составится автоматически."
+        ),
+    )
+    heard = models.TextField(_("СЛУШАЛИ: содержание"), blank=True)
+    spoke = models.TextField(_("ВЫСТУПИЛИ"), blank=True)
+    decided = models.TextField(_("РЕШИЛИ"), blank=True)
+    votes_for = models.PositiveSmallIntegerField(_("«за»"), null=True, blank=True)
+    votes_against = models.PositiveSmallIntegerField(_("«против»"), null=True, blank=True)
+    votes_abstained = models.PositiveSmallIntegerField(_("«воздержались»"), null=True, blank=True)
+
+    objects = ProtocolItemQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("вопрос протокола")
+        verbose_name_plural = _("вопросы протокола")
+        ordering = ["protocol", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.decided[:60]}"
+
+    def _protocol_id(self):
+        return self.protocol_id
+
+    @property
+    def has_vote(self) -> bool:
+        return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstained))
+
+
+class Decision(models.Model):
+    """What was decided, who answers for it, by when. Under control after signing too: marking
+    it done is the point; its text stays as the protocol has it."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("на контроле")
+        DONE = "done", _("выполнено")
+
+    protocol_item = models.ForeignKey(
+        ProtocolItem, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("вопрос протокола")
+    )
+    text = models.TextField(_("решение"))
+    responsible = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("ответственный")
+    )
+    due_on = models.DateField(_("срок"))
+    status = models.CharField(_("статус"), max_length=10, choices=Status.choices, default=Status.OPEN)
+    done_on = models.DateField(_("выполнено"), null=True, blank=True)
+    done_note = models.TextField(_("отметка о выполнении"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("решение")
+        verbose_name_plural = _("решения (контроль)")
+        ordering = ["due_on", "pk"]
+        indexes = [models.Index(fields=["responsible", "status", "due_on"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    FROZEN_FIELDS = ("text", "responsible_id", "due_on", "protocol_item_id")
+
+    def save(self, *args, **kwargs):
+        signed = ProtocolItem.objects.filter(pk=self.protocol_item_id, protocol__status="signed").exists()
+        if signed:
+            stored = Decision.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first() if self.pk else None
+            if stored is None or any(stored[f] != getattr(self, f) for f in self.FROZEN_FIELDS):
+                raise SignedProtocolError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if ProtocolItem.objects.filter(pk=self.protocol_item_id, protocol__status="signed").exists():
+            raise SignedProtocolError()
+        return super().delete(*args, **kwargs)
+
+    def is_overdue(self, today=None) -> bool:
+        return self.status == self.Status.OPEN and self.due_on < (today or timezone.localdate())
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+class CalendarToken(models.Model):
+    """The secret in a user's iCalendar feed URL; regenerating it revokes the old URL."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_token")
+    token = models.CharField(max_length=64, unique=True, default=new_calendar_token)
+    created_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("ключ календаря")
+        verbose_name_plural = _("ключи календаря")
+
+    def __str__(self) -> str:
+        return f"{self.user}"
+
+
+class SentReminder(models.Model):
+    """One reminder, sent once: the unique key is what makes a second cron run a no-op."""
+
+    class Kind(models.TextChoices):
+        MEETING = "meeting", _("о заседании")
+        DECISION = "decision", _("о сроке решения")
+
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    object_id = models.PositiveBigIntegerField()
+    email = models.EmailField()
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("отправленное напоминание")
+        verbose_name_plural = _("отправленные напоминания")
+        constraints = [models.UniqueConstraint(fields=["kind", "object_id", "email"], name="reminder_sent_once")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id} → {self.email}"
