@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("associations.urls")),
+    path("meetings/", include("meetings.urls")),
     path("reports/", include("reports.urls")),
     path("admin/", admin.site.urls),
 ]

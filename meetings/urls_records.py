@@ -1,0 +1,3 @@
+"""URLs of meetings, attendance and protocols (views in meetings/views.py)."""
+
+urlpatterns = []

@@ -1,0 +1,3 @@
+"""URLs of schedules, the month calendar, iCalendar feeds and decisions under control."""
+
+urlpatterns = []
