@@ -163,6 +163,8 @@ EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", True)
 EMAIL_USE_SSL = envbool("EMAIL_USE_SSL", False)
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "Портал РМО <noreply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's own address, for links in e-mails sent outside a request (reminders by cron).
+SITE_URL = os.environ.get("RMO_SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ADMINS = [("Администратор", a) for a in envlist("DJANGO_ADMINS", [])]
 
 # Content Security Policy: nothing inline, nothing from outside.
