@@ -1,10 +1,11 @@
 """The demo district behind `manage.py load_demo`: data and builder.
 
 One district, «Заречный муниципальный район», with its РМО, six schools with their МО, about
-sixty class teachers, appointments by order and five demo logins. The builder is idempotent:
+sixty class teachers, appointments by order, seven demo logins and annual plans in every state
+of their workflow (`associations.demo_plans`). The builder is idempotent:
 every row is found by its natural key and only written when it is missing or differs, and an
-appointment that already exists is skipped, so a second run changes nothing but the demo
-passwords (reset to `DEMO_PASSWORD` on every run).
+appointment or a plan that already exists is skipped, so a second run changes nothing but the
+demo passwords (reset to `DEMO_PASSWORD` on every run).
 
 Dates are relative to the current academic year (`AcademicYear.objects.current()`): orders are
 dated late August of the year's start, pedagogical experience is counted back from it. The demo
@@ -23,7 +24,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 
-from associations import services
+from associations import demo_plans, services
 from associations.access import roles_for
 from associations.models import (
     AcademicYear,
@@ -165,8 +166,8 @@ SCHOOLS: tuple[SchoolSpec, ...] = (
         director_name="Белова Н.Г.",
         mail="sosh2",
         people=(
-            P("Григорьева Ирина Александровна", 19, HP, HIGHEST, 2, position=DEPUTY),
-            P("Кравченко Дарья Романовна", 6, HP, FIRST, 1, position=ORGANIZER),
+            P("Григорьева Ирина Александровна", 19, HP, HIGHEST, 2, position=DEPUTY, login="zavuch2"),
+            P("Кравченко Дарья Романовна", 6, HP, FIRST, 1, position=ORGANIZER, login="rukovoditel2"),
             P("Алексеева Галина Фёдоровна", 33, HP, HIGHEST, 4, "1А"),
             P("Полякова Вера Николаевна", 21, VP, FIRST, 3, "1Б"),
             P("Макарова Елена Юрьевна", 12, HP, FIRST, 2, "2А"),
@@ -283,8 +284,12 @@ SCHOOLS: tuple[SchoolSpec, ...] = (
 )
 
 # The demo logins, in the order the command prints them; all but `admin` are a PersonSpec.login.
+# School 2's head and deputy director have one so that its plan can be returned through the
+# workflow and its head can see it waiting on the home page.
 ADMIN_LOGIN = "admin"
-LOGINS: tuple[str, ...] = (ADMIN_LOGIN, "metodist", "zavuch1", "rukovoditel1", "uchitel1")
+LOGINS: tuple[str, ...] = (
+    ADMIN_LOGIN, "metodist", "zavuch1", "rukovoditel1", "uchitel1", "zavuch2", "rukovoditel2",
+)
 
 
 # --- the builder ------------------------------------------------------------------------------
@@ -305,6 +310,7 @@ class DemoResult:
     people: int = 0
     class_teachers: int = 0
     associations: int = 0
+    plans: int = 0  # plans created by this run (0 on a repeated run)
     written: int = 0  # rows created or changed by this run (0 on a repeated run)
     logins: list[LoginRow] = field(default_factory=list)
 
@@ -430,6 +436,7 @@ class _Builder:
         people_by_login = {METHODOLOGIST.login: methodologist}
         classes_by_person: dict[int, ClassAssignment] = {}
         people_by_school: dict[str, dict[str, Person]] = {}
+        mos: dict[str, Association] = {}
 
         for school_spec in SCHOOLS:
             school = self.upsert(
@@ -442,6 +449,7 @@ class _Builder:
                 {"district": district, "school": school, "kind": Association.Kind.SCHOOL},
                 {"name": school_spec.association_name},
             )
+            mos[school_spec.short_name] = mo
             people = {}
             for spec in school_spec.people:
                 person = self.person(spec, district, school, school_spec.mail)
@@ -487,6 +495,12 @@ class _Builder:
         result.people += 1  # the methodologist
         result.associations = 1 + len(SCHOOLS)
         result.logins = self.logins(people_by_login, classes_by_person)
+        # The plans last: their workflow is run by the demo logins.
+        district_people = {p.full_name: p for group in people_by_school.values() for p in group.values()}
+        district_people[methodologist.full_name] = methodologist
+        result.plans = demo_plans.PlanBuilder(
+            self, rmo=rmo, mos=mos, people={**people_by_school, "": district_people}
+        ).build()
         result.written = self.written
         return result
 
@@ -538,6 +552,13 @@ class _Builder:
 
 
 def load_demo() -> DemoResult:
-    """Build (or bring up to date) the demo district, all in one transaction."""
+    """Build (or bring up to date) the demo district, all in one transaction.
+
+    The plans' review is staged history, so it tells nobody: `make run` has the console e-mail
+    backend (seven e-mails amid the output), a server may have SMTP (mail to made-up
+    addresses), and building a notification loads the URLconf and with it WeasyPrint, a second
+    of the command's three. The notifications run on commit, so they are switched off around
+    every transition (notify=False).
+    """
     with transaction.atomic():
         return _Builder().build()

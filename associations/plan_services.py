@@ -257,7 +257,9 @@ def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = ""
     send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients], fail_silently=True)
 
 
-def _transition(*, plan: AnnualPlan, to: str, user, comment: str = "", host: str = "") -> AnnualPlan:
+def _transition(
+    *, plan: AnnualPlan, to: str, user, comment: str = "", host: str = "", notify: bool = True
+) -> AnnualPlan:
     with transaction.atomic():
         locked = AnnualPlan.objects.select_for_update(of=("self",)).select_related(
             "association", "association__school", "association__district", "academic_year"
@@ -292,20 +294,21 @@ def _transition(*, plan: AnnualPlan, to: str, user, comment: str = "", host: str
             locked.approved_by_position = person.get_position_display() if person else ""
             locked.approved_on = timezone.localdate()
         locked.save()
-        transaction.on_commit(lambda: _notify(locked, transition, host))
+        if notify:
+            transaction.on_commit(lambda: _notify(locked, transition, host))
     return locked
 
 
-def plan_submit(*, plan: AnnualPlan, user, host: str = "") -> AnnualPlan:
-    return _transition(plan=plan, to=Status.SUBMITTED, user=user, host=host)
+def plan_submit(*, plan: AnnualPlan, user, host: str = "", notify: bool = True) -> AnnualPlan:
+    return _transition(plan=plan, to=Status.SUBMITTED, user=user, host=host, notify=notify)
 
 
-def plan_return(*, plan: AnnualPlan, user, comment: str, host: str = "") -> AnnualPlan:
-    return _transition(plan=plan, to=Status.RETURNED, user=user, comment=comment, host=host)
+def plan_return(*, plan: AnnualPlan, user, comment: str, host: str = "", notify: bool = True) -> AnnualPlan:
+    return _transition(plan=plan, to=Status.RETURNED, user=user, comment=comment, host=host, notify=notify)
 
 
-def plan_approve(*, plan: AnnualPlan, user, comment: str = "", host: str = "") -> AnnualPlan:
-    return _transition(plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host)
+def plan_approve(*, plan: AnnualPlan, user, comment: str = "", host: str = "", notify: bool = True) -> AnnualPlan:
+    return _transition(plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host, notify=notify)
 
 
 @transaction.atomic

@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import datetime
 import io
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.utils import timezone
 
-from associations import demo
+from associations import demo, demo_plans
 from associations.access import roles_for
 from associations.models import (
     AcademicYear,
+    AnnualPlan,
     Appointment,
     Association,
     ClassAssignment,
     District,
     Membership,
     Person,
+    PlanItem,
+    PlanSection,
+    PlanTransition,
     School,
 )
+from associations.plan_selectors import plans_awaiting
 from associations.services import RMO_HEAD_MIN_YEARS
 
 pytestmark = pytest.mark.django_db
 
-MODELS = (District, School, Person, Association, Membership, ClassAssignment, Appointment, AcademicYear)
+MODELS = (
+    District, School, Person, Association, Membership, ClassAssignment, Appointment, AcademicYear,
+    AnnualPlan, PlanItem, PlanTransition,
+)
+Status = AnnualPlan.Status
+Execution = PlanItem.Execution
+SCHOOL1, SCHOOL2 = "МБОУ «Заречная СОШ № 1»", "МБОУ «СОШ № 2 им. А.С. Пушкина»"
 FEMALE_ONLY_ENDINGS = ("ова", "ева", "ёва", "ина", "ая")
 MALE_ONLY_ENDINGS = ("ов", "ев", "ёв", "ин", "ий", "ой", "ый")
 
@@ -39,8 +52,10 @@ def load(*args) -> str:
 def counts() -> dict[str, int]:
     rows = {model.__name__: model.objects.count() for model in MODELS}
     rows["User"] = get_user_model().objects.count()
-    for model in (Person, Association, Membership, ClassAssignment, Appointment):
+    for model in (Person, Association, Membership, ClassAssignment, Appointment, AnnualPlan, PlanItem):
         rows[f"{model.__name__} history"] = model.history.count()
+    rows["PlanItem responsible"] = PlanItem.responsible.through.objects.count()
+    rows["marked items"] = PlanItem.objects.exclude(execution=Execution.PENDING).count()
     return rows
 
 
@@ -57,8 +72,10 @@ def current_class_teachers():
 
 def test_second_run_changes_nothing(loaded):
     first = counts()
+    plans = {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()}
     output = load()
     assert counts() == first  # no duplicates, and not even new history rows
+    assert {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()} == plans
     assert "уже загружены, изменений нет" in output
 
 
@@ -226,3 +243,211 @@ def test_a_changed_password_is_reset_on_the_next_run(loaded, client):
     user.save()
     load("--quiet")
     assert client.login(username="uchitel1", password="demo12345")
+
+
+# --- the annual plans -------------------------------------------------------------------------
+
+
+def plan_of(school: str, *, years_back: int = 0) -> AnnualPlan:
+    year = AcademicYear.objects.current().start_year - years_back
+    if not school:
+        return AnnualPlan.objects.get(association__kind=Association.Kind.DISTRICT, academic_year__start_year=year)
+    return AnnualPlan.objects.get(association__school__short_name=school, academic_year__start_year=year)
+
+
+def user(username: str):
+    return get_user_model().objects.get(username=username)
+
+
+def steps(plan: AnnualPlan) -> list[tuple[str, str, str]]:
+    return [
+        (t.by.username, t.from_status, t.to_status) for t in plan.transitions.select_related("by").order_by("at", "pk")
+    ]
+
+
+def past_october(today: datetime.date) -> bool:
+    """After 31 October of today's academic year: the October items are over."""
+    return today > datetime.date(AcademicYear.start_year_for(today), 10, 31)
+
+
+def test_school1_current_plan_is_approved_and_marked_up_to_today(loaded):
+    plan = plan_of(SCHOOL1)
+    today = timezone.localdate()
+    year = plan.academic_year
+    assert plan.status == Status.APPROVED
+    assert steps(plan) == [
+        ("rukovoditel1", Status.DRAFT, Status.SUBMITTED),
+        ("zavuch1", Status.SUBMITTED, Status.APPROVED),
+    ]
+    assert plan.approved_by_name == "С.И. Павлова"
+    assert plan.considered_protocol_number == "1"
+    assert plan.considered_on.month == 8 and plan.considered_on.year == year.start_year
+    assert plan.considered_on <= plan.approved_on <= today
+    assert plan.theme and plan.goal and len(plan.task_list) >= 4 and plan.expected_results
+
+    items = list(plan.items.prefetch_related("responsible").select_related("section", "form"))
+    assert 30 <= len(items) <= 50
+    assert [i.position for i in items] == list(range(1, len(items) + 1))
+    timings = Counter(i.timing for i in items)
+    assert all(timings[t] for t in PlanItem.Timing.values)  # months, «в течение года», «по графику», dates
+    sections = {i.section.name for i in items}
+    assert {"Заседания МО", "Открытые мероприятия", "Консультации", "Мониторинг уровня воспитанности"} <= sections
+    assert sum(i.form is not None for i in items) >= len(items) - 5
+    school = plan.association.school
+    for item in items:
+        people = list(item.responsible.all())
+        assert 1 <= len(people) <= 2, item
+        assert all(p.school_id == school.pk for p in people)
+    text = " ".join(i.content for i in items)
+    for words in ("установочное", "«Разговоры о важном»", "Профилактика и безопасность", "Круглый стол",
+                  "«Семья и школа»", "итоговое", "«Самый классный классный»", "Капустиной", "Аттестация"):
+        assert words in text
+
+    # Marks: only on items whose time is over, never dated in the future, and the past items
+    # left without a mark are the overdue ones.
+    done = [i for i in items if i.execution == Execution.DONE]
+    assert done  # at least the August meeting
+    for item in items:
+        if item.execution != Execution.PENDING:
+            assert item.due_date(year) < today, item
+            assert item.marked_by.username == "rukovoditel1"
+        if item.execution == Execution.DONE:
+            assert plan.considered_on <= item.executed_on <= today
+        if item.execution in (Execution.MOVED, Execution.CANCELLED):
+            assert item.execution_note and item.executed_on is None
+        if item.execution == Execution.MOVED:
+            assert item.moved_timing
+    overdue = [i for i in items if i.is_overdue(year, today)]
+    assert len(overdue) <= 2
+    if past_october(today):
+        assert overdue
+        assert {Execution.MOVED, Execution.CANCELLED} <= {i.execution for i in items}
+
+
+def test_school1_last_year_plan_is_carried_out(loaded):
+    plan = plan_of(SCHOOL1, years_back=1)
+    assert plan.status == Status.APPROVED
+    assert len(steps(plan)) == 2
+    assert plan.approved_on < plan.academic_year.ends_on
+    executions = Counter(plan.items.values_list("execution", flat=True))
+    total = sum(executions.values())
+    assert total >= 25 and executions[Execution.PENDING] == 0
+    assert executions[Execution.DONE] >= 0.8 * total
+    assert executions[Execution.MOVED] >= 1 and executions[Execution.CANCELLED] >= 1
+    for item in plan.items.filter(execution=Execution.DONE):
+        assert plan.academic_year.starts_on - datetime.timedelta(days=7) <= item.executed_on
+        assert item.executed_on <= plan.academic_year.ends_on
+
+
+def test_rmo_plan_waits_for_the_methodologist(loaded):
+    plan = plan_of("")
+    assert plan.status == Status.SUBMITTED
+    assert steps(plan) == [("metodist", Status.DRAFT, Status.SUBMITTED)]
+    assert plan.considered_on.month == 8
+    items = list(plan.items.prefetch_related("responsible").select_related("section"))
+    assert 25 <= len(items) <= 35
+    assert all(i.execution == Execution.PENDING for i in items)
+    functions = set(PlanSection.objects.filter(group=PlanSection.Group.FUNCTION).values_list("name", flat=True))
+    assert {i.section.name for i in items} == functions
+    text = " ".join(i.content for i in items)
+    for words in ("августовское", "«лента» открытых классных часов", "Муниципальный этап", "на базе"):
+        assert words in text
+    contest = next(i for i in items if i.content.startswith("Муниципальный этап"))
+    assert contest.date_from.month == 2 and contest.date_to.month == 3
+    district = plan.association.district_id
+    assert all(1 <= i.responsible.count() <= 2 for i in items)
+    assert all(p.district_id == district for i in items for p in i.responsible.all())
+    assert plan in plans_awaiting(user=user("metodist"))
+
+
+def test_school2_plan_is_returned_with_the_comment(loaded, client):
+    plan = plan_of(SCHOOL2)
+    assert plan.status == Status.RETURNED
+    assert steps(plan) == [
+        ("rukovoditel2", Status.DRAFT, Status.SUBMITTED),
+        ("zavuch2", Status.SUBMITTED, Status.RETURNED),
+    ]
+    assert plan.transitions.order_by("at", "pk").last().comment == demo_plans.RETURN_COMMENT
+    assert "открытых классных часов" in demo_plans.RETURN_COMMENT
+    assert plan in plans_awaiting(user=user("rukovoditel2"))
+    assert client.login(username="rukovoditel2", password=demo.DEMO_PASSWORD)
+    page = client.get("/").content.decode()
+    assert f"/plans/{plan.pk}/" in page and "возвращён на доработку" in page
+    detail = client.get(f"/plans/{plan.pk}/").content.decode()
+    assert demo_plans.RETURN_COMMENT in detail
+
+
+def test_the_district_shows_every_status(loaded, client):
+    year = AcademicYear.objects.current()
+    statuses = Counter(AnnualPlan.objects.filter(academic_year=year).values_list("status", flat=True))
+    assert statuses == {Status.APPROVED: 1, Status.SUBMITTED: 1, Status.RETURNED: 1, Status.DRAFT: 2}
+    without = Association.objects.filter(district=loaded).exclude(plans__academic_year=year)
+    assert without.count() == 2
+    for draft in AnnualPlan.objects.filter(academic_year=year, status=Status.DRAFT):
+        assert draft.items.exists() and not draft.transitions.exists()
+    client.force_login(user("metodist"))
+    page = client.get("/reports/plans/").content.decode()
+    for label in ("утверждён", "на рассмотрении", "возвращён на доработку", "черновик", "нет плана"):
+        assert label in page
+    # Transitions are dated like a school would take them, never in the future.
+    now = timezone.now()
+    for transition in PlanTransition.objects.all():
+        assert transition.at <= now
+        assert timezone.localdate(transition.at) >= transition.plan.considered_on
+
+
+def test_plan_page_and_pdf_answer_their_school_and_nobody_else(loaded, client):
+    plan = plan_of(SCHOOL1)
+    for username in ("rukovoditel1", "zavuch1"):
+        client.force_login(user(username))
+        page = client.get(f"/plans/{plan.pk}/")
+        assert page.status_code == 200
+        assert 'data-testid="plan-item"' in page.content.decode()
+    if past_october(timezone.localdate()):
+        assert "plan-overdue" in page.content.decode()
+
+    client.force_login(user("rukovoditel1"))
+    response = client.get(f"/reports/plans/{plan.pk}/pdf/")
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+
+    other_deputy = Person.objects.get(school__short_name=SCHOOL2, position=Person.Position.DEPUTY_DIRECTOR)
+    assert other_deputy.user is not None
+    client.force_login(other_deputy.user)
+    assert client.get(f"/plans/{plan.pk}/").status_code == 404
+    assert client.get(f"/reports/plans/{plan.pk}/pdf/").status_code == 404
+
+
+# The demo must be right whenever it is loaded: on the first day of the academic year, just
+# after October (the first overdue items), in spring, and on its last day.
+@pytest.mark.parametrize(
+    "moment",
+    [
+        datetime.datetime(2025, 9, 1, 8, 0),
+        datetime.datetime(2025, 11, 1, 12, 0),
+        datetime.datetime(2027, 3, 14, 23, 30),
+        datetime.datetime(2026, 8, 31, 18, 0),
+    ],
+    ids=["1-september", "1-november", "march", "31-august"],
+)
+def test_plans_hold_on_any_day_of_the_year(monkeypatch, moment):
+    fake_now = timezone.make_aware(moment)
+    monkeypatch.setattr(timezone, "now", lambda: fake_now)
+    today = timezone.localdate()
+    assert today == moment.date()
+    load("--quiet")
+
+    plan = plan_of(SCHOOL1)
+    assert plan.academic_year.start_year == AcademicYear.start_year_for(today)
+    assert plan.status == Status.APPROVED and plan.approved_on <= today
+    assert plan_of(SCHOOL1, years_back=1).status == Status.APPROVED
+    assert plan_of("").status == Status.SUBMITTED and plan_of(SCHOOL2).status == Status.RETURNED
+    assert PlanItem.objects.filter(executed_on__gt=today).count() == 0
+    assert PlanTransition.objects.filter(at__gt=fake_now).count() == 0
+    items = list(plan.items.all())
+    for item in items:
+        if item.execution != Execution.PENDING:
+            assert item.due_date(plan.academic_year) < today
+    assert any(i.execution == Execution.DONE for i in items)  # the August meeting
+    assert any(i.is_overdue(plan.academic_year, today) for i in items) == past_october(today)
