@@ -2,33 +2,49 @@
 bulk_create in one transaction (seconds, not minutes).
 
 Each district has its РМО led by the district methodologist (who has a login), and schools
-whose МО has a head by order (with a predecessor whose appointment ended), a secretary,
-members for the current and the previous academic year, and class assignments for both.
-Every name is made up; the slugs start with «bench-» and carry the scale and the academic
-year, so a data set is built once per year and never mixed with real districts.
+whose МО has a head by order (with a predecessor whose appointment ended, and a login of
+their own), a secretary, members for the current and the previous academic year, and class
+assignments for both. Every association has an annual plan for both years: 30–60 items with
+their sections, forms of work and one or two responsible people; last year's plans approved
+and carried out, this year's in every state of the review (`PLAN_PATTERN`). Every name is made
+up; the slugs start with «bench-» and carry the scale, the academic year and `DATA_VERSION`, so
+a data set is built once per year and version and never mixed with real districts.
 """
 
 from __future__ import annotations
 
 import datetime
+import random
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import timezone
 
 from associations.models import (
+    ACADEMIC_MONTH_ORDER,
+    MONTHS_NOMINATIVE,
     AcademicYear,
+    AnnualPlan,
     Appointment,
     Association,
     ClassAssignment,
     District,
     Membership,
     Person,
+    PlanItem,
+    PlanSection,
+    PlanTransition,
     School,
+    WorkForm,
 )
 
 SLUG_PREFIX = "bench-"
+#: Part of every slug. Bump it when the data set changes: a database that holds an older
+#: version of the same scale and year is then rebuilt (`_build` removes the old rows first).
+#: 1: people, associations, memberships; 2: head logins and the annual plans.
+DATA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -76,6 +92,160 @@ CATEGORIES = [
 EDUCATIONS = [Person.Education.HIGHER_PEDAGOGICAL] * 4 + [Person.Education.VOCATIONAL_PEDAGOGICAL]
 CLASS_LETTERS = "АБВ"
 
+# --- the annual plans -----------------------------------------------------------------------
+
+Status = AnnualPlan.Status
+#: This year's plan of the school with this index in its district: (status, items). Fixed for
+#: the first five schools, which the bench opens in every scale (30 against 60 items, approved
+#: and draft); the other schools follow PLAN_CYCLE with 30–60 items.
+PLAN_PATTERN = {
+    0: (Status.APPROVED, 60),
+    1: (Status.APPROVED, 30),
+    2: (Status.DRAFT, 60),
+    3: (Status.DRAFT, 30),
+    4: (Status.SUBMITTED, 45),
+}
+PLAN_CYCLE = [
+    Status.APPROVED, Status.SUBMITTED, Status.APPROVED, Status.DRAFT,
+    Status.APPROVED, Status.RETURNED, Status.APPROVED, Status.SUBMITTED,
+]
+#: The РМО's plan this year: a draft the district methodologist writes (the РМО's editor).
+RMO_PLAN = (Status.DRAFT, 60)
+
+THEMES = [
+    "Совершенствование профессиональной компетентности классных руководителей как условие "
+    "повышения качества воспитательного процесса",
+    "Реализация рабочей программы воспитания: современные формы работы классного руководителя",
+    "Взаимодействие школы и семьи в воспитании гражданина России",
+    "Формирование духовно-нравственных ценностей обучающихся во внеурочной деятельности",
+]
+GOALS = [
+    "Повышение методического уровня классных руководителей и качества воспитательной работы в классах.",
+    "Создание условий для профессионального роста классных руководителей и обмена опытом.",
+]
+TASKS = (
+    "1. Оказывать методическую помощь классным руководителям в организации воспитательной работы.\n"
+    "2. Изучать и внедрять современные воспитательные технологии.\n"
+    "- Обобщать и распространять опыт работы классных руководителей.\n"
+    "- Совершенствовать формы работы с родителями обучающихся.\n"
+    "Развивать ученическое самоуправление."
+)
+EXPECTED = (
+    "Рост профессиональной компетентности классных руководителей; положительная динамика "
+    "уровня воспитанности обучающихся; участие педагогов в конкурсах профессионального мастерства."
+)
+TOPICS = [
+    "Формирование гражданской идентичности обучающихся",
+    "Профилактика буллинга в детском коллективе",
+    "Взаимодействие классного руководителя с семьёй",
+    "Индивидуальная работа с детьми группы риска",
+    "Развитие ученического самоуправления",
+    "Цифровая безопасность школьников",
+    "Профориентационная работа в 8–11 классах",
+    "Патриотическое воспитание во внеурочной деятельности",
+    "Здоровьесберегающие технологии в работе классного руководителя",
+    "Организация летнего отдыха и занятости обучающихся",
+    "Рабочая программа воспитания: изменения и практика",
+]
+EVENTS = [
+    "День знаний", "День учителя", "День матери", "День героев Отечества", "Новогодний калейдоскоп",
+    "Защитники Отечества", "Масленица", "Космос — это мы", "Памяти павших будьте достойны",
+    "Последний звонок",
+]
+#: What a plan's items say, by section (the names the migration fills in); {topic}, {event},
+#: {grade}, {n} are filled per item. A section without an entry uses GENERIC_ITEMS.
+SECTION_ITEMS = {
+    "Аналитико-прогностическая функция": [
+        "Анализ работы МО классных руководителей за прошлый учебный год, постановка задач на новый",
+        "Изучение запросов классных руководителей на методическую помощь",
+        "Анализ результатов диагностики уровня воспитанности обучающихся {grade} классов",
+        "Прогноз результатов воспитательной работы по итогам полугодия",
+    ],
+    "Организационно-координирующая функция": [
+        "Согласование планов воспитательной работы классных руководителей",
+        "Составление графика открытых классных часов и взаимопосещений",
+        "Координация участия классов в районном мероприятии «{event}»",
+    ],
+    "Информационная функция": [
+        "Обзор новинок методической литературы по воспитанию",
+        "Пополнение страницы МО на сайте школы материалами заседаний",
+        "Информирование о нормативных документах по классному руководству",
+    ],
+    "Методическая функция": [
+        "Методическая помощь молодым классным руководителям: «{topic}»",
+        "Разработка сценариев классных часов по теме «{topic}»",
+        "Подготовка методических рекомендаций «{topic}»",
+    ],
+    "Заседания МО": [
+        "Заседание № {n}. «{topic}»: доклад руководителя МО, обмен опытом работы классных "
+        "руководителей {grade} классов, практикум, решение заседания",
+    ],
+    "Открытые мероприятия": [
+        "Открытый классный час «{event}» в {grade} классе",
+        "Внеклассное мероприятие «{event}»",
+    ],
+    "Консультации": [
+        "Консультация «{topic}»",
+        "Индивидуальные консультации по ведению документации классного руководителя",
+    ],
+    "Работа с документацией": [
+        "Проверка планов воспитательной работы классных руководителей",
+        "Проверка журналов инструктажей по технике безопасности",
+        "Оформление социальных паспортов классов",
+    ],
+    "Конкурсы профессионального мастерства": [
+        "Школьный этап конкурса «Самый классный классный»",
+        "Участие в районном конкурсе методических разработок «{topic}»",
+    ],
+    "Аттестация и повышение квалификации": [
+        "Курсы повышения квалификации «{topic}»",
+        "Подготовка портфолио к аттестации классных руководителей",
+    ],
+    "Самообразование и обобщение опыта": [
+        "Отчёты классных руководителей по темам самообразования",
+        "Обобщение опыта работы: «{topic}»",
+    ],
+    "Мониторинг уровня воспитанности": [
+        "Диагностика уровня воспитанности обучающихся {grade} классов",
+        "Мониторинг занятости обучающихся во внеурочное время",
+        "Анкетирование родителей «Удовлетворённость воспитательной работой школы»",
+    ],
+    "Взаимопосещение мероприятий": [
+        "Взаимопосещение классных часов в {grade} классах",
+        "Посещение родительских собраний с целью обмена опытом",
+    ],
+    "Контроль и анализ": [
+        "Анализ проведения классных часов за полугодие",
+        "Контроль работы классных руководителей с детьми группы риска",
+        "Анализ работы МО за учебный год",
+    ],
+}
+GENERIC_ITEMS = ["Работа по теме «{topic}»", "Мероприятие «{event}»"]
+MOVE_REASONS = ["карантин в начальных классах", "совпадение с районным мероприятием", "болезнь докладчика"]
+CANCEL_REASONS = ["мероприятие проведено районом", "изменение графика работы школы"]
+RETURN_COMMENTS = [
+    "Добавьте в план открытые мероприятия второго полугодия и укажите ответственных.",
+    "Уточните сроки заседаний: в плане два заседания в одном месяце.",
+]
+
+
+@dataclass
+class BenchPlans:
+    """The first district's plans this year that the bench opens (PLAN_PATTERN, RMO_PLAN)."""
+
+    approved_60: AnnualPlan
+    approved_30: AnnualPlan
+    draft_60: AnnualPlan
+    draft_30: AnnualPlan
+    rmo_draft_60: AnnualPlan
+
+    @staticmethod
+    def head_user(plan: AnnualPlan):
+        """The login of the school МО's head, who writes the plan and marks its execution."""
+        return Person.objects.select_related("user").get(
+            school_id=plan.association.school_id, position=Person.Position.ORGANIZER
+        ).user
+
 
 @dataclass
 class BenchData:
@@ -90,9 +260,28 @@ class BenchData:
     def district(self) -> District:
         return self.districts[0]
 
+    @property
+    def plans(self) -> BenchPlans:
+        school_plans = list(
+            AnnualPlan.objects.filter(
+                association__district=self.district, association__kind=Association.Kind.SCHOOL,
+                academic_year=self.year,
+            )
+            .select_related("association")
+            .order_by("association__school_id")  # the schools' order of creation
+        )
+        rmo_plan = AnnualPlan.objects.select_related("association").get(
+            association__district=self.district, association__kind=Association.Kind.DISTRICT,
+            academic_year=self.year,
+        )
+        return BenchPlans(
+            approved_60=school_plans[0], approved_30=school_plans[1], draft_60=school_plans[2],
+            draft_30=school_plans[3], rmo_draft_60=rmo_plan,
+        )
+
 
 def slug_for(scale_name: str, year: AcademicYear, number: int) -> str:
-    return f"{SLUG_PREFIX}{scale_name}-{year.start_year}-{number}"
+    return f"{SLUG_PREFIX}{scale_name}-{year.start_year}-v{DATA_VERSION}-{number}"
 
 
 def foreign_districts_exist() -> bool:
@@ -100,19 +289,28 @@ def foreign_districts_exist() -> bool:
     return District.objects.exclude(slug__startswith=SLUG_PREFIX).exists()
 
 
-def bench_data(scale_name: str) -> BenchData:
-    """The data set of that scale for the current academic year, built if it is not there."""
-    scale = SCALES[scale_name]
-    year = AcademicYear.objects.current()
-    slugs = [slug_for(scale_name, year, n) for n in range(1, scale.districts + 1)]
-    built = False
-    complete = (
+def _complete(scale: Scale, slugs: list[str]) -> bool:
+    return (
         District.objects.filter(slug__in=slugs).count() == scale.districts
         and School.objects.filter(district__slug__in=slugs).count() == scale.districts * scale.schools
         and Person.objects.filter(district__slug__in=slugs, school__isnull=False).count()
         == scale.districts * scale.schools * scale.people
+        # Both years' plans of every МО and РМО; their items are written in the same transaction.
+        and AnnualPlan.objects.filter(association__district__slug__in=slugs).count()
+        == 2 * scale.districts * (scale.schools + 1)
     )
-    if not complete:
+
+
+def bench_data(scale_name: str, *, build: bool = True) -> BenchData | None:
+    """The data set of that scale for the current academic year, built if it is not there (or,
+    with build=False, None)."""
+    scale = SCALES[scale_name]
+    year = AcademicYear.objects.current()
+    slugs = [slug_for(scale_name, year, n) for n in range(1, scale.districts + 1)]
+    built = False
+    if not _complete(scale, slugs):
+        if not build:
+            return None
         _build(scale_name, scale, year)
         built = True
     districts = list(District.objects.filter(slug__in=slugs).order_by("slug"))
@@ -176,9 +374,15 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
         for s in range(scale.schools)
     )
 
+    # Logins (force_login only: no usable password) for the methodologists and every school's
+    # current head, who writes the МО's plan.
     users = User.objects.bulk_create(
-        User(username=f"{district.slug}-metodist", password=make_password(None))  # force_login only
+        User(username=f"{district.slug}-metodist", password=make_password(None))
         for district in districts
+    )
+    head_users = User.objects.bulk_create(
+        User(username=f"{school.district.slug}-school-{s % scale.schools + 1}-head", password=make_password(None))
+        for s, school in enumerate(schools)
     )
     methodologists = Person.objects.bulk_create(
         _person(
@@ -203,6 +407,7 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
                 else Person.Position.TEACHER
             ),
             education=Person.Education.HIGHER_PEDAGOGICAL if p == 0 else EDUCATIONS[(s + p) % 5],
+            user=head_users[s] if p == 0 else None,
         )
         for s, school in enumerate(schools)
         for p in range(scale.people)
@@ -293,17 +498,199 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
                 ))
     ClassAssignment.objects.bulk_create(classes, batch_size=2000)
 
+    _build_plans(scale, years, districts, rmos, mos, methodologists, staff)
+
+
+def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> None:
+    """Every association's plan for both years: last year's approved and carried out, this
+    year's by PLAN_PATTERN / PLAN_CYCLE; their items, responsible people and review steps."""
+    previous_year, year = years
+    today = timezone.localdate()
+    rng = random.Random(f"{scale}")  # noqa: S311 - made-up data, the same every time it is built
+    sections = list(PlanSection.objects.filter(is_active=True).order_by("group", "order", "name"))
+    work_forms = list(WorkForm.objects.filter(is_active=True).order_by("order", "name"))
+    if not sections:
+        raise RuntimeError("No plan sections: run the migrations (associations 0003) first.")
+
+    # (association, year, status, items, writer, reviewer, responsible pool, writer's login)
+    specs = []
+    for d, (rmo, methodologist) in enumerate(zip(rmos, methodologists, strict=True)):
+        heads = [staff[mo.school_id][0] for mo in mos if mo.district_id == rmo.district_id]
+        pool = [methodologist, *heads]
+        specs.append((rmo, previous_year, Status.APPROVED, 30 + (11 * d + 17) % 31,
+                      methodologist, methodologist, pool, methodologist.user))
+        specs.append((rmo, year, *RMO_PLAN, methodologist, methodologist, pool, methodologist.user))
+    for s, mo in enumerate(mos):
+        school_staff = staff[mo.school_id]
+        index = s % scale.schools  # the school's index in its district
+        d = s // scale.schools
+        head, deputy, last_years_head = school_staff[0], school_staff[1], school_staff[2]
+        status, count = PLAN_PATTERN.get(
+            index, (PLAN_CYCLE[index % len(PLAN_CYCLE)], 30 + (7 * index + 11 * d) % 31)
+        )
+        specs.append((mo, previous_year, Status.APPROVED, 30 + (7 * index + 11 * d + 17) % 31,
+                      last_years_head, deputy, school_staff, None))
+        specs.append((mo, year, status, count, head, deputy, school_staff, head.user))
+
+    def at(academic_year: AcademicYear, month: int, day: int) -> datetime.datetime:
+        when = timezone.make_aware(datetime.datetime(academic_year.start_year, month, day, 15, 30))
+        return min(when, timezone.now())
+
+    plans: list[AnnualPlan] = []
+    transitions: list[list[PlanTransition]] = []
+    for n, (association, academic_year, status, _count, writer, reviewer, _pool, login) in enumerate(specs):
+        steps: list[PlanTransition] = []
+        if status != Status.DRAFT:
+            steps.append(PlanTransition(
+                from_status=Status.DRAFT, to_status=Status.SUBMITTED, by=login,
+                by_name=writer.short_name, at=at(academic_year, 9, 3),
+            ))
+        # Every third approved plan and every returned one went back once with a comment.
+        if status == Status.RETURNED or (status == Status.APPROVED and n % 3 == 0):
+            comment = RETURN_COMMENTS[n % len(RETURN_COMMENTS)]
+            steps.append(PlanTransition(
+                from_status=Status.SUBMITTED, to_status=Status.RETURNED, comment=comment,
+                by=reviewer.user, by_name=reviewer.short_name, at=at(academic_year, 9, 6),
+            ))
+            if status == Status.APPROVED:
+                steps.append(PlanTransition(
+                    from_status=Status.RETURNED, to_status=Status.SUBMITTED, by=login,
+                    by_name=writer.short_name, at=at(academic_year, 9, 9),
+                ))
+        if status == Status.APPROVED:
+            steps.append(PlanTransition(
+                from_status=Status.SUBMITTED, to_status=Status.APPROVED, by=reviewer.user,
+                by_name=reviewer.short_name, at=at(academic_year, 9, 12),
+            ))
+        transitions.append(steps)
+        considered = status != Status.DRAFT or n % 2 == 0
+        plans.append(AnnualPlan(
+            association=association,
+            academic_year=academic_year,
+            theme=THEMES[n % len(THEMES)],
+            goal=GOALS[n % len(GOALS)],
+            tasks=TASKS,
+            expected_results=EXPECTED,
+            status=status,
+            considered_protocol_number="1" if considered else "",
+            considered_on=min(datetime.date(academic_year.start_year, 8, 30), today) if considered else None,
+            approved_by_name=reviewer.signature_name if status == Status.APPROVED else "",
+            approved_by_position=str(reviewer.get_position_display()) if status == Status.APPROVED else "",
+            approved_on=steps[-1].at.date() if status == Status.APPROVED else None,
+            version=2 + len(steps),
+        ))
+    plans = AnnualPlan.objects.bulk_create(plans)
+    for plan, steps in zip(plans, transitions, strict=True):
+        for step in steps:
+            step.plan = plan
+    PlanTransition.objects.bulk_create([step for steps in transitions for step in steps], batch_size=2000)
+
+    items: list[PlanItem] = []
+    responsible: list[list[Person]] = []
+    for plan, (_a, academic_year, status, count, writer, _r, pool, login) in zip(plans, specs, strict=True):
+        for item, people in _plan_items(rng, plan, academic_year, status, count, sections, work_forms,
+                                        writer, pool, login, today):
+            items.append(item)
+            responsible.append(people)
+    items = PlanItem.objects.bulk_create(items, batch_size=2000)
+    through = PlanItem.responsible.through
+    through.objects.bulk_create(
+        (
+            through(planitem_id=item.pk, person_id=person.pk)
+            for item, people in zip(items, responsible, strict=True)
+            for person in people
+        ),
+        batch_size=4000,
+    )
+
+
+def _plan_items(rng, plan, academic_year, status, count, sections, work_forms, writer, pool, login, today):
+    """The plan's `count` items, grouped by section in the sections' order, each with the
+    people responsible for it; an approved plan's past items marked done, moved or cancelled."""
+    chosen = sorted(rng.sample(sections, min(len(sections), 6 + count % 5)), key=sections.index)
+    per_section = [count // len(chosen) + (i < count % len(chosen)) for i in range(len(chosen))]
+    meeting = 0
+    position = 0
+    for section, size in zip(chosen, per_section, strict=True):
+        texts = SECTION_ITEMS.get(section.name, GENERIC_ITEMS)
+        for i in range(size):
+            position += 1
+            is_meeting = section.name == "Заседания МО"
+            meeting += is_meeting
+            content = texts[(i + position) % len(texts)].format(
+                topic=rng.choice(TOPICS), event=rng.choice(EVENTS), grade=f"{1 + (i * 4 + position) % 11}-х",
+                n=meeting,
+            )
+            month = ACADEMIC_MONTH_ORDER[(i * 9) // size]  # September to May
+            timing, date_from, date_to = PlanItem.Timing.MONTH, None, None
+            if not is_meeting and position % 9 == 4:
+                timing, month = PlanItem.Timing.THROUGHOUT, None
+            elif not is_meeting and position % 13 == 6:
+                timing, month = PlanItem.Timing.SCHEDULE, None
+            elif position % 11 == 3:
+                calendar_year = academic_year.start_year + (month < 9)
+                date_from = datetime.date(calendar_year, month, 5 + position % 20)
+                date_to = date_from + datetime.timedelta(days=2) if position % 2 else None
+                timing, month = PlanItem.Timing.DATES, None
+            item = PlanItem(
+                plan=plan, position=position, section=section, content=content,
+                form=None if position % 8 == 7 else work_forms[(position * 5 + i) % len(work_forms)],
+                timing=timing, month=month, date_from=date_from, date_to=date_to,
+            )
+            if status == Status.APPROVED:
+                _mark(rng, item, academic_year, login, today)
+            people = [writer] if is_meeting else [pool[rng.randrange(len(pool))]]
+            if rng.random() < 0.4:
+                other = pool[rng.randrange(len(pool))]
+                if other not in people:
+                    people.append(other)
+            yield item, people
+
+
+def _mark(rng, item: PlanItem, academic_year: AcademicYear, login, today: datetime.date) -> None:
+    """Execution control on an approved plan: most items past their date done, some moved or
+    cancelled with a reason, a few left unmarked (overdue)."""
+    due = item.due_date(academic_year)
+    if due >= today:
+        return
+    roll = rng.random()
+    if roll < 0.78:
+        item.execution = PlanItem.Execution.DONE
+        item.executed_on = min(item.date_from or due - datetime.timedelta(days=rng.randrange(20)), today)
+        item.execution_note = "протокол заседания № 2" if roll < 0.1 else ""
+    elif roll < 0.88:
+        item.execution = PlanItem.Execution.MOVED
+        month = ACADEMIC_MONTH_ORDER[min(11, ACADEMIC_MONTH_ORDER.index(due.month) + 1)]
+        item.moved_timing = f"на {MONTHS_NOMINATIVE[month]}"
+        item.execution_note = rng.choice(MOVE_REASONS)
+    elif roll < 0.94:
+        item.execution = PlanItem.Execution.CANCELLED
+        item.execution_note = rng.choice(CANCEL_REASONS)
+    else:
+        return
+    item.marked_by = login
+
 
 def _delete(scale_name: str, year: AcademicYear) -> None:
-    """Remove a partial data set of this scale and year, children first (the FKs protect)."""
+    """Remove a data set of this scale and year, of any DATA_VERSION (an old or a partial one),
+    children first (the FKs protect). Raw deletes: a cascade through the ORM would write a
+    history record for each of the thousands of rows, and a bench's rows need none."""
     prefix = f"{SLUG_PREFIX}{scale_name}-{year.start_year}-"
     districts = District.objects.filter(slug__startswith=prefix)
-    ClassAssignment.objects.filter(school__district__in=districts).delete()
-    Appointment.objects.filter(association__district__in=districts).delete()
-    Membership.objects.filter(association__district__in=districts).delete()
-    Association.objects.filter(district__in=districts).delete()
+    plans = AnnualPlan.objects.filter(association__district__in=districts)
     user_ids = list(Person.objects.filter(district__in=districts, user__isnull=False).values_list("user", flat=True))
-    Person.objects.filter(district__in=districts).delete()
+    for queryset in (
+        PlanItem.responsible.through.objects.filter(planitem__plan__in=plans),
+        PlanItem.objects.filter(plan__in=plans),
+        PlanTransition.objects.filter(plan__in=plans),
+        plans,
+        ClassAssignment.objects.filter(school__district__in=districts),
+        Appointment.objects.filter(association__district__in=districts),
+        Membership.objects.filter(association__district__in=districts),
+        Association.objects.filter(district__in=districts),
+        Person.objects.filter(district__in=districts),
+        School.objects.filter(district__in=districts),
+    ):
+        queryset._raw_delete(queryset.db)
     get_user_model().objects.filter(pk__in=user_ids).delete()
-    School.objects.filter(district__in=districts).delete()
     districts.delete()

@@ -2,10 +2,15 @@
 
 A benchmark, not a test: it builds (once) a large made-up data set into the configured
 database (`reports.benchdata`), then requests each page through Django's test client, logged in
-as a district methodologist, and prints per page the number of SQL queries and the server time
-(median and 95th percentile of --runs requests after a warm-up). Two yardsticks are measured in
-the same run, on the same machine: a bare Django view (the request/response cycle through the
-same middleware, nothing else) and a bare WeasyPrint document (one paragraph of Russian text).
+as a district methodologist (or as the head of a school's МО, who writes its plan), and prints
+per page the number of SQL queries and the server time (median and 95th percentile of --runs
+requests after a warm-up; the plan's PDF, median of 5). Two yardsticks are measured in the same
+run, on the same machine: a bare Django view (the request/response cycle through the same
+middleware, nothing else) and a bare WeasyPrint document (one paragraph of Russian text).
+
+Below the table it checks the annual plan's targets: query counts that do not grow with the
+plan's items (30 against 60) or with the district (the district table of the small data set
+against the large one), and a 60-item plan's PDF within a second.
 
     make bench                        # DATABASE_URL=.bench/bench.sqlite3, migrated first
     manage.py bench --scale small --runs 10 --markdown
@@ -37,7 +42,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path, reverse
 
-from associations.models import AcademicYear, Association, Membership, Person
+from associations.models import AcademicYear, AnnualPlan, Association, Membership, Person, PlanItem
 from reports import benchdata
 
 # WeasyPrint logs every step of every document at INFO, its own stylesheets already when it is
@@ -60,6 +65,21 @@ BARE_PDF_HTML = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
 
 WARMUP = 3
 PDF_RUNS = 5
+PDF_TARGET_MS = 1000
+
+
+@dataclass
+class Page:
+    """One request to measure: as whom, how often, and whether its rows are HTML table rows or
+    a number known in advance (a file's)."""
+
+    name: str
+    url: str
+    user: object
+    rows: int | None = None  # None: count the HTML table rows
+    runs: int | None = None  # None: --runs
+    warmup: int = WARMUP
+    key: str = ""  # how the targets find the row
 
 
 @dataclass
@@ -69,6 +89,7 @@ class Row:
     rows: int | None
     median_ms: float
     p95_ms: float | None
+    key: str = ""
 
 
 def _p95(samples: list[float]) -> float:
@@ -116,23 +137,44 @@ class Command(BaseCommand):
         data = benchdata.bench_data(scale)
         build_seconds = time.perf_counter() - started
 
+        compare_name = "small" if scale == "large" else "large"
+        # The small data set takes a second to build: always there to compare with. The large
+        # one is only used when an earlier run left it.
+        compare = benchdata.bench_data(compare_name, build=compare_name == "small")
+
         with override_settings(
             DEBUG=False, ROOT_URLCONF=__name__, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]
         ):
-            client = Client()
-            client.force_login(data.methodologist_user)
-            rows = [self._measure(client, name, url, runs) for name, url in self._pages(data)]
-        rows.append(self._measure_pdf())
+            clients: dict[int, Client] = {}
+            rows = []
+            for page in self._pages(data):
+                if page.key == "bare-pdf":
+                    rows.append(self._measure_pdf())
+                    continue
+                client = clients.get(page.user.pk)
+                if client is None:
+                    client = clients[page.user.pk] = Client()
+                    client.force_login(page.user)
+                rows.append(self._measure(client, page, runs))
+            compared = None
+            if compare is not None:
+                client = Client()
+                client.force_login(compare.methodologist_user)
+                compared = self._queries_and_rows(client, reverse("reports:district_plans"))
 
         lines = self._summary(data, build_seconds, runs)
+        targets = self._targets(rows, scale, compare_name, compared)
         if markdown:
-            self.stdout.write("\n".join(f"- {line}" for line in lines) + "\n\n" + self._markdown(rows))
+            self.stdout.write(
+                "\n".join(f"- {line}" for line in lines) + "\n\n" + self._markdown(rows) + "\n"
+                + "\n".join(f"- {line}" for line in targets) + "\n"
+            )
         else:
-            self.stdout.write("\n".join(lines) + "\n\n" + self._text(rows))
+            self.stdout.write("\n".join(lines) + "\n\n" + self._text(rows) + "\n" + "\n".join(targets) + "\n")
 
     # --- what is measured --------------------------------------------------------------------
 
-    def _pages(self, data: benchdata.BenchData) -> list[tuple[str, str]]:
+    def _pages(self, data: benchdata.BenchData) -> list[Page]:
         district = data.district
         school = district.schools.order_by("short_name").first()
         busiest = (
@@ -141,34 +183,90 @@ class Command(BaseCommand):
             .order_by("-members", "pk")
             .first()
         )
+        methodologist = data.methodologist_user
+        plans = data.plans
+        items = dict(
+            AnnualPlan.objects.filter(pk__in=[p.pk for p in vars(plans).values()])
+            .annotate(n=Count("items"))
+            .values_list("pk", "n")
+        )
+        approved_head = plans.head_user(plans.approved_60)
+        draft_head = plans.head_user(plans.draft_60)
+        draft_30_head = plans.head_user(plans.draft_30)  # another school's head
+
+        def plan_url(name: str, plan: AnnualPlan) -> str:
+            return reverse(name, args=[plan.pk])
+
+        a60, a30 = plans.approved_60, plans.approved_30
+        n60, n30 = items[a60.pk], items[a30.pk]
         return [
-            ("bare Django view", reverse("bench-bare")),
-            ("home (methodologist)", reverse("home")),
-            ("association list", reverse("associations:list")),
-            ("association list, one school", f"{reverse('associations:list')}?school={school.pk}"),
-            ("association detail, most members", reverse("associations:detail", args=[busiest.pk])),
-            ("people directory (page 1)", reverse("associations:people")),
+            Page("bare Django view", reverse("bench-bare"), methodologist),
+            Page("home (methodologist)", reverse("home"), methodologist),
+            Page("association list", reverse("associations:list"), methodologist),
+            Page("association list, one school", f"{reverse('associations:list')}?school={school.pk}", methodologist),
+            Page("association detail, most members", reverse("associations:detail", args=[busiest.pk]), methodologist),
+            Page("people directory (page 1)", reverse("associations:people"), methodologist),
+            # The annual plan.
+            Page(f"plan page, {n30} items", plan_url("associations:plan", a30), methodologist, key="plan-30"),
+            Page(f"plan page, {n60} items", plan_url("associations:plan", a60), methodologist, key="plan-60"),
+            Page(f"plan page, {n60} items, its head (marks)", plan_url("associations:plan", a60), approved_head),
+            Page(
+                f"plan editor, {items[plans.draft_30.pk]} items (head)",
+                plan_url("associations:plan_edit", plans.draft_30), draft_30_head, key="edit-30",
+            ),
+            Page(
+                f"plan editor, {items[plans.draft_60.pk]} items (head)",
+                plan_url("associations:plan_edit", plans.draft_60), draft_head, key="edit-60",
+            ),
+            Page(
+                f"plan editor, РМО, {items[plans.rmo_draft_60.pk]} items (methodologist)",
+                plan_url("associations:plan_edit", plans.rmo_draft_60), methodologist,
+            ),
+            Page("district plans table", reverse("reports:district_plans"), methodologist, key="district"),
+            Page(
+                "district plans XLSX", reverse("reports:district_plans_xlsx"), methodologist,
+                rows=district.associations.count(),
+            ),
+            Page(f"plan XLSX, {n30} items", plan_url("reports:plan_xlsx", a30), methodologist, rows=n30, key="xlsx-30"),
+            Page(f"plan XLSX, {n60} items", plan_url("reports:plan_xlsx", a60), methodologist, rows=n60, key="xlsx-60"),
+            Page("", "", None, key="bare-pdf"),
+            Page(
+                f"plan PDF, {n30} items ({PDF_RUNS} runs)", plan_url("reports:plan_pdf", a30), methodologist,
+                rows=n30, runs=PDF_RUNS, warmup=1, key="pdf-30",
+            ),
+            Page(
+                f"plan PDF, {n60} items ({PDF_RUNS} runs)", plan_url("reports:plan_pdf", a60), methodologist,
+                rows=n60, runs=PDF_RUNS, warmup=1, key="pdf-60",
+            ),
         ]
 
-    def _measure(self, client: Client, name: str, url: str, runs: int) -> Row:
-        for _ in range(WARMUP):
-            self._get(client, url)
+    def _measure(self, client: Client, page: Page, runs: int) -> Row:
+        for _ in range(page.warmup):
+            self._get(client, page.url)
+        queries, rows = self._queries_and_rows(client, page.url)
+        samples = []
+        for _ in range(page.runs or runs):
+            start = time.perf_counter()
+            self._get(client, page.url)
+            samples.append((time.perf_counter() - start) * 1000)
+        return Row(
+            name=page.name,
+            queries=queries,
+            rows=rows if page.rows is None else page.rows,
+            median_ms=statistics.median(samples),
+            p95_ms=_p95(samples),
+            key=page.key,
+        )
+
+    def _queries_and_rows(self, client: Client, url: str) -> tuple[int, int | None]:
+        """The queries of one request, and the HTML table rows of its page (None for a file)."""
         with CaptureQueriesContext(connection) as captured:
             response = self._get(client, url)
         # Read now: the next request clears the connection's query log.
         queries = len(captured.captured_queries)
-        samples = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            self._get(client, url)
-            samples.append((time.perf_counter() - start) * 1000)
-        return Row(
-            name=name,
-            queries=queries,
-            rows=_table_rows(response.content.decode()),
-            median_ms=statistics.median(samples),
-            p95_ms=_p95(samples),
-        )
+        if not response["Content-Type"].startswith("text/html"):
+            return queries, None
+        return queries, _table_rows(response.content.decode())
 
     @staticmethod
     def _get(client: Client, url: str):
@@ -194,7 +292,49 @@ class Command(BaseCommand):
             rows=None,
             median_ms=statistics.median(samples),
             p95_ms=None,
+            key="bare-pdf",
         )
+
+    @staticmethod
+    def _targets(
+        rows: list[Row], scale: str, compare_name: str, compared: tuple[int, int | None] | None
+    ) -> list[str]:
+        """The plan issue's targets and whether they hold in this run."""
+        by_key = {row.key: row for row in rows if row.key}
+        flat = True
+        pairs = []
+        for label, small, large in (
+            ("plan page", "plan-30", "plan-60"),
+            ("plan editor", "edit-30", "edit-60"),
+            ("plan XLSX", "xlsx-30", "xlsx-60"),
+            ("plan PDF", "pdf-30", "pdf-60"),
+        ):
+            a, b = by_key[small].queries, by_key[large].queries
+            flat &= a == b
+            pairs.append(f"{label} {a} / {b}")
+        district = by_key["district"]
+        if compared is not None:
+            queries, table_rows = compared
+            mine = f"{district.queries} queries for {district.rows} rows ({scale})"
+            theirs = f"{queries} for {table_rows} rows ({compare_name})"
+            flat &= queries == district.queries
+            pairs.append(
+                "district table " + (f"{mine}, {theirs}" if scale == "small" else f"{theirs}, {mine}")
+            )
+        else:
+            pairs.append(
+                f"district table {district.queries} queries for {district.rows} rows "
+                f"(run --scale {compare_name} once to compare)"
+            )
+        pdf, bare_pdf = by_key["pdf-60"], by_key["bare-pdf"]
+        fast = pdf.median_ms <= PDF_TARGET_MS
+        return [
+            "Target: query counts do not grow with the rows — 30 / 60 items: "
+            + "; ".join(pairs) + (" — holds" if flat else " — DOES NOT HOLD"),
+            f"Target: a 60-item plan's PDF within {PDF_TARGET_MS / 1000:.0f} s — {pdf.median_ms:.0f} ms "
+            f"(median of {PDF_RUNS}, {pdf.median_ms / bare_pdf.median_ms:.0f} × the bare WeasyPrint "
+            f"document's {bare_pdf.median_ms:.0f} ms)" + (" — holds" if fast else " — DOES NOT HOLD"),
+        ]
 
     # --- what is printed ---------------------------------------------------------------------
 
@@ -205,6 +345,8 @@ class Command(BaseCommand):
         people = Person.objects.filter(district__in=districts).count()
         memberships = Membership.objects.filter(association__district__in=districts).count()
         associations = Association.objects.filter(district__in=districts).count()
+        plans = AnnualPlan.objects.filter(association__district__in=districts)
+        items = PlanItem.objects.filter(plan__in=plans).count()
         years = AcademicYear.objects.filter(start_year__in=[data.year.start_year - 1, data.year.start_year])
         s = data.scale
         built = (
@@ -220,9 +362,11 @@ class Command(BaseCommand):
         return [
             f"Data set «{data.scale_name}»: {s.districts} districts × {s.schools} schools × "
             f"{s.people} people — {people} people, {associations} associations, {memberships} "
-            f"memberships over {years.count()} academic years ({built})",
+            f"memberships, {plans.count()} plans with {items} items over {years.count()} academic "
+            f"years (data set v{benchdata.DATA_VERSION}, {built})",
             f"Pages as the methodologist of one district ({s.schools} schools, "
-            f"{s.schools * s.people + 1} people); {runs} requests each after {WARMUP} warm-up; "
+            f"{s.schools * s.people + 1} people), or as a school МО's head where it says so; "
+            f"{runs} requests each after {WARMUP} warm-up (a plan's PDF: {PDF_RUNS} after 1); "
             "DEBUG off while measuring",
             f"{db}, Python {platform.python_version()}, Django {django.get_version()}, "
             f"WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPU cores ({_cpu_model()})",
