@@ -1,11 +1,24 @@
-"""Reads of meetings and protocols, scoped through associations.access."""
+"""Reads of meetings and protocols, scoped through associations.access.
+
+Every page's reads are here, with their related rows fetched up front, so that a page's query
+count does not grow with its agenda, its attendance or its protocol's items.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import ngettext
 
 from associations import access
-from meetings.models import Decision, Meeting, Protocol
+from associations.models import AcademicYear, Association, Membership, Person
+from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+
+# Above this many people present, the protocol gives the count and «список прилагается».
+PRESENT_LIST_LIMIT = 15
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:
@@ -19,13 +32,319 @@ def meeting_for_user(user, pk, *, queryset: QuerySet[Meeting] | None = None) -> 
     return access.get_visible_or_404(base.filter(pk__in=meetings_visible_to(user).values("pk")), pk)
 
 
+def may_see_draft_protocols(user, association: Association) -> bool:
+    """Drafts are read by those who write them (head, secretary, the methodologist for the
+    РМО) and those who oversee the association (its school's deputy director, the district's
+    methodologist); a class teacher reads a protocol once it is signed."""
+    roles = access.roles_for(user)
+    return (
+        access.can_record_meeting(user, association)
+        or association.district_id in roles.methodologist_district_ids
+        or (association.school_id is not None and association.school_id in roles.deputy_school_ids)
+    )
+
+
+def protocols_visible_to(user) -> QuerySet[Protocol]:
+    """Protocols of the associations the user may see: signed ones to everyone there, drafts
+    only to those of `may_see_draft_protocols`."""
+    roles = access.roles_for(user)
+    if roles.is_admin:
+        return Protocol.objects.all()
+    involved = (
+        Q(association_id__in=roles.head_association_ids | roles.secretary_association_ids)
+        | Q(association__district_id__in=roles.methodologist_district_ids)
+        | Q(association__school_id__in=roles.deputy_school_ids)
+    )
+    return Protocol.objects.filter(association__in=access.associations_visible_to(user).values("pk")).filter(
+        involved | Q(status=Protocol.Status.SIGNED)
+    )
+
+
 def protocol_for_user(user, pk, *, queryset: QuerySet[Protocol] | None = None) -> Protocol:
     base = queryset if queryset is not None else Protocol.objects.all()
-    visible = Protocol.objects.filter(association__in=access.associations_visible_to(user).values("pk"))
-    return access.get_visible_or_404(base.filter(pk__in=visible.values("pk")), pk)
+    return access.get_visible_or_404(base.filter(pk__in=protocols_visible_to(user).values("pk")), pk)
 
 
 def decisions_visible_to(user) -> QuerySet[Decision]:
     return Decision.objects.filter(
         protocol_item__protocol__association__in=access.associations_visible_to(user).values("pk")
     )
+
+
+# --- the association's meetings -------------------------------------------------------------
+
+
+@dataclass
+class AssociationMeetings:
+    association: Association
+    year: AcademicYear
+    years: list[AcademicYear]
+    meetings: list[Meeting]
+    can_record: bool
+    can_see_drafts: bool
+
+
+def association_meetings(*, user, pk, year: AcademicYear) -> AssociationMeetings:
+    """The association's meetings of one academic year, each with its protocol (if any)."""
+    association = access.association_for_user(
+        user, pk, queryset=Association.objects.select_related("school", "district")
+    )
+    meetings = list(
+        association.meetings.filter(academic_year=year)
+        .select_related("protocol")
+        .annotate(agenda_count=Count("agenda"))
+        .order_by("starts_at", "pk")
+    )
+    return AssociationMeetings(
+        association=association,
+        year=year,
+        years=list(AcademicYear.objects.order_by("-start_year")),
+        meetings=meetings,
+        can_record=access.can_record_meeting(user, association),
+        can_see_drafts=may_see_draft_protocols(user, association),
+    )
+
+
+# --- one meeting ------------------------------------------------------------------------------
+
+
+def _meeting_queryset() -> QuerySet[Meeting]:
+    return Meeting.objects.select_related(
+        "association", "association__school", "association__district", "academic_year", "plan_item__plan",
+        "protocol",
+    )
+
+
+def meeting_agenda(meeting: Meeting) -> list[AgendaItem]:
+    return list(
+        meeting.agenda.prefetch_related(
+            Prefetch("speakers", queryset=Person.objects.order_by("last_name", "first_name"))
+        ).order_by("position", "pk")
+    )
+
+
+def protocol_of(meeting: Meeting) -> Protocol | None:
+    """The meeting's protocol, read without a query when it was fetched with select_related."""
+    try:
+        return meeting.protocol
+    except Protocol.DoesNotExist:
+        return None
+
+
+@dataclass
+class MeetingDetail:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    guests: list[Guest]
+    present: int
+    absent: int
+    can_record: bool
+    protocol: Protocol | None  # the protocol, if this user may open it
+    protocol_pending: bool  # a draft exists that this user may not open yet
+
+    @property
+    def attendance_marked(self) -> bool:
+        return bool(self.present or self.absent)
+
+    @property
+    def has_started(self) -> bool:
+        return self.meeting.starts_at <= timezone.now()
+
+    @property
+    def is_frozen(self) -> bool:
+        """The protocol is signed: the meeting's record is what the protocol says."""
+        protocol = protocol_of(self.meeting)
+        return protocol is not None and protocol.is_signed
+
+
+def meeting_detail(*, user, pk) -> MeetingDetail:
+    meeting = meeting_for_user(user, pk, queryset=_meeting_queryset())
+    counts = meeting.attendance.aggregate(
+        n_present=Count("pk", filter=Q(present=True)), n_absent=Count("pk", filter=Q(present=False))
+    )
+    protocol = protocol_of(meeting)
+    visible = protocol is not None and (protocol.is_signed or may_see_draft_protocols(user, meeting.association))
+    return MeetingDetail(
+        meeting=meeting,
+        agenda=meeting_agenda(meeting),
+        guests=list(meeting.guests.order_by("full_name", "pk")),
+        present=counts["n_present"],
+        absent=counts["n_absent"],
+        can_record=access.can_record_meeting(user, meeting.association),
+        protocol=protocol if visible else None,
+        protocol_pending=protocol is not None and not visible,
+    )
+
+
+def meeting_read(*, user, pk) -> Meeting:
+    """The meeting with its association, year, plan item and protocol: 404 to outsiders."""
+    return meeting_for_user(user, pk, queryset=_meeting_queryset())
+
+
+def meeting_for_edit(*, user, pk) -> Meeting:
+    """The meeting for its editor and actions: 404 to outsiders, 403 to those who only read."""
+    meeting = meeting_for_user(user, pk, queryset=_meeting_queryset())
+    if not access.can_record_meeting(user, meeting.association):
+        raise PermissionDenied
+    return meeting
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+@dataclass
+class AttendanceRow:
+    person: Person
+    present: bool
+    absence_reason: str
+    recorded: bool  # an Attendance row exists
+    member: bool  # a member of the association in the meeting's year
+
+
+@dataclass
+class AttendanceSheet:
+    meeting: Meeting
+    rows: list[AttendanceRow]
+    guests: list[Guest]
+    can_record: bool
+
+    @property
+    def present(self) -> int:
+        return sum(1 for r in self.rows if r.recorded and r.present)
+
+    @property
+    def absent(self) -> int:
+        return sum(1 for r in self.rows if r.recorded and not r.present)
+
+    @property
+    def recorded(self) -> bool:
+        return any(r.recorded for r in self.rows)
+
+    @property
+    def is_frozen(self) -> bool:
+        protocol = protocol_of(self.meeting)
+        return protocol is not None and protocol.is_signed
+
+
+def attendance_sheet(*, meeting: Meeting, user) -> AttendanceSheet:
+    """Every member of the association for the meeting's academic year, with their mark (a
+    member not yet marked counts as present in the form, not in the counts), and anyone marked
+    who is no longer a member; alphabetical."""
+    members = (
+        Membership.objects.filter(association_id=meeting.association_id, academic_year_id=meeting.academic_year_id)
+        .select_related("person")
+    )
+    marks = {a.person_id: a for a in meeting.attendance.select_related("person")}
+    rows: dict[int, AttendanceRow] = {}
+    for membership in members:
+        mark = marks.get(membership.person_id)
+        rows[membership.person_id] = AttendanceRow(
+            person=membership.person,
+            present=mark.present if mark else True,
+            absence_reason=mark.absence_reason if mark else "",
+            recorded=mark is not None,
+            member=True,
+        )
+    for person_id, mark in marks.items():
+        if person_id not in rows:
+            rows[person_id] = AttendanceRow(
+                person=mark.person, present=mark.present, absence_reason=mark.absence_reason,
+                recorded=True, member=False,
+            )
+    ordered = sorted(
+        rows.values(), key=lambda r: (r.person.last_name, r.person.first_name, r.person.patronymic, r.person.pk)
+    )
+    return AttendanceSheet(
+        meeting=meeting,
+        rows=ordered,
+        guests=list(meeting.guests.order_by("full_name", "pk")),
+        can_record=access.can_record_meeting(user, meeting.association),
+    )
+
+
+# --- the protocol -----------------------------------------------------------------------------
+
+
+def protocol_queryset() -> QuerySet[Protocol]:
+    return Protocol.objects.select_related(
+        "meeting", "meeting__academic_year", "association", "association__school", "association__district",
+        "academic_year", "chair", "secretary", "signed_by",
+    )
+
+
+@dataclass
+class ProtocolDetail:
+    protocol: Protocol
+    meeting: Meeting
+    organisation: str
+    present: list[Attendance]
+    absent: list[Attendance]
+    guests: list[Guest]
+    agenda: list[AgendaItem]
+    items: list[ProtocolItem]
+    can_record: bool
+    present_list_limit: int = PRESENT_LIST_LIMIT
+
+    @property
+    def present_listed(self) -> bool:
+        """The names of those present go into the protocol itself; above the limit, only the
+        count and «список прилагается»."""
+        return len(self.present) <= self.present_list_limit
+
+    @property
+    def present_phrase(self) -> str:
+        """«11 человек», «2 человека» (the same catalogue entry as the PDF's)."""
+        count = len(self.present)
+        return ngettext("%(count)d человек", "%(count)d человек", count) % {"count": count}
+
+    @property
+    def can_edit(self) -> bool:
+        return self.can_record and not self.protocol.is_signed
+
+
+def protocol_detail(*, user, pk) -> ProtocolDetail:
+    protocol = protocol_for_user(user, pk, queryset=protocol_queryset())
+    return protocol_read(protocol=protocol, user=user)
+
+
+def protocol_read(*, protocol: Protocol, user) -> ProtocolDetail:
+    """Everything the protocol says, in order: five queries whatever its size."""
+    meeting = protocol.meeting
+    association = protocol.association
+    attendance = list(
+        meeting.attendance.select_related("person").order_by(
+            "person__last_name", "person__first_name", "person__patronymic"
+        )
+    )
+    items = list(
+        protocol.items.select_related("heard_person", "agenda_item")
+        .prefetch_related(
+            Prefetch("decisions", queryset=Decision.objects.select_related("responsible").order_by("due_on", "pk"))
+        )
+        .order_by("position", "pk")
+    )
+    organisation = association.school.name if association.school_id else association.district.education_department
+    return ProtocolDetail(
+        protocol=protocol,
+        meeting=meeting,
+        organisation=organisation,
+        present=[a for a in attendance if a.present],
+        absent=[a for a in attendance if not a.present],
+        guests=list(meeting.guests.order_by("full_name", "pk")),
+        agenda=meeting_agenda(meeting),
+        items=items,
+        can_record=access.can_record_meeting(user, association),
+    )
+
+
+def protocol_for_edit(*, user, pk) -> Protocol:
+    """The protocol for its editor and actions: 404 to those who may not see it, 403 to those
+    who only read it."""
+    protocol = protocol_for_user(user, pk, queryset=protocol_queryset())
+    if not access.can_record_meeting(user, protocol.association):
+        raise PermissionDenied
+    return protocol
+
+
+def present_count(meeting: Meeting) -> int:
+    return meeting.attendance.filter(present=True).count()

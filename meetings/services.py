@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Sequence
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
@@ -51,27 +52,47 @@ def _require_recorder(user, association: Association) -> None:
 
 
 @transaction.atomic
-def meeting_create(*, association: Association, user, **fields) -> Meeting:
+def meeting_create(*, association: Association, user, formsets: Sequence = (), **fields) -> Meeting:
+    """A new meeting; `formsets` (bound, valid inline formsets of the unsaved meeting: its
+    agenda, its guests) are saved with it in the same transaction."""
     _require_recorder(user, association)
     starts_at = fields["starts_at"]
-    fields.setdefault("academic_year", academic_year_proposed_for(timezone.localtime(starts_at).date()))
+    if fields.get("academic_year") is None:
+        fields["academic_year"] = academic_year_proposed_for(timezone.localtime(starts_at).date())
     meeting = Meeting(association=association, created_by=user, **fields)
     meeting.full_clean()
     meeting.save()
+    _save_formsets(meeting, formsets)
     return meeting
 
 
+def _save_formsets(instance, formsets: Sequence) -> None:
+    for formset in formsets:
+        formset.instance = instance
+        formset.save()
+
+
+def _has_signed_protocol(meeting: Meeting) -> bool:
+    # Asked of the database, not of `meeting.protocol`: the caller's copy may predate the signing.
+    return Protocol.objects.filter(meeting_id=meeting.pk, status=Protocol.Status.SIGNED).exists()
+
+
 @transaction.atomic
-def meeting_save(*, form, version: int, user) -> Meeting:
-    """Save a bound ModelForm of an existing meeting; refuses a stale version."""
+def meeting_save(*, form, version: int, user, formsets: Sequence = ()) -> Meeting:
+    """Save a bound ModelForm of an existing meeting and its inline `formsets` (agenda,
+    guests); refuses a stale version, and any change once the meeting's protocol is signed
+    (the protocol's date, agenda and guests are the meeting's)."""
     locked = Meeting.objects.select_for_update(of=("self",)).select_related("association").get(pk=form.instance.pk)
     _require_recorder(user, locked.association)
+    if _has_signed_protocol(locked):
+        raise SignedProtocolError()
     if locked.version != version:
         raise MeetingConflict(locked)
     meeting = form.save(commit=False)
     meeting.version = locked.version + 1
     meeting.save()
     form.save_m2m()
+    _save_formsets(meeting, formsets)
     return meeting
 
 
@@ -115,7 +136,7 @@ def meeting_hold(*, meeting: Meeting, user) -> Meeting:
 def attendance_save(*, meeting: Meeting, user, rows: list[dict]) -> list[Attendance]:
     """rows: {"person": Person, "present": bool, "absence_reason": str}. Replaces the list."""
     _require_recorder(user, meeting.association)
-    if hasattr(meeting, "protocol") and meeting.protocol.is_signed:
+    if _has_signed_protocol(meeting):
         raise SignedProtocolError()
     errors = []
     for row in rows:
@@ -175,9 +196,10 @@ def protocol_validate_votes(*, protocol: Protocol, items: list[ProtocolItem]) ->
 
 
 @transaction.atomic
-def protocol_save(*, form, item_formset, version: int, user) -> Protocol:
-    """Save the protocol's header form and its items formset; refuses a stale version and a
-    signed protocol."""
+def protocol_save(*, form, item_formset, version: int, user, decision_formsets: Sequence = ()) -> Protocol:
+    """Save the protocol's header form, its items formset and the decisions formsets of its
+    items (inline formsets of saved items, each bound to its item); refuses a stale version and
+    a signed protocol."""
     locked = Protocol.objects.select_for_update(of=("self",)).select_related("association").get(pk=form.instance.pk)
     _require_recorder(user, locked.association)
     if locked.is_signed:
@@ -190,6 +212,8 @@ def protocol_save(*, form, item_formset, version: int, user) -> Protocol:
     protocol.save()
     item_formset.instance = protocol
     item_formset.save()
+    for formset in decision_formsets:
+        formset.save()
     return protocol
 
 
@@ -216,8 +240,10 @@ def protocol_sign(*, protocol: Protocol, user) -> Protocol:
         errors["__all__"] = _("В протоколе нет ни одного решения.")
     vote_errors = protocol_validate_votes(protocol=locked, items=items)
     if vote_errors:
-        errors.setdefault("__all__", "")
-        errors["__all__"] = " ".join(f"{p}: {m}" for p, m in vote_errors.items())
+        votes = " ".join(
+            _("Вопрос %(position)s: %(message)s") % {"position": p, "message": m} for p, m in vote_errors.items()
+        )
+        errors["__all__"] = f"{errors['__all__']} {votes}" if "__all__" in errors else votes
     if errors:
         raise ValidationError(errors)
 
@@ -260,3 +286,25 @@ def decision_mark_done(*, decision: Decision, user, note: str = "", done_on: dat
     decision.done_note = note.strip()
     decision.save()
     return decision
+
+
+# --- calendar tokens (the secret of a user's iCalendar feed URL) --------------------------------
+
+
+def calendar_token_for(*, user):
+    """The user's feed token (a CalendarToken), created on first use."""
+    from meetings.models import CalendarToken
+
+    return CalendarToken.objects.get_or_create(user=user)[0]
+
+
+@transaction.atomic
+def calendar_token_regenerate(*, user):
+    """A new secret for the user's feeds: every URL with the old one answers 404 from now on."""
+    from meetings.models import CalendarToken, new_calendar_token
+
+    token, created = CalendarToken.objects.select_for_update().get_or_create(user=user)
+    if not created:
+        token.token = new_calendar_token()
+        token.save(update_fields=["token", "created_at"])
+    return token

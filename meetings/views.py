@@ -1,0 +1,422 @@
+"""Views of meetings, their attendance and their protocols.
+
+Thin, as the plan's views (associations/plan_views.py): scope through `selectors` (an outsider
+gets 404, a reader who may not record gets 403 on every editor and action), validate the forms,
+call `services`, say what happened, redirect. A refusal of a service is a message, never a 500;
+a form's errors are shown next to their fields. Once a protocol is signed, nothing here changes
+it or the meeting it records: the editors answer with a message and a redirect.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, HttpResponseNotModified
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
+
+from associations import access
+from associations import selectors as association_selectors
+from associations.models import Association
+from meetings import selectors, services
+from meetings.forms import (
+    DECISION_TEMPLATE_PREFIX,
+    CancelForm,
+    MeetingChoices,
+    MeetingForm,
+    ProtocolEditor,
+    SignForm,
+    agenda_formset,
+    attendance_formset,
+    guest_formset,
+)
+from meetings.models import Meeting, SignedProtocolError
+from meetings.services import MeetingConflict
+
+
+def _refusal(error: Exception) -> str:
+    if isinstance(error, PermissionDenied):
+        return _("Это действие вам недоступно.")
+    return " ".join(error.messages)
+
+
+def _posted_version(request, default: int) -> int:
+    try:
+        return int(request.POST.get("version", ""))
+    except ValueError:
+        return default
+
+
+DEFAULT_DURATION = Meeting._meta.get_field("duration_minutes").default
+FROZEN_MEETING = _("Протокол заседания подписан: заседание, его повестку и явку изменить нельзя.")
+
+
+# --- the association's meetings -------------------------------------------------------------
+
+
+@login_required
+def association_meetings(request, pk: int):
+    year = association_selectors.academic_year_from_params(request.GET)
+    page = selectors.association_meetings(user=request.user, pk=pk, year=year)
+    return render(
+        request, "meetings/association_meetings.html",
+        {"page": page, "year": year, "kinds": Meeting.Kind.choices, "default_duration": DEFAULT_DURATION},
+    )
+
+
+# --- a meeting: create, edit, cancel, hold -------------------------------------------------------
+
+
+def _render_meeting_form(request, *, association, meeting, form, agenda, guests, conflict=None, version=None):
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {
+            "association": association, "meeting": meeting, "form": form, "agenda": agenda, "guests": guests,
+            "conflict": conflict, "version": version,
+        },
+    )
+
+
+@login_required
+def meeting_create(request, pk: int):
+    association = access.association_for_user(
+        request.user, pk, queryset=Association.objects.select_related("school", "district")
+    )
+    if not access.can_record_meeting(request.user, association):
+        raise PermissionDenied
+    meeting = Meeting(association=association)
+    choices = MeetingChoices.for_meeting(association)
+    data = request.POST if request.method == "POST" else None
+    # The short form of the meetings list posts the meeting alone; its agenda comes next.
+    quick = data is not None and "agenda-TOTAL_FORMS" not in data
+    form = MeetingForm(data, instance=meeting, choices=choices)
+    agenda = agenda_formset(meeting, None if quick else data, choices=choices)
+    guests = guest_formset(meeting, None if quick else data)
+    if data is not None:
+        formsets = [] if quick else [agenda, guests]
+        if form.is_valid() & all([fs.is_valid() for fs in formsets]):
+            try:
+                created = services.meeting_create(
+                    association=association, user=request.user, formsets=formsets, **form.create_fields()
+                )
+            except ValidationError as error:
+                messages.error(request, _refusal(error))
+            else:
+                if quick:
+                    messages.success(
+                        request, _("Заседание запланировано. Составьте его повестку и список приглашённых.")
+                    )
+                    return redirect("meetings:meeting_edit", created.pk)
+                messages.success(request, _("Заседание запланировано."))
+                return redirect("meetings:meeting", created.pk)
+        else:
+            messages.error(request, _("Заседание не сохранено: исправьте ошибки, отмеченные красным."))
+    return _render_meeting_form(
+        request, association=association, meeting=None, form=form, agenda=agenda, guests=guests
+    )
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    """The meeting with its agenda and guests, saved in one go by `services.meeting_save`. When
+    someone saved in between, the page comes back with what the user typed and the new version,
+    so that a second «Сохранить» overwrites on purpose."""
+    meeting = selectors.meeting_for_edit(user=request.user, pk=pk)
+    if selectors.protocol_of(meeting) is not None and meeting.protocol.is_signed:
+        messages.error(request, FROZEN_MEETING)
+        return redirect("meetings:meeting", meeting.pk)
+    choices = MeetingChoices.for_meeting(meeting.association, meeting)
+    data = request.POST if request.method == "POST" else None
+    form = MeetingForm(data, instance=meeting, choices=choices)
+    agenda = agenda_formset(meeting, data, choices=choices)
+    guests = guest_formset(meeting, data)
+    conflict = None
+    version = meeting.version
+    if data is not None:
+        version = _posted_version(request, meeting.version)
+        if form.is_valid() & agenda.is_valid() & guests.is_valid():
+            try:
+                services.meeting_save(form=form, version=version, user=request.user, formsets=[agenda, guests])
+            except MeetingConflict as error:
+                conflict = error
+                version = error.obj.version
+                messages.error(request, str(error))
+            except SignedProtocolError:
+                messages.error(request, FROZEN_MEETING)
+                return redirect("meetings:meeting", meeting.pk)
+            except ValidationError as error:
+                messages.error(request, _refusal(error))
+            else:
+                messages.success(request, _("Заседание сохранено."))
+                return redirect("meetings:meeting", meeting.pk)
+        else:
+            messages.error(request, _("Заседание не сохранено: исправьте ошибки, отмеченные красным."))
+    return _render_meeting_form(
+        request, association=meeting.association, meeting=meeting, form=form, agenda=agenda, guests=guests,
+        conflict=conflict, version=version,
+    )
+
+
+def _render_meeting(request, detail, *, cancel_form=None, status=200):
+    return render(
+        request,
+        "meetings/meeting_detail.html",
+        {"detail": detail, "meeting": detail.meeting, "cancel_form": cancel_form or CancelForm()},
+        status=status,
+    )
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    return _render_meeting(request, selectors.meeting_detail(user=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def meeting_cancel(request, pk: int):
+    meeting = selectors.meeting_for_edit(user=request.user, pk=pk)
+    form = CancelForm(request.POST)
+    if form.is_valid():
+        try:
+            services.meeting_cancel(meeting=meeting, user=request.user, reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict") and "cancel_reason" in error.error_dict:
+                form.add_error("reason", error.error_dict["cancel_reason"])
+            else:
+                messages.error(request, _refusal(error))
+                return redirect("meetings:meeting", meeting.pk)
+        else:
+            messages.success(request, _("Заседание отменено."))
+            return redirect("meetings:meeting", meeting.pk)
+    messages.error(request, _("Заседание не отменено: укажите причину."))
+    return _render_meeting(request, selectors.meeting_detail(user=request.user, pk=meeting.pk), cancel_form=form)
+
+
+@login_required
+@require_POST
+def meeting_hold(request, pk: int):
+    meeting = selectors.meeting_for_edit(user=request.user, pk=pk)
+    try:
+        services.meeting_hold(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+    else:
+        messages.success(request, _("Заседание отмечено как проведённое."))
+    return redirect("meetings:meeting", meeting.pk)
+
+
+# --- attendance -------------------------------------------------------------------------------
+
+
+@login_required
+def attendance(request, pk: int):
+    """Every member of the association in the meeting's year, present or absent with a reason.
+    Readers see the marks; those who record the meeting change them, until the protocol is signed."""
+    meeting = selectors.meeting_read(user=request.user, pk=pk)
+    sheet = selectors.attendance_sheet(meeting=meeting, user=request.user)
+    formset = None
+    if request.method == "POST":
+        if not sheet.can_record:
+            raise PermissionDenied
+        if sheet.is_frozen:
+            messages.error(request, FROZEN_MEETING)
+            return redirect("meetings:attendance", meeting.pk)
+        formset = attendance_formset(sheet, request.POST)
+        if formset.is_valid():
+            rows = formset.rows()
+            try:
+                services.attendance_save(meeting=meeting, user=request.user, rows=rows)
+            except SignedProtocolError:
+                messages.error(request, FROZEN_MEETING)
+                return redirect("meetings:attendance", meeting.pk)
+            except ValidationError as error:
+                messages.error(request, _refusal(error))
+            else:
+                present = sum(1 for r in rows if r["present"])
+                messages.success(
+                    request,
+                    _("Явка сохранена: присутствовали — %(present)d, отсутствовали — %(absent)d.")
+                    % {"present": present, "absent": len(rows) - present},
+                )
+                return redirect("meetings:meeting", meeting.pk)
+        else:
+            bad = sum(1 for e in formset.errors if e)
+            messages.error(
+                request,
+                ngettext(
+                    "Явка не сохранена: исправьте %(count)d строку, отмеченную красным.",
+                    "Явка не сохранена: исправьте %(count)d строк, отмеченных красным.",
+                    bad,
+                )
+                % {"count": bad}
+                if bad
+                else _("Явка не сохранена: %(errors)s") % {"errors": " ".join(formset.non_form_errors())},
+            )
+    elif sheet.can_record and not sheet.is_frozen:
+        formset = attendance_formset(sheet)
+    if formset is not None:
+        for form, row in zip(formset.forms, sheet.rows, strict=False):
+            form.sheet_row = row
+    return render(
+        request, "meetings/meeting_attendance.html", {"sheet": sheet, "meeting": meeting, "formset": formset}
+    )
+
+
+# --- the protocol -----------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def protocol_create(request, pk: int):
+    meeting = selectors.meeting_for_edit(user=request.user, pk=pk)
+    try:
+        protocol = services.protocol_create(meeting=meeting, user=request.user)
+    except ValidationError as error:
+        messages.error(request, _refusal(error))
+        existing = selectors.protocol_of(meeting)
+        if existing is not None:
+            return redirect("meetings:protocol", existing.pk)
+        return redirect("meetings:meeting", meeting.pk)
+    messages.success(request, _("Создан протокол № %(number)s.") % {"number": protocol.number})
+    return redirect("meetings:protocol_edit", protocol.pk)
+
+
+def _render_protocol(request, detail, *, sign_form=None):
+    return render(
+        request,
+        "meetings/protocol_detail.html",
+        {
+            "detail": detail, "protocol": detail.protocol, "meeting": detail.meeting,
+            "sign_form": sign_form or SignForm(),
+        },
+    )
+
+
+@login_required
+def protocol_detail(request, pk: int):
+    return _render_protocol(request, selectors.protocol_detail(user=request.user, pk=pk))
+
+
+SIGNED = _("Протокол подписан: изменить его нельзя.")
+
+
+@login_required
+def protocol_edit(request, pk: int):
+    """The protocol's header, its questions (СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ, votes) and the
+    decisions of each question, saved together by `services.protocol_save`."""
+    protocol = selectors.protocol_for_edit(user=request.user, pk=pk)
+    if protocol.is_signed:
+        messages.error(request, SIGNED)
+        return redirect("meetings:protocol", protocol.pk)
+    present = selectors.present_count(protocol.meeting)
+    data = request.POST if request.method == "POST" else None
+    editor = ProtocolEditor(protocol, data, present=present)
+    conflict = None
+    version = protocol.version
+    if data is not None:
+        version = _posted_version(request, protocol.version)
+        if editor.is_valid():
+            try:
+                services.protocol_save(
+                    form=editor.header, item_formset=editor.items, decision_formsets=editor.live_decision_formsets(),
+                    version=version, user=request.user,
+                )
+            except MeetingConflict as error:
+                conflict = error
+                version = error.obj.version
+                messages.error(request, str(error))
+            except SignedProtocolError:
+                messages.error(request, SIGNED)
+                return redirect("meetings:protocol", protocol.pk)
+            except ValidationError as error:
+                messages.error(request, _refusal(error))
+            else:
+                messages.success(request, _("Протокол сохранён."))
+                if request.POST.get("after") == "close":
+                    return redirect("meetings:protocol", protocol.pk)
+                return redirect("meetings:protocol_edit", protocol.pk)
+        else:
+            bad = editor.bad_rows()
+            messages.error(
+                request,
+                ngettext(
+                    "Протокол не сохранён: исправьте %(count)d строку, отмеченную красным.",
+                    "Протокол не сохранён: исправьте %(count)d строк, отмеченных красным.",
+                    bad,
+                )
+                % {"count": bad}
+                if bad
+                else _("Протокол не сохранён: исправьте ошибки, отмеченные красным."),
+            )
+    return render(
+        request,
+        "meetings/protocol_edit.html",
+        {
+            "protocol": protocol, "meeting": protocol.meeting, "editor": editor, "header_form": editor.header,
+            "item_formset": editor.items, "conflict": conflict, "version": version, "present": present,
+            "decision_template_prefix": DECISION_TEMPLATE_PREFIX,
+        },
+    )
+
+
+@login_required
+@require_POST
+def protocol_sign(request, pk: int):
+    protocol = selectors.protocol_for_edit(user=request.user, pk=pk)
+    if protocol.is_signed:
+        messages.error(request, SIGNED)
+        return redirect("meetings:protocol", protocol.pk)
+    form = SignForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(form.errors["confirm"]))
+        return redirect("meetings:protocol", protocol.pk)
+    try:
+        signed = services.protocol_sign(protocol=protocol, user=request.user)
+    except ValidationError as error:
+        for text in error.messages:
+            if text.strip():
+                messages.error(request, _("Протокол не подписан: %(reason)s") % {"reason": text})
+        return redirect("meetings:protocol", protocol.pk)
+    messages.success(
+        request, _("Протокол № %(number)s подписан. Его PDF сохранён в том виде, в каком выдан.") % {
+            "number": signed.number
+        }
+    )
+    return redirect("meetings:protocol", protocol.pk)
+
+
+@login_required
+def protocol_pdf(request, pk: int):
+    """A signed protocol: the stored file, byte for byte as issued, its SHA-256 in the ETag. A
+    draft: a preview rendered now, marked «ЧЕРНОВИК» on every page, never cached."""
+    protocol = selectors.protocol_for_user(request.user, pk, queryset=selectors.protocol_queryset())
+    if protocol.is_signed:
+        etag = f'"{protocol.pdf_sha256}"'
+        if etag in [t.strip() for t in request.headers.get("If-None-Match", "").split(",")]:
+            response = HttpResponseNotModified()
+            response["ETag"] = etag
+            return response
+        response = FileResponse(
+            protocol.pdf.open("rb"), content_type="application/pdf",
+            filename=posixpath.basename(protocol.pdf.name), as_attachment=False,
+        )
+        response["ETag"] = etag
+        response["X-Content-SHA256"] = protocol.pdf_sha256
+        response["Cache-Control"] = "private, no-cache"
+        return response
+
+    from meetings import documents  # loads WeasyPrint: only when a preview is asked for
+
+    start = protocol.academic_year.start_year
+    filename = f"protocol-{protocol.association_id}-{start}-{start + 1}-{protocol.number}-draft.pdf"
+    from reports.rendering import pdf_response
+
+    response = pdf_response(filename, documents.protocol_pdf(protocol, draft=True))
+    response["Cache-Control"] = "private, no-store"
+    return response
