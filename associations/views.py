@@ -7,18 +7,9 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 
-from associations import access, plan_selectors, selectors
+from associations import access, selectors
 
 PEOPLE_PER_PAGE = 50
-
-
-@login_required
-def home(request):
-    return render(
-        request,
-        "associations/home.html",
-        {"home": selectors.home(user=request.user), "plans_awaiting": plan_selectors.plans_awaiting(user=request.user)},
-    )
 
 
 @login_required

@@ -3,14 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 
-from associations import views as association_views
+from rmo_portal import views
 
 admin.site.site_header = _("Портал РМО — администрирование")
 admin.site.site_title = _("Портал РМО")
 admin.site.index_title = _("Отдел образования")
 
 urlpatterns = [
-    path("", association_views.home, name="home"),
+    path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("", include("associations.urls")),

@@ -1,0 +1,393 @@
+"""Reads of the schedule pages, the iCalendar feeds and the control of decisions.
+
+Everything starts from `meetings.selectors` / `associations.access`, so a user sees here exactly
+the meetings and decisions they may see elsewhere: their school's associations and their
+district's РМО, the whole district for the methodologist. Related rows are fetched up front so
+that a page's query count does not grow with its rows.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+from dataclasses import dataclass, field
+
+import django_filters
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from associations import access
+from associations.models import AcademicYear, Association, Membership, Person
+from meetings.models import AgendaItem, Decision, Meeting, Protocol
+from meetings.selectors import meetings_visible_to
+
+UPCOMING_ON_HOME = 5
+MY_DECISIONS_ON_HOME = 20
+MONTH_MIN_YEAR, MONTH_MAX_YEAR = 2000, 2100
+
+
+def local_midnight(day: datetime.date) -> datetime.datetime:
+    """The start of a Moscow day, as an aware datetime (the project's TIME_ZONE)."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def _associations_for_choices(user) -> QuerySet[Association]:
+    return access.associations_visible_to(user).order_by("kind", "school__short_name", "name")
+
+
+# --- the schedule list and the month calendar ---------------------------------------------------
+
+
+class MeetingFilter(django_filters.FilterSet):
+    """Kind and association; the associations offered are those the user may see. A malformed
+    value makes the field invalid and is then ignored, never a 500."""
+
+    kind = django_filters.ChoiceFilter(choices=Meeting.Kind.choices, label=_("Вид"), empty_label=_("все виды"))
+    association = django_filters.ModelChoiceFilter(
+        queryset=Association.objects.none(), label=_("Объединение"), empty_label=_("все объединения")
+    )
+
+    class Meta:
+        model = Meeting
+        fields = ["kind", "association"]
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.filters["association"].queryset = _associations_for_choices(user)
+
+
+def _schedule_queryset(user) -> QuerySet[Meeting]:
+    return meetings_visible_to(user).select_related("association", "association__school")
+
+
+def schedule_list(*, user, params, past: bool) -> tuple[MeetingFilter, QuerySet[Meeting]]:
+    """Upcoming meetings (from the start of today, Moscow time) soonest first; with `past`,
+    the earlier ones, latest first."""
+    start_of_today = local_midnight(timezone.localdate())
+    queryset = _schedule_queryset(user)
+    if past:
+        queryset = queryset.filter(starts_at__lt=start_of_today).order_by("-starts_at", "-pk")
+    else:
+        queryset = queryset.filter(starts_at__gte=start_of_today).order_by("starts_at", "pk")
+    filterset = MeetingFilter(params, queryset=queryset, user=user)
+    return filterset, filterset.qs
+
+
+def upcoming_meetings(*, user, limit: int = UPCOMING_ON_HOME) -> list[Meeting]:
+    """The home page's next few meetings, cancelled ones included (people need to know)."""
+    start_of_today = local_midnight(timezone.localdate())
+    return list(_schedule_queryset(user).filter(starts_at__gte=start_of_today).order_by("starts_at", "pk")[:limit])
+
+
+def month_from_params(params) -> datetime.date:
+    """The first day of ?month=YYYY-MM, or of the current month; a malformed value is ignored."""
+    raw = (params.get("month") or "").strip() if params else ""
+    try:
+        year_text, month_text = raw.split("-")
+        year, month = int(year_text), int(month_text)
+        if MONTH_MIN_YEAR <= year <= MONTH_MAX_YEAR and 1 <= month <= 12:
+            return datetime.date(year, month, 1)
+    except ValueError:
+        pass
+    return timezone.localdate().replace(day=1)
+
+
+def _shift_month(first: datetime.date, months: int) -> datetime.date:
+    index = first.year * 12 + first.month - 1 + months
+    return datetime.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class CalendarDay:
+    date: datetime.date
+    in_month: bool
+    is_today: bool
+    meetings: list[Meeting] = field(default_factory=list)
+
+
+@dataclass
+class MonthCalendar:
+    first: datetime.date
+    weeks: list[list[CalendarDay]]
+    meetings: list[Meeting]  # the month's own meetings, for the list under the grid
+    previous: datetime.date | None
+    next: datetime.date | None
+
+    @property
+    def param(self) -> str:
+        return f"{self.first:%Y-%m}"
+
+    @property
+    def previous_param(self) -> str | None:
+        return f"{self.previous:%Y-%m}" if self.previous else None
+
+    @property
+    def next_param(self) -> str | None:
+        return f"{self.next:%Y-%m}" if self.next else None
+
+
+def month_calendar(*, user, params, first: datetime.date) -> tuple[MeetingFilter, MonthCalendar]:
+    """A Monday-first grid of the month (whole weeks, so the neighbouring months' days at its
+    edges too) with the meetings in their Moscow days."""
+    weeks_of_dates = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(first.year, first.month)
+    grid_start, grid_end = weeks_of_dates[0][0], weeks_of_dates[-1][-1]
+    queryset = (
+        _schedule_queryset(user)
+        .filter(
+            starts_at__gte=local_midnight(grid_start),
+            starts_at__lt=local_midnight(grid_end + datetime.timedelta(days=1)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    filterset = MeetingFilter(params, queryset=queryset, user=user)
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in filterset.qs:
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    today = timezone.localdate()
+    weeks = [
+        [
+            CalendarDay(date=d, in_month=d.month == first.month, is_today=d == today, meetings=by_day.get(d, []))
+            for d in week
+        ]
+        for week in weeks_of_dates
+    ]
+    in_month = [m for day in sorted(by_day) if day.month == first.month for m in by_day[day]]
+    previous = _shift_month(first, -1)
+    following = _shift_month(first, 1)
+    return filterset, MonthCalendar(
+        first=first,
+        weeks=weeks,
+        meetings=in_month,
+        previous=previous if previous.year >= MONTH_MIN_YEAR else None,
+        next=following if following.year <= MONTH_MAX_YEAR else None,
+    )
+
+
+# --- iCalendar feeds ----------------------------------------------------------------------------
+
+
+def feed_meetings(*, user, association: Association | None = None) -> QuerySet[Meeting]:
+    """What a user's feed carries: the meetings they may see from the start of the previous
+    academic year on, with the agenda for the description."""
+    since = AcademicYear(start_year=AcademicYear.start_year_for(timezone.localdate()) - 1).starts_on
+    queryset = _schedule_queryset(user).filter(starts_at__gte=local_midnight(since))
+    if association is not None:
+        queryset = queryset.filter(association=association)
+    return queryset.prefetch_related(
+        Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk"))
+    ).order_by("starts_at", "pk")
+
+
+# --- decisions under control --------------------------------------------------------------------
+
+
+def associations_recorded_by(user) -> QuerySet[Association]:
+    """The associations whose protocols the user writes (access.can_record_meeting): their
+    decisions are the user's to mark done."""
+    roles = access.roles_for(user)
+    if roles.is_admin:
+        return Association.objects.all()
+    q = Q(pk__in=roles.head_association_ids | roles.secretary_association_ids)
+    q |= Q(kind=Association.Kind.DISTRICT, district_id__in=roles.methodologist_district_ids)
+    return Association.objects.filter(q)
+
+
+def associations_controlled_by(user) -> QuerySet[Association]:
+    """Whose decisions a user keeps under control: the associations they record for, and for
+    the district methodologist every association of the district."""
+    roles = access.roles_for(user)
+    if roles.is_admin:
+        return Association.objects.all()
+    q = Q(pk__in=roles.head_association_ids | roles.secretary_association_ids)
+    q |= Q(district_id__in=roles.methodologist_district_ids)
+    return Association.objects.filter(q)
+
+
+def controls_decisions(user) -> bool:
+    """Whether the control page shows associations' decisions, not only the user's own."""
+    roles = access.roles_for(user)
+    return bool(
+        roles.is_admin or roles.head_association_ids or roles.secretary_association_ids or roles.is_methodologist
+    )
+
+
+def _own_decisions(person) -> Q:
+    # A draft protocol's decisions may still change, and a class teacher does not read drafts
+    # (meetings.selectors.protocols_visible_to): their own become theirs once it is signed.
+    return Q(responsible=person, protocol_item__protocol__status=Protocol.Status.SIGNED)
+
+
+def _decisions_of(user, associations: QuerySet[Association]) -> QuerySet[Decision]:
+    roles = access.roles_for(user)
+    if not (roles.is_admin or roles.person is not None):
+        return Decision.objects.none()
+    q = Q(protocol_item__protocol__association__in=associations.values("pk"))
+    if roles.person is not None:
+        q |= _own_decisions(roles.person)
+    return Decision.objects.filter(q)
+
+
+def decisions_under_control(user) -> QuerySet[Decision]:
+    """The control page's decisions: the user's own (of signed protocols) and every one of the
+    associations they control."""
+    return _decisions_of(user, associations_controlled_by(user))
+
+
+def decisions_markable_by(user) -> QuerySet[Decision]:
+    """The decisions a user may mark done (meetings.services.decision_mark_done's rule): their
+    own, and those of the associations they record for. Anything else answers 404."""
+    return _decisions_of(user, associations_recorded_by(user))
+
+
+def can_mark(user, decision: Decision) -> bool:
+    """decisions_markable_by for one decision fetched with its protocol and association."""
+    protocol = decision.protocol_item.protocol
+    person = access.roles_for(user).person
+    own = person is not None and decision.responsible_id == person.pk and protocol.is_signed
+    return own or access.can_record_meeting(user, protocol.association)
+
+
+def _with_context(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+    return queryset.select_related(
+        "responsible",
+        "protocol_item__protocol__association__school",
+        "protocol_item__protocol__meeting",
+    )
+
+
+def mark_overdue(decisions, today: datetime.date | None = None, *, user=None):
+    """Sets `overdue` and `days_overdue` on each decision of a list (or page) and, given the
+    user, `can_mark`; returns the decisions."""
+    today = today or timezone.localdate()
+    for decision in decisions:
+        decision.overdue = decision.is_overdue(today)
+        decision.days_overdue = (today - decision.due_on).days if decision.overdue else 0
+        if user is not None:
+            decision.can_mark = decision.status == Decision.Status.OPEN and can_mark(user, decision)
+    return decisions
+
+
+def my_decisions(*, user, limit: int = MY_DECISIONS_ON_HOME) -> list[Decision]:
+    """«Мои поручения»: the user's own open decisions, the earliest due first."""
+    person = access.roles_for(user).person
+    if person is None:
+        return []
+    queryset = _with_context(Decision.objects.filter(_own_decisions(person), status=Decision.Status.OPEN))
+    return mark_overdue(list(queryset.order_by("due_on", "pk")[:limit]), user=user)
+
+
+class DecisionFilter(django_filters.FilterSet):
+    STATES = [
+        ("open", _("на контроле")),
+        ("overdue", _("просроченные")),
+        ("done", _("выполненные")),
+        ("all", _("все")),
+    ]
+    state = django_filters.ChoiceFilter(choices=STATES, label=_("Состояние"), method="filter_state", empty_label=None)
+    association = django_filters.ModelChoiceFilter(
+        field_name="protocol_item__protocol__association",
+        queryset=Association.objects.none(),
+        label=_("Объединение"),
+        empty_label=_("все объединения"),
+    )
+
+    class Meta:
+        model = Decision
+        fields = ["state", "association"]
+
+    def __init__(self, data=None, *args, user, **kwargs):
+        data = data.copy() if data is not None else None
+        if data is not None and not data.get("state"):
+            data["state"] = "open"
+        super().__init__(data, *args, **kwargs)
+        self.filters["association"].queryset = _associations_for_choices(user)
+
+    def filter_state(self, queryset, name, value):
+        today = timezone.localdate()
+        if value == "open":
+            return queryset.filter(status=Decision.Status.OPEN).order_by("due_on", "pk")
+        if value == "overdue":
+            return queryset.filter(status=Decision.Status.OPEN, due_on__lt=today).order_by("due_on", "pk")
+        if value == "done":
+            return queryset.filter(status=Decision.Status.DONE).order_by("-done_on", "-pk")
+        return queryset.order_by("-due_on", "-pk")
+
+
+@dataclass
+class DecisionControl:
+    filterset: DecisionFilter
+    decisions: QuerySet[Decision]
+    controls: bool  # heads, secretaries, methodologists: the association's decisions, not only their own
+    open_count: int
+    overdue_count: int
+
+
+def decision_control(*, user, params) -> DecisionControl:
+    """The control page: the decisions under the user's control, filtered (the open ones by
+    default)."""
+    scope = decisions_under_control(user)
+    today = timezone.localdate()
+    counts = scope.filter(status=Decision.Status.OPEN).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    )
+    filterset = DecisionFilter(params, queryset=_with_context(scope), user=user)
+    queryset = filterset.qs
+    if not filterset.form.cleaned_data.get("state"):
+        # A malformed state is dropped by the form: fall back to the open ones, in due order.
+        queryset = queryset.filter(status=Decision.Status.OPEN).order_by("due_on", "pk")
+    return DecisionControl(
+        filterset=filterset,
+        decisions=queryset,
+        controls=controls_decisions(user),
+        open_count=counts["open"],
+        overdue_count=counts["overdue"],
+    )
+
+
+# --- reminders (manage.py send_reminders) -------------------------------------------------------
+
+DECISION_REMINDER_DAYS = 3
+
+
+def meetings_for_reminders(*, day: datetime.date) -> QuerySet[Meeting]:
+    """Planned meetings on a Moscow date (cancelled and held ones get no reminder)."""
+    return (
+        Meeting.objects.filter(
+            status=Meeting.Status.PLANNED,
+            starts_at__gte=local_midnight(day),
+            starts_at__lt=local_midnight(day + datetime.timedelta(days=1)),
+        )
+        .select_related("association", "association__school")
+        .prefetch_related(Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk")))
+        .order_by("starts_at", "pk")
+    )
+
+
+def meeting_members(meeting: Meeting) -> list[Person]:
+    """Who a meeting's reminder goes to: the members of its association in its academic year
+    (the РМО's members for a district event)."""
+    return [
+        m.person
+        for m in Membership.objects.filter(
+            association_id=meeting.association_id, academic_year_id=meeting.academic_year_id
+        )
+        .select_related("person__user")
+        .order_by("person__last_name", "person__first_name", "person__pk")
+    ]
+
+
+def decisions_for_reminders(*, today: datetime.date, days: int = DECISION_REMINDER_DAYS) -> QuerySet[Decision]:
+    """Open decisions of signed protocols due within `days` days from today (not the overdue
+    ones: those are on the head's list). A decision is reminded once (SentReminder), so a daily
+    run reaches it «in 3 days», or on the first run after it was recorded with a shorter term."""
+    return (
+        Decision.objects.filter(
+            status=Decision.Status.OPEN,
+            due_on__gte=today,
+            due_on__lte=today + datetime.timedelta(days=days),
+            protocol_item__protocol__status=Protocol.Status.SIGNED,
+        )
+        .select_related("responsible__user", "protocol_item__protocol__association", "protocol_item__protocol__meeting")
+        .order_by("due_on", "pk")
+    )

@@ -1,0 +1,194 @@
+"""The schedule, the month calendar, the iCalendar feeds and the control of decisions.
+
+Thin views: reads come from `meetings.schedule`, writes from `meetings.services`. The feeds take
+no login: the secret token in their URL names the user, and an unknown or replaced token is a
+404 like any other page a visitor may not see.
+"""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.http.request import split_domain_port
+from django.shortcuts import redirect, render
+from django.urls import NoReverseMatch, reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
+
+from associations import access
+from meetings import calendar_feed, schedule, services
+from meetings.models import CalendarToken, Meeting
+
+MEETINGS_PER_PAGE = 50
+DECISIONS_PER_PAGE = 50
+FEED_CACHE_SECONDS = 15 * 60
+
+
+@login_required
+def schedule_list(request):
+    past = request.GET.get("past") == "1"
+    filterset, meetings = schedule.schedule_list(user=request.user, params=request.GET, past=past)
+    page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "meetings/schedule.html", {"filter": filterset, "page": page, "past": past})
+
+
+@login_required
+def month_calendar(request):
+    first = schedule.month_from_params(request.GET)
+    filterset, month = schedule.month_calendar(user=request.user, params=request.GET, first=first)
+    return render(request, "meetings/calendar.html", {"filter": filterset, "month": month})
+
+
+# --- iCalendar ----------------------------------------------------------------------------------
+
+
+def _feed_owner(token: str):
+    row = CalendarToken.objects.select_related("user").filter(token=token).first()
+    if row is None or not row.user.is_active:
+        raise Http404
+    return row.user
+
+
+def _meeting_url(request):
+    def url_for(meeting: Meeting) -> str | None:
+        try:
+            return request.build_absolute_uri(reverse("meetings:meeting", args=[meeting.pk]))
+        except NoReverseMatch:
+            return None
+
+    return url_for
+
+
+def _uid_domain(request) -> str:
+    """The site's host name, without the port: an event's UID is meeting-<pk>@<host>."""
+    return split_domain_port(request.get_host())[0] or "rmo-portal"
+
+
+def _ics_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # The URL is a secret: keep the feed out of shared caches and search engines.
+    response["Cache-Control"] = f"private, max-age={FEED_CACHE_SECONDS}"
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@require_safe
+def feed(request, token: str):
+    user = _feed_owner(token)
+    content = calendar_feed.meetings_calendar(
+        schedule.feed_meetings(user=user),
+        name=_("Портал РМО: расписание"),
+        uid_domain=_uid_domain(request),
+        url_for=_meeting_url(request),
+    )
+    return _ics_response(content, "rmo.ics")
+
+
+@require_safe
+def association_feed(request, token: str, pk: int):
+    user = _feed_owner(token)
+    association = access.association_for_user(user, pk)
+    content = calendar_feed.meetings_calendar(
+        schedule.feed_meetings(user=user, association=association),
+        name=_("Портал РМО: %(name)s") % {"name": association.name},
+        uid_domain=_uid_domain(request),
+        url_for=_meeting_url(request),
+    )
+    return _ics_response(content, f"rmo-{association.pk}.ics")
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def feed_settings(request):
+    if request.method == "POST":
+        services.calendar_token_regenerate(user=request.user)
+        messages.success(
+            request,
+            _("Ссылки заменены. Прежние больше не работают: обновите подписку в своём календаре."),
+        )
+        return redirect("meetings:feed_settings")
+    token = services.calendar_token_for(user=request.user).token
+    associations = (
+        access.associations_visible_to(request.user)
+        .select_related("school")
+        .order_by("kind", "school__short_name", "name")
+    )
+    rows = [
+        (a, request.build_absolute_uri(reverse("meetings:association_feed", args=[token, a.pk]))) for a in associations
+    ]
+    feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[token]))
+    return render(
+        request,
+        "meetings/feed_settings.html",
+        {"feed_url": feed_url, "webcal_url": _webcal(feed_url), "rows": rows},
+    )
+
+
+def _webcal(url: str) -> str:
+    """The same URL with the webcal scheme: calendar apps open it as a subscription."""
+    return "webcal://" + url.split("://", 1)[1]
+
+
+# --- decisions under control --------------------------------------------------------------------
+
+
+class DecisionDoneForm(forms.Form):
+    """What meetings/decision_done_form.html posts (written out there: one form per row, each
+    with its own field ids). An empty date means today."""
+
+    done_on = forms.DateField(label=gettext_lazy("Дата выполнения"), required=False)
+    note = forms.CharField(label=gettext_lazy("Что сделано"), required=False, max_length=2000)
+
+
+@login_required
+def decision_list(request):
+    if not (access.roles_for(request.user).person or request.user.is_staff):
+        raise Http404
+    control = schedule.decision_control(user=request.user, params=request.GET)
+    page = Paginator(control.decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    schedule.mark_overdue(page.object_list, user=request.user)
+    return render(
+        request,
+        "meetings/decision_list.html",
+        {"control": control, "filter": control.filterset, "page": page},
+    )
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+@require_POST
+def decision_done(request, pk: int):
+    # Outside the user's control: 404. Under their control but not theirs to mark (a school
+    # МО's decision on the methodologist's list): the service refuses with 403.
+    decision = access.get_visible_or_404(schedule.decisions_under_control(request.user), pk)
+    form = DecisionDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors)
+        )
+        return redirect(_back(request))
+    try:
+        services.decision_mark_done(
+            decision=decision,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            done_on=form.cleaned_data["done_on"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Решение отмечено выполненным: «%(text)s».") % {"text": str(decision)})
+    return redirect(_back(request))

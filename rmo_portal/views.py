@@ -1,0 +1,27 @@
+"""Project-level pages that compose several apps. The home page lives here because it shows
+meetings and decisions next to the organisation, and `associations` knows nothing of meetings
+(reports → meetings → associations)."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from associations import plan_selectors
+from associations import selectors as association_selectors
+from meetings import schedule
+
+
+@login_required
+def home(request):
+    user = request.user
+    return render(
+        request,
+        "home.html",
+        {
+            "home": association_selectors.home(user=user),
+            "plans_awaiting": plan_selectors.plans_awaiting(user=user),
+            "my_decisions": schedule.my_decisions(user=user),
+            "upcoming": schedule.upcoming_meetings(user=user),
+        },
+    )
