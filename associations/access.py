@@ -66,6 +66,8 @@ class Roles:
             return _("заместитель директора по ВР")
         if self.is_head:
             return _("руководитель МО")
+        if self.secretary_association_ids:
+            return _("секретарь МО")
         if self.person:
             return _("классный руководитель")
         return _("нет роли")

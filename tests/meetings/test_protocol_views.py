@@ -11,6 +11,7 @@ import hashlib
 import pytest
 from django.urls import reverse
 
+from associations.access import roles_for
 from associations.models import Appointment
 from meetings import services
 from meetings.models import Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
@@ -374,3 +375,9 @@ def test_protocol_pages_carry_no_inline_script_or_style(world, draft):
         response = client.get(path)
         html = response.content.decode()
         assert "<script>" not in html and "style=" not in html and " onclick=" not in html, path
+
+
+def test_a_secretary_is_called_a_secretary_in_the_header(world, secretary, client):
+    client.force_login(secretary)
+    assert roles_for(secretary).label == "секретарь МО"
+    assert "секретарь МО" in client.get("/").content.decode()
