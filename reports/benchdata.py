@@ -3,12 +3,22 @@ bulk_create in one transaction (seconds, not minutes).
 
 Each district has its РМО led by the district methodologist (who has a login), and schools
 whose МО has a head by order (with a predecessor whose appointment ended, and a login of
-their own), a secretary, members for the current and the previous academic year, and class
-assignments for both. Every association has an annual plan for both years: 30–60 items with
-their sections, forms of work and one or two responsible people; last year's plans approved
-and carried out, this year's in every state of the review (`PLAN_PATTERN`). Every name is made
-up; the slugs start with «bench-» and carry the scale, the academic year and `DATA_VERSION`, so
-a data set is built once per year and version and never mixed with real districts.
+their own), a secretary, a class teacher with a login, members for the current and the
+previous academic year, and class assignments for both. Every association has an annual plan
+for both years: 30–60 items with their sections, forms of work and one or two responsible
+people; last year's plans approved and carried out, this year's in every state of the review
+(`PLAN_PATTERN`). Every association meets 4–6 times a year (the РМО 6 times): past meetings
+held, with attendance, guests now and then, and a protocol whose decisions are done, open or
+overdue; later ones planned; a school МО's meeting cancelled now and then
+(`_build_meetings`). Every name is made up; the slugs start with «bench-» and carry the
+scale, the academic year and `DATA_VERSION`, so a data set is built once per year and version
+and never mixed with real districts.
+
+Signed protocols: rendering a PDF takes about half a second, too long for a thousand of them.
+Only the two protocols the bench opens (`BenchMeetings`) are signed through
+`meetings.services.protocol_sign`, which renders their PDF and stores it with its SHA-256.
+The other past protocols are written as signed in bulk with no file and `PDF_NOT_RENDERED`
+where the SHA-256 would be, which their pages show as it is: opening their PDF fails.
 """
 
 from __future__ import annotations
@@ -19,7 +29,9 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import Count
 from django.utils import timezone
 
 from associations.models import (
@@ -39,12 +51,23 @@ from associations.models import (
     School,
     WorkForm,
 )
+from meetings.models import (
+    AgendaItem,
+    Attendance,
+    CalendarToken,
+    Decision,
+    Guest,
+    Meeting,
+    Protocol,
+    ProtocolItem,
+)
 
 SLUG_PREFIX = "bench-"
 #: Part of every slug. Bump it when the data set changes: a database that holds an older
 #: version of the same scale and year is then rebuilt (`_build` removes the old rows first).
-#: 1: people, associations, memberships; 2: head logins and the annual plans.
-DATA_VERSION = 2
+#: 1: people, associations, memberships; 2: head logins and the annual plans; 3: class
+#: teachers' logins, calendar tokens, meetings, attendance, protocols and decisions.
+DATA_VERSION = 3
 
 
 @dataclass(frozen=True)
@@ -228,6 +251,78 @@ RETURN_COMMENTS = [
     "Уточните сроки заседаний: в плане два заседания в одном месяце.",
 ]
 
+# --- meetings and protocols -----------------------------------------------------------------
+
+#: Per school: staff[0] heads the МО, [1] is the deputy director, [2] headed it last year, [3]
+#: is its secretary, [4] a class teacher with a login (the bench's class teacher).
+TEACHER_INDEX = 4
+Kind = Meeting.Kind
+#: The months of a year's meetings by their number (August: the установочное заседание at the
+#: end of the month, which belongs to the coming academic year). October is always there: the
+#: bench's month calendar shows it.
+MEETING_MONTHS = {
+    4: [8, 10, 1, 4],
+    5: [8, 10, 12, 2, 4],
+    6: [8, 10, 11, 1, 3, 5],
+}
+MO_KINDS = [Kind.SESSION, Kind.SESSION, Kind.WORKSHOP, Kind.SESSION, Kind.ROUND_TABLE, Kind.OPEN_EVENT]
+RMO_KINDS = [Kind.SESSION, Kind.SEMINAR, Kind.WORKSHOP, Kind.MASTER_CLASS, Kind.ROUND_TABLE, Kind.CONFERENCE]
+#: Questions on the agenda by the meeting's place in the year, shifted per association: the
+#: first district's РМО has 5 at its first meeting and 2 at its fourth (the protocols the bench
+#: opens, `BenchMeetings`).
+AGENDA_SIZES = [5, 3, 4, 2, 3, 4]
+OPENING_THEME = "Установочное заседание: задачи {body} на {year} учебный год"
+OPENING_ITEM = "Об итогах работы {body} за {last} учебный год и задачах на {year} учебный год"
+PLAN_ITEM = "Об утверждении плана работы {body} на {year} учебный год"
+AGENDA_TITLES = [
+    "Об опыте работы классных руководителей по теме «{topic}»",
+    "О подготовке и проведении мероприятия «{event}»",
+    "Об итогах диагностики уровня воспитанности обучающихся {grade} классов",
+    "О работе классных руководителей с семьями обучающихся группы риска",
+    "О профилактике детского дорожно-транспортного травматизма",
+    "О ходе аттестации классных руководителей",
+    "Об организации внеурочной занятости обучающихся",
+    "О результатах взаимопосещения классных часов",
+]
+LAST_ITEM = "О выполнении решений предыдущего заседания"
+HEARD_TEXTS = [
+    "О формах и методах работы по вопросу, результатах за четверть и затруднениях классных руководителей",
+    "О ходе подготовки, распределении поручений между классами и сроках проведения",
+    "О результатах анкетирования обучающихся и родителей в сравнении с прошлым учебным годом",
+    "О нормативных документах и методических рекомендациях по вопросу",
+]
+SPOKE_TEXT = "{a} — об опыте работы в своём классе; {b} — с предложением обсудить вопрос на родительских собраниях"
+NOTED = "Информацию принять к сведению"
+DECIDED_TEXTS = [
+    "Опыт работы признать эффективным и рекомендовать классным руководителям к использованию",
+    "Поручить классным руководителям организовать работу по вопросу в своих классах",
+    "Провести мероприятия по вопросу в установленные сроки",
+]
+DECISION_TEXTS = [
+    "Провести классные часы по теме «{topic}» в {grade} классах",
+    "Подготовить методические рекомендации «{topic}» и разместить их на странице МО",
+    "Представить отчёт о проведении мероприятия «{event}»",
+    "Обновить социальные паспорта классов",
+    "Провести родительские собрания по итогам диагностики",
+    "Включить вопрос в план взаимопосещения классных часов",
+]
+DONE_NOTES = ["", "", "материалы размещены на сайте школы", "отчёт сдан заместителю директора по ВР"]
+#: (name, accusative, position, position in the genitive): «СЛУШАЛИ: Гусеву О.А., педагога-психолога, — …».
+GUESTS = [
+    ("Белова Н.С.", "Белову Н.С.", "заместитель директора по ВР", "заместителя директора по ВР"),
+    ("Гусева О.А.", "Гусеву О.А.", "педагог-психолог", "педагога-психолога"),
+    ("Карпов Д.В.", "Карпова Д.В.", "инспектор ПДН ОМВД", "инспектора ПДН ОМВД"),
+    ("Титова Е.Ю.", "Титову Е.Ю.", "социальный педагог", "социального педагога"),
+    ("Ершова М.П.", "Ершову М.П.", "специалист отдела образования", "специалиста отдела образования"),
+]
+#: Guests of a meeting by its place in the year, shifted per association.
+GUEST_COUNTS = [0, 1, 0, 2, 0, 1]
+ABSENCE_REASONS = ["больничный лист", "курсы повышения квалификации", "командировка", "занятия по расписанию"]
+MEETING_CANCEL_REASONS = ["карантин по гриппу и ОРВИ", "совпадение с районным мероприятием", "болезнь докладчика"]
+#: Where the SHA-256 of a signed protocol's PDF would be when the bench signed it in bulk
+#: without rendering it (see the module's docstring).
+PDF_NOT_RENDERED = "bench: PDF not rendered"
+
 
 @dataclass
 class BenchPlans:
@@ -248,6 +343,23 @@ class BenchPlans:
 
 
 @dataclass
+class BenchMeetings:
+    """What the bench opens of the first district's meetings: two protocols of its РМО from
+    last year (every meeting of it is past, whatever today is), both signed through
+    `protocol_sign` with their PDF stored; the class teacher's school МО; this year's October."""
+
+    protocol_5: Protocol  # 5 questions; all the РМО's members marked (26 in the large data set)
+    protocol_2: Protocol  # 2 questions, the same members
+    school_mo: Association
+    rmo: Association
+    month: datetime.date
+
+    @staticmethod
+    def present(protocol: Protocol) -> int:
+        return protocol.meeting.attendance.filter(present=True).count()
+
+
+@dataclass
 class BenchData:
     scale_name: str
     scale: Scale
@@ -259,6 +371,35 @@ class BenchData:
     @property
     def district(self) -> District:
         return self.districts[0]
+
+    @property
+    def teacher_user(self):
+        """The login of a class teacher of the first district's first school: no appointment,
+        so they see their school's associations and the district's РМО."""
+        return get_user_model().objects.get(username=f"{self.district.slug}-school-1-teacher")
+
+    @staticmethod
+    def calendar_token(user) -> str:
+        """The secret of the user's iCalendar feeds (written with the data set)."""
+        return CalendarToken.objects.get(user=user).token
+
+    @property
+    def meetings(self) -> BenchMeetings:
+        rmo = Association.objects.get(district=self.district, kind=Association.Kind.DISTRICT)
+        stored = {
+            p.n: p
+            for p in Protocol.objects.filter(association=rmo, academic_year__start_year=self.year.start_year - 1)
+            .exclude(pdf="")
+            .select_related("meeting")
+            .annotate(n=Count("items"))
+        }
+        school_mo = Association.objects.select_related("school").get(
+            kind=Association.Kind.SCHOOL, school__people__user=self.teacher_user
+        )
+        return BenchMeetings(
+            protocol_5=stored[5], protocol_2=stored[2], school_mo=school_mo, rmo=rmo,
+            month=datetime.date(self.year.start_year, 10, 1),
+        )
 
     @property
     def plans(self) -> BenchPlans:
@@ -298,7 +439,17 @@ def _complete(scale: Scale, slugs: list[str]) -> bool:
         # Both years' plans of every МО and РМО; their items are written in the same transaction.
         and AnnualPlan.objects.filter(association__district__slug__in=slugs).count()
         == 2 * scale.districts * (scale.schools + 1)
+        # The meetings are written in the same transaction; the signed PDFs live in the media
+        # storage, which may have been cleared since: then the data set is built again.
+        and _stored_pdfs_present(slugs)
     )
+
+
+def _stored_pdfs_present(slugs: list[str]) -> bool:
+    names = list(
+        Protocol.objects.filter(association__district__slug__in=slugs).exclude(pdf="").values_list("pdf", flat=True)
+    )
+    return len(names) == len(MEASURED_SIZES) and all(default_storage.exists(name) for name in names)
 
 
 def bench_data(scale_name: str, *, build: bool = True) -> BenchData | None:
@@ -384,6 +535,11 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
         User(username=f"{school.district.slug}-school-{s % scale.schools + 1}-head", password=make_password(None))
         for s, school in enumerate(schools)
     )
+    teacher_users = User.objects.bulk_create(
+        User(username=f"{school.district.slug}-school-{s % scale.schools + 1}-teacher", password=make_password(None))
+        for s, school in enumerate(schools)
+    )
+    CalendarToken.objects.bulk_create(CalendarToken(user=user) for user in [*users, *teacher_users])
     methodologists = Person.objects.bulk_create(
         _person(
             d, last_name="Кузнецова", first_name="Татьяна", patronymic="Александровна", gender="f",
@@ -407,7 +563,7 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
                 else Person.Position.TEACHER
             ),
             education=Person.Education.HIGHER_PEDAGOGICAL if p == 0 else EDUCATIONS[(s + p) % 5],
-            user=head_users[s] if p == 0 else None,
+            user=head_users[s] if p == 0 else teacher_users[s] if p == TEACHER_INDEX else None,
         )
         for s, school in enumerate(schools)
         for p in range(scale.people)
@@ -465,21 +621,24 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
     # Members: this year every pedagogue but a few (the number varies from school to school, so
     # one МО is the largest); last year a slightly different group. The РМО: the methodologist
     # and every school's head.
-    memberships: list[Membership] = []
+    members: dict[tuple[int, int], list[Person]] = {}  # (association, year) -> its members
     for s, mo in enumerate(mos):
         school_staff = staff[mo.school_id]
-        this_year = school_staff[: len(school_staff) - s % 5]
-        last_year = school_staff[1:]
-        memberships += [Membership(association=mo, person=p, academic_year=year) for p in this_year]
-        memberships += [Membership(association=mo, person=p, academic_year=previous_year) for p in last_year]
+        members[mo.pk, year.pk] = school_staff[: len(school_staff) - s % 5]
+        members[mo.pk, previous_year.pk] = school_staff[1:]
     for rmo, methodologist in zip(rmos, methodologists, strict=True):
         heads = [staff[school.pk][0] for school in schools if school.district_id == rmo.district_id]
         for academic_year in years:
-            memberships += [
-                Membership(association=rmo, person=p, academic_year=academic_year)
-                for p in (methodologist, *heads)
-            ]
-    Membership.objects.bulk_create(memberships, batch_size=2000)
+            members[rmo.pk, academic_year.pk] = [methodologist, *heads]
+    years_by_pk = {y.pk: y for y in years}
+    Membership.objects.bulk_create(
+        (
+            Membership(association_id=association_id, person=person, academic_year=years_by_pk[year_id])
+            for (association_id, year_id), people in members.items()
+            for person in people
+        ),
+        batch_size=2000,
+    )
 
     # Class assignments: grades 1–11, letters А, Б, В, as far as the school's teachers reach;
     # last year each teacher had the class one grade lower.
@@ -499,6 +658,7 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
     ClassAssignment.objects.bulk_create(classes, batch_size=2000)
 
     _build_plans(scale, years, districts, rmos, mos, methodologists, staff)
+    _build_meetings(scale, years, rmos, mos, methodologists, staff, members)
 
 
 def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> None:
@@ -604,6 +764,236 @@ def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> N
     )
 
 
+#: The questions of the two protocols the bench opens, found by their size (`BenchMeetings`).
+MEASURED_SIZES = (5, 2)
+
+
+@dataclass
+class _Record:
+    """One held meeting's protocol, its items and their decisions, before they are written."""
+
+    protocol: Protocol
+    items: list[tuple[ProtocolItem, list[Decision]]]
+    measured: bool
+
+
+def _build_meetings(scale, years, rmos, mos, methodologists, staff, members) -> None:
+    """Every association's meetings of both years (`MEETING_MONTHS`, `AGENDA_SIZES`) with their
+    agenda, speakers and guests; for a past meeting the attendance of all its members (a few
+    absent with a reason) and a protocol numbered in the year, most of them signed (not the
+    recent ones), its decisions done, open or overdue by their due date. The two protocols the
+    bench opens are signed last through `protocol_sign`, which renders and stores their PDF."""
+    from meetings import services  # loads WeasyPrint (when signing) only when a data set is built
+
+    previous_year, year = years
+    now = timezone.now()
+    today = timezone.localdate()
+    rng = random.Random(f"meetings-{scale}")  # noqa: S311 - made-up data, the same every time it is built
+
+    # (association, index, is the РМО, meetings a year, chair and recorder's login per year,
+    # secretary, place, the class teacher with a login)
+    specs = []
+    for d, (rmo, methodologist) in enumerate(zip(rmos, methodologists, strict=True)):
+        heads = [staff[mo.school_id][0] for mo in mos if mo.district_id == rmo.district_id]
+        chairs = {y.pk: (methodologist, methodologist.user) for y in years}
+        specs.append((rmo, d, True, 6, chairs, heads[0], "Районный методический кабинет, зал заседаний", None))
+    for s, mo in enumerate(mos):
+        school_staff = staff[mo.school_id]
+        # Last year's head had no login of their own: nobody is recorded as having signed.
+        chairs = {year.pk: (school_staff[0], school_staff[0].user), previous_year.pk: (school_staff[2], None)}
+        place = f"{mo.school.short_name}, кабинет № {10 + s % 30}"
+        specs.append((mo, len(rmos) + s, False, 4 + s % 3, chairs, school_staff[3], place,
+                      school_staff[TEACHER_INDEX]))
+
+    meetings: list[Meeting] = []
+    agenda: list[AgendaItem] = []
+    speakers: list[tuple[AgendaItem, Person]] = []
+    guests: list[Guest] = []
+    attendance: list[Attendance] = []
+    records: list[_Record] = []
+    for association, a, is_rmo, count, chairs, secretary, place, teacher in specs:
+        body = "РМО" if is_rmo else "МО"
+        for y, academic_year in enumerate(years):
+            chair, login = chairs[academic_year.pk]
+            people = members[association.pk, academic_year.pk]
+            number = 0
+            for k, month in enumerate(MEETING_MONTHS[count]):
+                starts_at = _meeting_start(academic_year, month, a, k, district_event=is_rmo)
+                duration = 120 if is_rmo else 90
+                cancelled = not is_rmo and k > 0 and (a * 7 + k * 5 + y) % 23 == 4
+                held = not cancelled and starts_at + datetime.timedelta(minutes=duration) <= now
+                kinds = RMO_KINDS if is_rmo else MO_KINDS
+                year_label = str(academic_year)
+                meeting = Meeting(
+                    association=association, academic_year=academic_year,
+                    kind=kinds[(k + a) % len(kinds)] if k else Kind.SESSION,
+                    theme=OPENING_THEME.format(body=body, year=year_label) if k == 0 else rng.choice(TOPICS),
+                    starts_at=starts_at, duration_minutes=duration, place=place,
+                    status=Meeting.Status.CANCELLED if cancelled
+                    else Meeting.Status.HELD if held else Meeting.Status.PLANNED,
+                    cancel_reason=rng.choice(MEETING_CANCEL_REASONS) if cancelled else "",
+                    created_by=login,
+                )
+                meetings.append(meeting)
+
+                invited = rng.sample(GUESTS, GUEST_COUNTS[(k + a) % len(GUEST_COUNTS)])
+                guests += [Guest(meeting=meeting, full_name=g[0], position=g[2]) for g in invited]
+                present = people
+                if held:
+                    marks = [
+                        (p, p in (chair, secretary) or rng.random() >= 0.08) for p in people
+                    ]
+                    attendance += [
+                        Attendance(
+                            meeting=meeting, person=p, present=here,
+                            absence_reason="" if here else rng.choice(ABSENCE_REASONS),
+                        )
+                        for p, here in marks
+                    ]
+                    present = [p for p, here in marks if here]
+                others = [p for p in present if p != chair] or present
+
+                size = AGENDA_SIZES[(k + a) % len(AGENDA_SIZES)]
+                if k == 0:
+                    last_year = f"{academic_year.start_year - 1}/{academic_year.start_year}"
+                    titles = [
+                        OPENING_ITEM.format(body=body, last=last_year, year=year_label),
+                        PLAN_ITEM.format(body=body, year=year_label),
+                    ]
+                else:
+                    titles = [LAST_ITEM] if size >= 3 else []
+                fill = size - len(titles)
+                middle = [
+                    t.format(topic=rng.choice(TOPICS), event=rng.choice(EVENTS), grade=f"{5 + (a + i) % 7}-х")
+                    for i, t in enumerate(rng.sample(AGENDA_TITLES, fill))
+                ]
+                titles = titles + middle if k == 0 else middle + titles
+
+                questions = []
+                for i, title in enumerate(titles, start=1):
+                    guest = invited[0] if invited and i == 2 and rng.random() < 0.6 else None
+                    item = AgendaItem(
+                        meeting=meeting, position=i, title=title, guest_speakers=guest[0] if guest else ""
+                    )
+                    agenda.append(item)
+                    if guest:
+                        people_speaking = []
+                    elif k == 0 and i <= 2:
+                        people_speaking = [chair]
+                    else:
+                        people_speaking = [rng.choice(others)]
+                        if rng.random() < 0.25:
+                            second = rng.choice(others)
+                            if second not in people_speaking:
+                                people_speaking.append(second)
+                    speakers += [(item, p) for p in people_speaking]
+                    questions.append((item, people_speaking, guest))
+
+                if not held:
+                    continue
+                number += 1
+                measured = is_rmo and a == 0 and academic_year == previous_year and size in MEASURED_SIZES
+                signed = not measured and starts_at < now - datetime.timedelta(days=14) and (a + k) % 7 != 3
+                protocol = Protocol(
+                    meeting=meeting, association=association, academic_year=academic_year, number=number,
+                    chair=chair, secretary=secretary,
+                    decided_label=Protocol.DecidedLabel.RESOLVED if a % 10 == 9 else Protocol.DecidedLabel.DECIDED,
+                )
+                if signed:
+                    protocol.status = Protocol.Status.SIGNED
+                    protocol.signed_at = starts_at + datetime.timedelta(days=3 + (a + k) % 5)
+                    protocol.signed_by = login
+                    protocol.pdf_sha256 = PDF_NOT_RENDERED
+                items = [
+                    _protocol_item(rng, protocol, i, item, people_speaking, guest, present, starts_at, today,
+                                   final=signed or measured, teacher=teacher if teacher in present else None)
+                    for i, (item, people_speaking, guest) in enumerate(questions, start=1)
+                ]
+                records.append(_Record(protocol=protocol, items=items, measured=measured))
+
+    Meeting.objects.bulk_create(meetings, batch_size=2000)
+    AgendaItem.objects.bulk_create(agenda, batch_size=2000)
+    through = AgendaItem.speakers.through
+    through.objects.bulk_create(
+        (through(agendaitem_id=item.pk, person_id=person.pk) for item, person in speakers), batch_size=4000
+    )
+    Guest.objects.bulk_create(guests, batch_size=2000)
+    Attendance.objects.bulk_create(attendance, batch_size=4000)
+    Protocol.objects.bulk_create([r.protocol for r in records], batch_size=2000)
+    ProtocolItem.objects.bulk_create([item for r in records for item, _decisions in r.items], batch_size=2000)
+    Decision.objects.bulk_create(
+        [decision for r in records for _item, decisions in r.items for decision in decisions], batch_size=2000
+    )
+
+    measured = [r.protocol for r in records if r.measured]
+    if sorted(len(r.items) for r in records if r.measured) != sorted(MEASURED_SIZES):
+        raise RuntimeError("The bench's protocols were not generated: check AGENDA_SIZES and MEETING_MONTHS.")
+    for protocol in measured:
+        services.protocol_sign(protocol=protocol, user=methodologists[0].user)
+
+
+def _meeting_start(academic_year: AcademicYear, month: int, a: int, k: int, *, district_event: bool):
+    """A weekday of the month in the academic year, in the afternoon (a РМО's events also in
+    the morning); August means its last week, the установочное заседание."""
+    calendar_year = academic_year.start_year + (month < 8)
+    day = 25 + a % 5 if month == 8 else 10 + (a * 5 + k * 3) % 16
+    date = datetime.date(calendar_year, month, day)
+    while date.weekday() >= 5:  # a Saturday or a Sunday: the Friday before
+        date -= datetime.timedelta(days=1)
+    hour, minute = ((10, 0), (14, 0))[k % 2] if district_event else ((14, 30), (15, 0), (15, 30))[a % 3]
+    return timezone.make_aware(datetime.datetime.combine(date, datetime.time(hour, minute)))
+
+
+def _protocol_item(rng, protocol, position, agenda_item, people_speaking, guest, present, starts_at, today,
+                   *, final: bool, teacher: Person | None) -> tuple[ProtocolItem, list[Decision]]:
+    """СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ of one question, a vote on some, and its decisions; those
+    of a protocol still being written (`final` False) are all open. The class teacher with a
+    login, when present, answers for a quarter of them: their own list is not empty."""
+    title = agenda_item.title
+    votes = {}
+    decisions_count = 0
+    if title.startswith("Об утверждении плана"):
+        decided, vote = title.replace("Об утверждении плана", "Утвердить план", 1), True
+    elif title.startswith(("Об итогах работы", LAST_ITEM)):
+        decided, vote = NOTED, False
+    else:
+        decided = rng.choice(DECIDED_TEXTS)
+        vote = (protocol.number + position) % 3 == 0
+        decisions_count = 1 + (rng.random() < 0.4)
+    if vote:
+        abstained = int(len(present) > 10 and rng.random() < 0.3)
+        votes = dict(votes_for=len(present) - abstained, votes_against=0, votes_abstained=abstained)
+    spoke = ""
+    if len(present) >= 3 and rng.random() < 0.6:
+        first, second = rng.sample(present, 2)
+        spoke = SPOKE_TEXT.format(a=first.short_name, b=second.short_name)
+    item = ProtocolItem(
+        protocol=protocol, position=position, agenda_item=agenda_item,
+        heard_person=people_speaking[0] if people_speaking else None,
+        heard_name=f"{guest[1]}, {guest[3]}," if guest else "",
+        heard=rng.choice(HEARD_TEXTS), spoke=spoke, decided=decided, **votes,
+    )
+    meeting_day = timezone.localdate(starts_at)
+    decisions = []
+    for _ in range(decisions_count):
+        due = meeting_day + datetime.timedelta(days=rng.choice([14, 21, 30, 45, 60]))
+        decision = Decision(
+            protocol_item=item,
+            text=rng.choice(DECISION_TEXTS).format(
+                topic=rng.choice(TOPICS), event=rng.choice(EVENTS), grade=f"{5 + position % 7}-х"
+            ),
+            responsible=teacher if teacher and rng.random() < 0.25 else rng.choice(present), due_on=due,
+        )
+        # Past their date most are done and some overdue; a few are done ahead of it.
+        if final and rng.random() < (0.85 if due < today else 0.15):
+            decision.status = Decision.Status.DONE
+            days = max(0, (min(due, today) - meeting_day).days)
+            decision.done_on = meeting_day + datetime.timedelta(days=rng.randint(min(days, 3), days))
+            decision.done_note = rng.choice(DONE_NOTES)
+        decisions.append(decision)
+    return item, decisions
+
+
 def _plan_items(rng, plan, academic_year, status, count, sections, work_forms, writer, pool, login, today):
     """The plan's `count` items, grouped by section in the sections' order, each with the
     people responsible for it; an approved plan's past items marked done, moved or cancelled."""
@@ -679,7 +1069,21 @@ def _delete(scale_name: str, year: AcademicYear) -> None:
     districts = District.objects.filter(slug__startswith=prefix)
     plans = AnnualPlan.objects.filter(association__district__in=districts)
     user_ids = list(Person.objects.filter(district__in=districts, user__isnull=False).values_list("user", flat=True))
+    associations = Association.objects.filter(district__in=districts).values("pk")
+    meetings = Meeting.objects.filter(association__in=associations)
+    protocols = Protocol.objects.filter(association__in=associations)
+    stored_pdfs = list(protocols.exclude(pdf="").values_list("pdf", flat=True))
     for queryset in (
+        Decision.objects.filter(protocol_item__protocol__in=protocols),
+        ProtocolItem.objects.filter(protocol__in=protocols),
+        # Signing through the service saved a history record of each stored protocol.
+        Protocol.history.model.objects.filter(association_id__in=associations),
+        protocols,
+        Attendance.objects.filter(meeting__in=meetings),
+        AgendaItem.speakers.through.objects.filter(agendaitem__meeting__in=meetings),
+        AgendaItem.objects.filter(meeting__in=meetings),
+        Guest.objects.filter(meeting__in=meetings),
+        meetings,
         PlanItem.responsible.through.objects.filter(planitem__plan__in=plans),
         PlanItem.objects.filter(plan__in=plans),
         PlanTransition.objects.filter(plan__in=plans),
@@ -692,5 +1096,7 @@ def _delete(scale_name: str, year: AcademicYear) -> None:
         School.objects.filter(district__in=districts),
     ):
         queryset._raw_delete(queryset.db)
-    get_user_model().objects.filter(pk__in=user_ids).delete()
+    get_user_model().objects.filter(pk__in=user_ids).delete()  # with their calendar tokens
     districts.delete()
+    for name in stored_pdfs:
+        default_storage.delete(name)

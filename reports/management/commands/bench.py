@@ -2,15 +2,19 @@
 
 A benchmark, not a test: it builds (once) a large made-up data set into the configured
 database (`reports.benchdata`), then requests each page through Django's test client, logged in
-as a district methodologist (or as the head of a school's МО, who writes its plan), and prints
-per page the number of SQL queries and the server time (median and 95th percentile of --runs
-requests after a warm-up; the plan's PDF, median of 5). Two yardsticks are measured in the same
-run, on the same machine: a bare Django view (the request/response cycle through the same
-middleware, nothing else) and a bare WeasyPrint document (one paragraph of Russian text).
+as a district methodologist (or as the head of a school's МО, who writes its plan, or as a
+class teacher), and prints per page the number of SQL queries and the server time (median and
+95th percentile of --runs requests after a warm-up; a PDF, median of 5). Yardsticks are
+measured in the same run, on the same machine: a bare Django view (the request/response cycle
+through the same middleware, nothing else) and bare WeasyPrint documents (one paragraph of
+Russian text; two A4 pages of paragraphs and a small table in the same fonts).
 
-Below the table it checks the annual plan's targets: query counts that do not grow with the
-plan's items (30 against 60) or with the district (the district table of the small data set
-against the large one), and a 60-item plan's PDF within a second.
+Below the table it checks the targets. The annual plan's: query counts that do not grow with
+the plan's items (30 against 60) or with the district (the district table of the small data
+set against the large one), and a 60-item plan's PDF within a second. The meetings': query
+counts that do not grow with a protocol's items (2 against 5) or with the district (the
+schedule, the calendar, the decisions, the feeds and a protocol of the small data set against
+the large one), and a protocol's PDF rendered within 1.5 × the plain 2-page document.
 
     make bench                        # DATABASE_URL=.bench/bench.sqlite3, migrated first
     manage.py bench --scale small --runs 10 --markdown
@@ -23,6 +27,7 @@ bench's own; a database with real districts is refused unless --force is given.
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import platform
@@ -41,8 +46,10 @@ from django.http import HttpResponse
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path, reverse
+from django.utils import timezone
 
 from associations.models import AcademicYear, AnnualPlan, Association, Membership, Person, PlanItem
+from meetings.models import Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
 from reports import benchdata
 
 # WeasyPrint logs every step of every document at INFO, its own stylesheets already when it is
@@ -63,9 +70,67 @@ BARE_PDF_HTML = """<!doctype html><html lang="ru"><head><meta charset="utf-8">
 и организационную работу классных руководителей, в которых учатся и воспитываются учащиеся
 определённой возрастной группы.</p></body></html>"""
 
+#: Two A4 pages in the fonts of the portal's documents (PT Serif, headings in PT Sans), with
+#: nothing else of print.css: a heading, paragraphs of Russian text and a small table. The
+#: yardstick of the protocol's PDF, which must render within PROTOCOL_PDF_TARGET × its time.
+BARE_PDF_2_PAGES_PARAGRAPHS = [
+    "Методическое объединение классных руководителей — структурное подразделение внутришкольной "
+    "системы управления воспитательным процессом, координирующее научно-методическую и "
+    "организационную работу классных руководителей, в которых учатся и воспитываются учащиеся "
+    "определённой возрастной группы. Объединение работает по плану, который рассматривается на "
+    "заседании в конце августа и утверждается заместителем директора по воспитательной работе.",
+    "Основные задачи объединения: повышение теоретического и методического уровня подготовки "
+    "классных руководителей по вопросам психологии и педагогики воспитательной работы; "
+    "обеспечение выполнения единых принципиальных подходов к воспитанию и социализации "
+    "обучающихся; вооружение классных руководителей современными воспитательными технологиями "
+    "и знанием современных форм и методов работы.",
+    "Заседания объединения проводятся не реже одного раза в четверть. На заседаниях "
+    "рассматриваются вопросы организации воспитательной работы в классах, итоги диагностики "
+    "уровня воспитанности обучающихся, опыт работы классных руководителей, результаты "
+    "открытых классных часов и внеклассных мероприятий, а также выполнение решений предыдущих "
+    "заседаний. Решения заседания фиксируются в протоколе, который подписывают председатель "
+    "и секретарь.",
+    "Классный руководитель планирует работу с классом на учебный год и на каждую четверть, "
+    "ведёт документацию класса, организует работу с родителями обучающихся и взаимодействует "
+    "с педагогом-психологом, социальным педагогом и учителями-предметниками. Особое внимание "
+    "уделяется обучающимся, нуждающимся в педагогической поддержке, и их семьям.",
+    "Руководитель объединения анализирует состояние воспитательной работы в классах, "
+    "организует взаимопосещение классных часов, готовит методические рекомендации и "
+    "обобщает опыт работы классных руководителей. По итогам учебного года он представляет "
+    "анализ работы объединения и предложения к плану на следующий учебный год.",
+]
+BARE_PDF_2_PAGES_ROWS = [
+    ("Сентябрь", "Установочное заседание", "Руководитель МО", "Протокол № 1"),
+    ("Октябрь", "Семинар-практикум «Профилактика буллинга»", "Педагог-психолог", "Методические материалы"),
+    ("Ноябрь", "Открытые классные часы в 5–7 классах", "Классные руководители", "Анализ посещений"),
+    ("Декабрь", "Заседание по итогам первого полугодия", "Руководитель МО", "Протокол № 2"),
+    ("Январь", "Круглый стол «Работа с семьёй»", "Заместитель директора по ВР", "Рекомендации"),
+    ("Февраль", "Конкурс «Самый классный классный»", "Руководитель МО", "Приказ об итогах"),
+    ("Март", "Заседание «Профориентация в 8–11 классах»", "Классные руководители", "Протокол № 3"),
+    ("Апрель", "Диагностика уровня воспитанности", "Педагог-психолог", "Аналитическая справка"),
+    ("Май", "Итоговое заседание: анализ работы за год", "Руководитель МО", "Протокол № 4"),
+]
+BARE_PDF_2_PAGES_HTML = (
+    """<!doctype html><html lang="ru"><head><meta charset="utf-8">
+<style>@page { size: A4; margin: 2cm 1.5cm 2cm 3cm; }
+body { font-family: "PT Serif", serif; font-size: 12pt; line-height: 1.3; }
+h1, th { font-family: "PT Sans", sans-serif; } h1 { font-size: 14pt; text-align: center; }
+p { margin: 0 0 .4em; text-align: justify; }
+table { width: 100%; border-collapse: collapse; font-size: 10pt; margin: .6em 0; }
+th, td { border: .5pt solid #000; padding: 3pt 4pt; vertical-align: top; text-align: left; }</style>
+</head><body><h1>Положение о методическом объединении классных руководителей</h1>"""
+    + "".join(f"<p>{text}</p>" for text in BARE_PDF_2_PAGES_PARAGRAPHS * 2)
+    + "<table><thead><tr><th>Месяц</th><th>Мероприятие</th><th>Ответственный</th><th>Результат</th></tr>"
+    + "</thead><tbody>"
+    + "".join(f"<tr>{''.join(f'<td>{cell}</td>' for cell in row)}</tr>" for row in BARE_PDF_2_PAGES_ROWS)
+    + "</tbody></table>"
+    + "</body></html>"
+)
+
 WARMUP = 3
 PDF_RUNS = 5
 PDF_TARGET_MS = 1000
+PROTOCOL_PDF_TARGET = 1.5  # × the bare 2-page document
 
 
 @dataclass
@@ -80,6 +145,9 @@ class Page:
     runs: int | None = None  # None: --runs
     warmup: int = WARMUP
     key: str = ""  # how the targets find the row
+    count: str | None = None  # count this text in the body instead of the HTML table rows
+    compare: bool = False  # also count its queries in the other data set (the targets)
+    detail: str = ""  # what the targets say of its size instead of its rows
 
 
 @dataclass
@@ -90,6 +158,7 @@ class Row:
     median_ms: float
     p95_ms: float | None
     key: str = ""
+    detail: str = ""  # what the targets say of it
 
 
 def _p95(samples: list[float]) -> float:
@@ -101,6 +170,17 @@ def _p95(samples: list[float]) -> float:
 def _table_rows(html: str) -> int:
     """Rows of data the page shows: table rows, less the header rows."""
     return len(re.findall(r"<tr[\s>]", html)) - html.count("<thead")
+
+
+def _pdf_pages(pdf: bytes) -> int | None:
+    """The pages of a PDF, read with pypdf (a development dependency, there in `make bench`)."""
+    try:
+        from io import BytesIO
+
+        from pypdf import PdfReader
+    except ImportError:
+        return None
+    return len(PdfReader(BytesIO(pdf)).pages)
 
 
 class Command(BaseCommand):
@@ -146,21 +226,29 @@ class Command(BaseCommand):
             DEBUG=False, ROOT_URLCONF=__name__, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]
         ):
             clients: dict[int, Client] = {}
+
+            def client_for(user) -> Client:
+                if user.pk not in clients:
+                    clients[user.pk] = Client()
+                    clients[user.pk].force_login(user)
+                return clients[user.pk]
+
             rows = []
             for page in self._pages(data):
                 if page.key == "bare-pdf":
                     rows.append(self._measure_pdf())
-                    continue
-                client = clients.get(page.user.pk)
-                if client is None:
-                    client = clients[page.user.pk] = Client()
-                    client.force_login(page.user)
-                rows.append(self._measure(client, page, runs))
+                elif page.key == "renders":
+                    rows += self._measure_renders(data.meetings)
+                else:
+                    rows.append(self._measure(client_for(page.user), page, runs))
+            # The same pages of the other data set: their queries and rows only.
             compared = None
             if compare is not None:
-                client = Client()
-                client.force_login(compare.methodologist_user)
-                compared = self._queries_and_rows(client, reverse("reports:district_plans"))
+                compared = {
+                    page.key: (*self._queries_and_rows(client_for(page.user), page), page.detail)
+                    for page in self._pages(compare)
+                    if page.compare
+                }
 
         lines = self._summary(data, build_seconds, runs)
         targets = self._targets(rows, scale, compare_name, compared)
@@ -222,7 +310,10 @@ class Command(BaseCommand):
                 f"plan editor, РМО, {items[plans.rmo_draft_60.pk]} items (methodologist)",
                 plan_url("associations:plan_edit", plans.rmo_draft_60), methodologist,
             ),
-            Page("district plans table", reverse("reports:district_plans"), methodologist, key="district"),
+            Page(
+                "district plans table", reverse("reports:district_plans"), methodologist, key="district",
+                compare=True,
+            ),
             Page(
                 "district plans XLSX", reverse("reports:district_plans_xlsx"), methodologist,
                 rows=district.associations.count(),
@@ -238,12 +329,58 @@ class Command(BaseCommand):
                 f"plan PDF, {n60} items ({PDF_RUNS} runs)", plan_url("reports:plan_pdf", a60), methodologist,
                 rows=n60, runs=PDF_RUNS, warmup=1, key="pdf-60",
             ),
+            *self._meeting_pages(data),
+        ]
+
+    @staticmethod
+    def _meeting_pages(data: benchdata.BenchData) -> list[Page]:
+        """The schedule, the calendar, the feeds and the decisions as a class teacher of the
+        first school (their school's МО and the district's РМО) and as the methodologist (the
+        whole district); two protocols of the РМО; the stored PDF of the larger one."""
+        methodologist, teacher = data.methodologist_user, data.teacher_user
+        meetings = data.meetings
+        p2, p5 = meetings.protocol_2, meetings.protocol_5
+        n2, n5 = meetings.present(p2), meetings.present(p5)
+        schedule, calendar = reverse("meetings:schedule"), reverse("meetings:calendar")
+        month = f"?month={meetings.month:%Y-%m}"
+        teacher_token, methodologist_token = data.calendar_token(teacher), data.calendar_token(methodologist)
+        events = "BEGIN:VEVENT"
+        item = 'data-testid="protocol-item"'
+        return [
+            Page("schedule, upcoming (class teacher)", schedule, teacher, key="schedule-teacher", compare=True),
+            Page("schedule, upcoming (methodologist)", schedule, methodologist, key="schedule", compare=True),
+            Page("schedule, past, page 1 (methodologist)", f"{schedule}?past=1", methodologist, key="past",
+                 compare=True),
+            Page(f"month calendar {meetings.month:%m.%Y} (class teacher)", calendar + month, teacher,
+                 count='class="calendar-meeting ', key="calendar-teacher", compare=True),
+            Page(f"month calendar {meetings.month:%m.%Y} (methodologist)", calendar + month, methodologist,
+                 count='class="calendar-meeting ', key="calendar", compare=True),
+            Page("meetings of a school МО, this year", reverse("meetings:association_meetings",
+                 args=[meetings.school_mo.pk]), methodologist, key="association-meetings", compare=True),
+            Page(f"protocol page, 2 items, {n2} present", reverse("meetings:protocol", args=[p2.pk]),
+                 methodologist, count=item, key="protocol-2"),
+            Page(f"protocol page, 5 items, {n5} present", reverse("meetings:protocol", args=[p5.pk]),
+                 methodologist, count=item, key="protocol-5", compare=True, detail=f"{n5} present"),
+            Page("decisions under control (methodologist)", reverse("meetings:decisions"), methodologist,
+                 key="decisions", compare=True),
+            Page("my decisions, every state (class teacher)", reverse("meetings:decisions") + "?state=all", teacher,
+                 key="decisions-teacher", compare=True),
+            Page("iCalendar feed (class teacher)", reverse("meetings:feed", args=[teacher_token]), teacher,
+                 count=events, key="feed-teacher", compare=True),
+            Page("iCalendar feed (methodologist: the district)", reverse("meetings:feed", args=[methodologist_token]),
+                 methodologist, count=events, key="feed", compare=True),
+            Page("iCalendar feed of the school МО (class teacher)",
+                 reverse("meetings:association_feed", args=[teacher_token, meetings.school_mo.pk]), teacher,
+                 count=events, key="feed-association", compare=True),
+            Page("", "", None, key="renders"),
+            Page(f"signed protocol PDF, stored ({p5.pdf.size // 1024} KB, 5 items)",
+                 reverse("meetings:protocol_pdf", args=[p5.pk]), methodologist, rows=5, key="signed-pdf"),
         ]
 
     def _measure(self, client: Client, page: Page, runs: int) -> Row:
         for _ in range(page.warmup):
             self._get(client, page.url)
-        queries, rows = self._queries_and_rows(client, page.url)
+        queries, rows = self._queries_and_rows(client, page)
         samples = []
         for _ in range(page.runs or runs):
             start = time.perf_counter()
@@ -256,24 +393,32 @@ class Command(BaseCommand):
             median_ms=statistics.median(samples),
             p95_ms=_p95(samples),
             key=page.key,
+            detail=page.detail,
         )
 
-    def _queries_and_rows(self, client: Client, url: str) -> tuple[int, int | None]:
-        """The queries of one request, and the HTML table rows of its page (None for a file)."""
+    def _queries_and_rows(self, client: Client, page: Page) -> tuple[int, int | None]:
+        """The queries of one request, and the rows of its page: the HTML table rows, or how
+        often `page.count` occurs in the body (None for a file)."""
         with CaptureQueriesContext(connection) as captured:
-            response = self._get(client, url)
+            content_type, body = self._get(client, page.url)
         # Read now: the next request clears the connection's query log.
         queries = len(captured.captured_queries)
-        if not response["Content-Type"].startswith("text/html"):
+        if page.count is not None:
+            return queries, body.decode().count(page.count)
+        if not content_type.startswith("text/html"):
             return queries, None
-        return queries, _table_rows(response.content.decode())
+        return queries, _table_rows(body.decode())
 
     @staticmethod
-    def _get(client: Client, url: str):
+    def _get(client: Client, url: str) -> tuple[str, bytes]:
+        """The response's content type and body; a streamed file (a stored PDF) is read to its
+        end, as a web server would send it."""
         response = client.get(url)
         if response.status_code != 200:
             raise CommandError(f"GET {url} answered {response.status_code}, not 200")
-        return response
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        response.close()
+        return response["Content-Type"], body
 
     @staticmethod
     def _measure_pdf() -> Row:
@@ -296,44 +441,132 @@ class Command(BaseCommand):
         )
 
     @staticmethod
+    def _measure_renders(meetings: benchdata.BenchMeetings) -> list[Row]:
+        """The protocol's PDF as `meetings.documents.protocol_pdf` renders it (for signing; the
+        draft preview adds only its watermark), 2 and 5 items, beside a bare 2-page document.
+        The three are rendered in turn in each of PDF_RUNS rounds, so that a slower spell of
+        the machine falls on all of them alike, each after a garbage collection, so that none
+        pays for collecting what the one before it left."""
+        from weasyprint import HTML
+
+        from meetings.documents import protocol_pdf
+
+        jobs = [("bare-pdf-2", None, lambda: HTML(string=BARE_PDF_2_PAGES_HTML).write_pdf())]
+        for key, protocol in (("protocol-pdf-2", meetings.protocol_2), ("protocol-pdf-5", meetings.protocol_5)):
+            jobs.append((key, protocol, lambda protocol=protocol: protocol_pdf(protocol)))
+        first: dict[str, tuple[bytes, int | None]] = {}
+        for key, protocol, render in jobs:  # the warm-up, with its queries counted
+            with CaptureQueriesContext(connection) as captured:
+                pdf = render()
+            first[key] = (pdf, None if protocol is None else len(captured.captured_queries))
+        samples: dict[str, list[float]] = {key: [] for key, _protocol, _render in jobs}
+        for _ in range(PDF_RUNS):
+            for key, _protocol, render in jobs:
+                gc.collect()
+                start = time.perf_counter()
+                render()
+                samples[key].append((time.perf_counter() - start) * 1000)
+        rows = []
+        for key, protocol, _render in jobs:
+            pdf, queries = first[key]
+            assert pdf.startswith(b"%PDF")  # noqa: S101 - a sanity check, not a test
+            pages = _pdf_pages(pdf)
+            pages_text = "" if pages is None else f"{pages} pages"
+            if protocol is None:
+                items = None
+                detail = ": ".join(filter(None, [pages_text, "paragraphs and a table"]))
+                name = f"bare WeasyPrint PDF ({detail}, {PDF_RUNS} runs)"
+            else:
+                items = protocol.items.count()
+                present = meetings.present(protocol)
+                detail = ", ".join(filter(None, [f"{items} items", f"{present} present", pages_text]))
+                name = f"protocol PDF render, {detail} ({PDF_RUNS} runs)"
+            rows.append(Row(
+                name=name, queries=queries, rows=items, median_ms=statistics.median(samples[key]),
+                p95_ms=None, key=key, detail=detail,
+            ))
+        return rows
+
+    @staticmethod
     def _targets(
-        rows: list[Row], scale: str, compare_name: str, compared: tuple[int, int | None] | None
+        rows: list[Row], scale: str, compare_name: str, compared: dict[str, tuple[int, int | None, str]] | None
     ) -> list[str]:
-        """The plan issue's targets and whether they hold in this run."""
+        """The targets of the plan issue and of the meetings issue, and whether they hold."""
         by_key = {row.key: row for row in rows if row.key}
-        flat = True
-        pairs = []
-        for label, small, large in (
+
+        def in_run(pairs: list[tuple[str, str, str]]) -> tuple[bool, list[str]]:
+            flat, texts = True, []
+            for label, small, large in pairs:
+                a, b = by_key[small].queries, by_key[large].queries
+                flat &= a == b
+                texts.append(f"{label} {a} / {b}")
+            return flat, texts
+
+        def across(labels: list[tuple[str, str]]) -> tuple[bool, list[str]]:
+            """The same page in both data sets, the small one first."""
+            flat, texts = True, []
+            for label, key in labels:
+                row = by_key[key]
+                size = row.detail or f"{row.rows} rows"
+                if compared is None:
+                    texts.append(f"{label} {row.queries} queries for {size}")
+                    continue
+                queries, count, detail = compared[key]
+                mine, theirs = (row.queries, size, scale), (queries, detail or f"{count} rows", compare_name)
+                (q1, r1, s1), (q2, r2, s2) = (mine, theirs) if scale == "small" else (theirs, mine)
+                flat &= q1 == q2
+                texts.append(f"{label} {q1} queries for {r1} ({s1}), {q2} for {r2} ({s2})")
+            if compared is None:
+                texts.append(f"run --scale {compare_name} once to compare the data sets")
+            return flat, texts
+
+        def verdict(holds: bool) -> str:
+            return " — holds" if holds else " — DOES NOT HOLD"
+
+        plan_flat, plan_pairs = in_run([
             ("plan page", "plan-30", "plan-60"),
             ("plan editor", "edit-30", "edit-60"),
             ("plan XLSX", "xlsx-30", "xlsx-60"),
             ("plan PDF", "pdf-30", "pdf-60"),
-        ):
-            a, b = by_key[small].queries, by_key[large].queries
-            flat &= a == b
-            pairs.append(f"{label} {a} / {b}")
-        district = by_key["district"]
-        if compared is not None:
-            queries, table_rows = compared
-            mine = f"{district.queries} queries for {district.rows} rows ({scale})"
-            theirs = f"{queries} for {table_rows} rows ({compare_name})"
-            flat &= queries == district.queries
-            pairs.append(
-                "district table " + (f"{mine}, {theirs}" if scale == "small" else f"{theirs}, {mine}")
-            )
-        else:
-            pairs.append(
-                f"district table {district.queries} queries for {district.rows} rows "
-                f"(run --scale {compare_name} once to compare)"
-            )
+        ])
+        district_flat, district_pairs = across([("district table", "district")])
         pdf, bare_pdf = by_key["pdf-60"], by_key["bare-pdf"]
         fast = pdf.median_ms <= PDF_TARGET_MS
+
+        meeting_flat, meeting_pairs = in_run([
+            ("protocol page", "protocol-2", "protocol-5"),
+            ("protocol PDF", "protocol-pdf-2", "protocol-pdf-5"),
+        ])
+        scale_flat, scale_pairs = across([
+            ("schedule (class teacher)", "schedule-teacher"),
+            ("schedule (methodologist)", "schedule"),
+            ("past schedule", "past"),
+            ("calendar (class teacher)", "calendar-teacher"),
+            ("calendar (methodologist)", "calendar"),
+            ("school МО's meetings", "association-meetings"),
+            ("protocol page, 5 items,", "protocol-5"),
+            ("decisions (methodologist)", "decisions"),
+            ("decisions (class teacher)", "decisions-teacher"),
+            ("feed (class teacher)", "feed-teacher"),
+            ("feed (methodologist)", "feed"),
+            ("school МО's feed", "feed-association"),
+        ])
+        protocol_pdf, two_pages = by_key["protocol-pdf-5"], by_key["bare-pdf-2"]
+        ratio = protocol_pdf.median_ms / two_pages.median_ms
         return [
             "Target: query counts do not grow with the rows — 30 / 60 items: "
-            + "; ".join(pairs) + (" — holds" if flat else " — DOES NOT HOLD"),
+            + "; ".join(plan_pairs + district_pairs) + verdict(plan_flat and district_flat),
             f"Target: a 60-item plan's PDF within {PDF_TARGET_MS / 1000:.0f} s — {pdf.median_ms:.0f} ms "
             f"(median of {PDF_RUNS}, {pdf.median_ms / bare_pdf.median_ms:.0f} × the bare WeasyPrint "
-            f"document's {bare_pdf.median_ms:.0f} ms)" + (" — holds" if fast else " — DOES NOT HOLD"),
+            f"document's {bare_pdf.median_ms:.0f} ms)" + verdict(fast),
+            "Target (meetings): query counts do not grow with the rows — 2 / 5 items: "
+            + "; ".join(meeting_pairs) + "; and with the data set: " + "; ".join(scale_pairs)
+            + verdict(meeting_flat and scale_flat),
+            f"Target (meetings): a protocol's PDF within {PROTOCOL_PDF_TARGET} × a plain 2-page document — "
+            f"{protocol_pdf.detail}: "
+            f"{protocol_pdf.median_ms:.0f} ms against {two_pages.median_ms:.0f} ms, {ratio:.1f} × "
+            f"(median of {PDF_RUNS}, rendered in turn; the one-paragraph document: {bare_pdf.median_ms:.0f} ms, "
+            f"{protocol_pdf.median_ms / bare_pdf.median_ms:.0f} ×)" + verdict(ratio <= PROTOCOL_PDF_TARGET),
         ]
 
     # --- what is printed ---------------------------------------------------------------------
@@ -348,6 +581,11 @@ class Command(BaseCommand):
         plans = AnnualPlan.objects.filter(association__district__in=districts)
         items = PlanItem.objects.filter(plan__in=plans).count()
         years = AcademicYear.objects.filter(start_year__in=[data.year.start_year - 1, data.year.start_year])
+        meetings = Meeting.objects.filter(association__district__in=districts)
+        by_status = dict(meetings.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
+        protocols = Protocol.objects.filter(meeting__in=meetings)
+        decisions = Decision.objects.filter(protocol_item__protocol__in=protocols)
+        overdue = decisions.filter(status=Decision.Status.OPEN, due_on__lt=timezone.localdate()).count()
         s = data.scale
         built = (
             f"built in {build_seconds:.1f} s" if data.built else "already in the database"
@@ -364,10 +602,18 @@ class Command(BaseCommand):
             f"{s.people} people — {people} people, {associations} associations, {memberships} "
             f"memberships, {plans.count()} plans with {items} items over {years.count()} academic "
             f"years (data set v{benchdata.DATA_VERSION}, {built})",
+            f"Meetings: {meetings.count()} over the 2 years ({by_status.get(Meeting.Status.HELD, 0)} held, "
+            f"{by_status.get(Meeting.Status.PLANNED, 0)} planned, {by_status.get(Meeting.Status.CANCELLED, 0)} "
+            f"cancelled) with {Attendance.objects.filter(meeting__in=meetings).count()} attendance marks and "
+            f"{Guest.objects.filter(meeting__in=meetings).count()} guests; {protocols.count()} protocols "
+            f"({protocols.filter(status=Protocol.Status.SIGNED).count()} signed, "
+            f"{protocols.exclude(pdf='').count()} of them through protocol_sign with the PDF stored) with "
+            f"{ProtocolItem.objects.filter(protocol__in=protocols).count()} items and {decisions.count()} "
+            f"decisions ({decisions.filter(status=Decision.Status.DONE).count()} done, {overdue} overdue)",
             f"Pages as the methodologist of one district ({s.schools} schools, "
-            f"{s.schools * s.people + 1} people), or as a school МО's head where it says so; "
-            f"{runs} requests each after {WARMUP} warm-up (a plan's PDF: {PDF_RUNS} after 1); "
-            "DEBUG off while measuring",
+            f"{s.schools * s.people + 1} people), or as a school МО's head or a class teacher where it says "
+            f"so; {runs} requests each after {WARMUP} warm-up (a plan's PDF: {PDF_RUNS} after 1; a PDF "
+            f"render, {PDF_RUNS} after 1); DEBUG off while measuring",
             f"{db}, Python {platform.python_version()}, Django {django.get_version()}, "
             f"WeasyPrint {weasyprint.__version__}, {os.cpu_count()} CPU cores ({_cpu_model()})",
         ]
