@@ -1,8 +1,10 @@
 """The demo district behind `manage.py load_demo`: data and builder.
 
 One district, «Заречный муниципальный район», with its РМО, six schools with their МО, about
-sixty class teachers, appointments by order, seven demo logins and annual plans in every state
-of their workflow (`associations.demo_plans`). The builder is idempotent:
+sixty class teachers, appointments by order, eight demo logins and annual plans in every state
+of their workflow (`associations.demo_plans`). Its meetings, protocols and decisions are the
+meetings app's (`meetings.demo`), which adds them through the demo's one hook (`extend_demo`,
+see `load_demo`): associations never imports meetings. The builder is idempotent:
 every row is found by its natural key and only written when it is missing or differs, and an
 appointment or a plan that already exists is skipped, so a second run changes nothing but the
 demo passwords (reset to `DEMO_PASSWORD` on every run).
@@ -17,12 +19,18 @@ the admin.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from importlib import import_module
+from pathlib import Path
 from typing import TypeVar
 
+from django.apps import apps
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
+from django.utils.module_loading import module_has_submodule
 
 from associations import demo_plans, services
 from associations.access import roles_for
@@ -153,7 +161,7 @@ SCHOOLS: tuple[SchoolSpec, ...] = (
             P("Киселёва Валентина Ивановна", 35, HP, HIGHEST, 3, "7А"),
             P("Захаров Дмитрий Олегович", 4, HO, SZD, 1, "8А"),
             P("Новикова Татьяна Сергеевна", 16, HP, HIGHEST, 2, "9А"),
-            P("Белякова Алёна Викторовна", 9, HP, FIRST, 1, "10А"),
+            P("Белякова Алёна Викторовна", 9, HP, FIRST, 1, "10А", login="sekretar1"),
         ),
         head="Волкова Анна Сергеевна",
         head_order=Order("214-од", 29),
@@ -285,10 +293,11 @@ SCHOOLS: tuple[SchoolSpec, ...] = (
 
 # The demo logins, in the order the command prints them; all but `admin` are a PersonSpec.login.
 # School 2's head and deputy director have one so that its plan can be returned through the
-# workflow and its head can see it waiting on the home page.
+# workflow and its head can see it waiting on the home page; school 1's secretary has one so
+# that the protocol left a draft (meetings.demo) has somebody to finish it.
 ADMIN_LOGIN = "admin"
 LOGINS: tuple[str, ...] = (
-    ADMIN_LOGIN, "metodist", "zavuch1", "rukovoditel1", "uchitel1", "zavuch2", "rukovoditel2",
+    ADMIN_LOGIN, "metodist", "zavuch1", "rukovoditel1", "sekretar1", "uchitel1", "zavuch2", "rukovoditel2",
 )
 
 
@@ -313,6 +322,16 @@ class DemoResult:
     plans: int = 0  # plans created by this run (0 on a repeated run)
     written: int = 0  # rows created or changed by this run (0 on a repeated run)
     logins: list[LoginRow] = field(default_factory=list)
+    summaries: list[str] = field(default_factory=list)  # a line from each app that extends the demo
+
+
+@dataclass
+class DemoPart:
+    """What another app's `extend_demo` added: the rows it wrote (0 on a repeated run) and a line
+    for the command's report."""
+
+    written: int
+    summary: str
 
 
 _TRANSLIT = dict(
@@ -561,4 +580,29 @@ def load_demo() -> DemoResult:
     every transition (notify=False).
     """
     with transaction.atomic():
-        return _Builder().build()
+        result = _Builder().build()
+        for extend in demo_extensions():
+            part = extend(district=result.district, year=result.year)
+            result.written += part.written
+            result.summaries.append(part.summary)
+        return result
+
+
+# The portal's other apps add their part of the demo district (meetings: its meetings, protocols
+# and decisions) through an `extend_demo(*, district, year) -> DemoPart` in their own `demo`
+# module; it runs after the district and its plans are built, in the same transaction, in the
+# order of INSTALLED_APPS. Found, not imported by name: the dependencies point one way, and
+# associations knows nothing of meetings (DESIGN.md, «How the code is arranged»).
+DEMO_HOOK = "extend_demo"
+
+
+def demo_extensions() -> list[Callable[..., DemoPart]]:
+    hooks = []
+    for config in apps.get_app_configs():
+        own = Path(config.path).parent == Path(settings.BASE_DIR)  # the portal's apps, not packages
+        if config.name == "associations" or not own or not module_has_submodule(config.module, "demo"):
+            continue
+        hook = getattr(import_module(f"{config.name}.demo"), DEMO_HOOK, None)
+        if hook is not None:
+            hooks.append(hook)
+    return hooks

@@ -29,12 +29,14 @@ from associations.models import (
 )
 from associations.plan_selectors import plans_awaiting
 from associations.services import RMO_HEAD_MIN_YEARS
+from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
 
 pytestmark = pytest.mark.django_db
 
 MODELS = (
     District, School, Person, Association, Membership, ClassAssignment, Appointment, AcademicYear,
     AnnualPlan, PlanItem, PlanTransition,
+    Meeting, AgendaItem, Guest, Attendance, Protocol, ProtocolItem, Decision,
 )
 Status = AnnualPlan.Status
 Execution = PlanItem.Execution
@@ -52,7 +54,8 @@ def load(*args) -> str:
 def counts() -> dict[str, int]:
     rows = {model.__name__: model.objects.count() for model in MODELS}
     rows["User"] = get_user_model().objects.count()
-    for model in (Person, Association, Membership, ClassAssignment, Appointment, AnnualPlan, PlanItem):
+    for model in (Person, Association, Membership, ClassAssignment, Appointment, AnnualPlan, PlanItem, Meeting,
+                  Protocol, Decision):
         rows[f"{model.__name__} history"] = model.history.count()
     rows["PlanItem responsible"] = PlanItem.responsible.through.objects.count()
     rows["marked items"] = PlanItem.objects.exclude(execution=Execution.PENDING).count()
@@ -73,9 +76,14 @@ def current_class_teachers():
 def test_second_run_changes_nothing(loaded):
     first = counts()
     plans = {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()}
+    meetings = {m.pk: (m.status, m.version, m.updated_at) for m in Meeting.objects.all()}
+    protocols = {p.pk: (p.status, p.version, p.pdf_sha256) for p in Protocol.objects.all()}
+    assert first["Meeting"] and first["Protocol"] and first["Decision"]
     output = load()
     assert counts() == first  # no duplicates, and not even new history rows
     assert {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()} == plans
+    assert {m.pk: (m.status, m.version, m.updated_at) for m in Meeting.objects.all()} == meetings
+    assert {p.pk: (p.status, p.version, p.pdf_sha256) for p in Protocol.objects.all()} == protocols
     assert "уже загружены, изменений нет" in output
 
 
@@ -85,6 +93,7 @@ def test_output_lists_logins_and_url_and_quiet_prints_nothing(loaded):
         assert f"\n{username} " in output
     assert "http://127.0.0.1:8000/" in output
     assert "demo12345" in output
+    assert "Заседаний за учебный год: " in output  # the line meetings.demo adds
     assert load("--quiet") == ""
 
 
@@ -230,6 +239,14 @@ def test_logins_resolve_to_their_roles(loaded):
     assert teacher.label == "классный руководитель"
     assert ClassAssignment.objects.filter(teacher=teacher.person, academic_year=year).exists()
 
+    secretary = roles_for(users["sekretar1"])
+    assert secretary.person.full_name == "Белякова Алёна Викторовна" and secretary.school_id == school1.pk
+    assert secretary.secretary_association_ids == {Association.objects.get(school=school1).pk}
+    assert not (secretary.is_head or secretary.is_deputy or secretary.is_methodologist or secretary.is_admin)
+    assert secretary.label == "секретарь МО"
+    for username in ("uchitel1", "sekretar1"):  # reminders have somewhere to go
+        assert users[username].email == roles_for(users[username]).person.email != ""
+
 
 @pytest.mark.parametrize("username", demo.LOGINS)
 def test_each_demo_login_opens_the_home_page(loaded, client, username):
@@ -263,6 +280,10 @@ def steps(plan: AnnualPlan) -> list[tuple[str, str, str]]:
     return [
         (t.by.username, t.from_status, t.to_status) for t in plan.transitions.select_related("by").order_by("at", "pk")
     ]
+
+
+def held_meeting_of(item: PlanItem) -> bool:
+    return item.meetings.filter(status=Meeting.Status.HELD).exists()
 
 
 def past_october(today: datetime.date) -> bool:
@@ -303,13 +324,14 @@ def test_school1_current_plan_is_approved_and_marked_up_to_today(loaded):
                   "«Семья и школа»", "итоговое", "«Самый классный классный»", "Капустиной", "Аттестация"):
         assert words in text
 
-    # Marks: only on items whose time is over, never dated in the future, and the past items
-    # left without a mark are the overdue ones.
+    # Marks: only on items whose time is over or whose meeting is held (meetings.services.
+    # meeting_hold marks the item that day), never dated in the future, and the past items left
+    # without a mark are the overdue ones.
     done = [i for i in items if i.execution == Execution.DONE]
     assert done  # at least the August meeting
     for item in items:
         if item.execution != Execution.PENDING:
-            assert item.due_date(year) < today, item
+            assert item.due_date(year) < today or held_meeting_of(item), item
             assert item.marked_by.username == "rukovoditel1"
         if item.execution == Execution.DONE:
             assert plan.considered_on <= item.executed_on <= today
@@ -448,6 +470,6 @@ def test_plans_hold_on_any_day_of_the_year(monkeypatch, moment):
     items = list(plan.items.all())
     for item in items:
         if item.execution != Execution.PENDING:
-            assert item.due_date(plan.academic_year) < today
+            assert item.due_date(plan.academic_year) < today or held_meeting_of(item)
     assert any(i.execution == Execution.DONE for i in items)  # the August meeting
     assert any(i.is_overdue(plan.academic_year, today) for i in items) == past_october(today)

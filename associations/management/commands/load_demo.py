@@ -1,4 +1,5 @@
-"""`manage.py load_demo`: the demo district, its schools, people, associations and logins.
+"""`manage.py load_demo`: the demo district, its schools, people, associations, plans, logins,
+and what the other apps add to it (`meetings.demo`: meetings, protocols, decisions).
 
 Idempotent: a second run finds every row by its natural key and changes nothing, except that
 the demo logins' passwords are reset to «demo12345» on every run.
@@ -14,8 +15,9 @@ from associations import demo
 class Command(BaseCommand):
     help = (
         "Загружает демонстрационный район «Заречный муниципальный район»: 6 школ, их МО и РМО, "
-        "около 60 классных руководителей, назначения по приказам и демо-логины. Повторный запуск "
-        "ничего не дублирует; пароли демо-логинов каждый раз сбрасываются на «demo12345»."
+        "около 60 классных руководителей, назначения по приказам, планы работы, заседания текущего "
+        "учебного года с протоколами и решениями на контроле, демо-логины. Повторный запуск ничего "
+        "не дублирует; пароли демо-логинов каждый раз сбрасываются на «demo12345»."
     )
 
     def add_arguments(self, parser):
@@ -32,6 +34,8 @@ class Command(BaseCommand):
             f"Школ: {result.schools}, педагогов: {result.people}, "
             f"классных руководителей: {result.class_teachers}, объединений: {result.associations}."
         )
+        for summary in result.summaries:
+            write(summary)
         write("")
         rows = [("Логин", "Роль", "Кто"), *((r.username, r.role, r.who) for r in result.logins)]
         widths = [max(len(row[i]) for row in rows) for i in range(3)]
