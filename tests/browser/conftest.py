@@ -19,6 +19,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 
 CHROMIUM = Path("/usr/bin/chromium")
 # The machine has no internet: without these Chromium keeps trying (and failing) to reach
@@ -104,3 +105,39 @@ def log_in(page):
         return page
 
     return log_in
+
+
+def watch_console(page) -> list[str]:
+    """Collect console errors, uncaught exceptions and failed requests of the page. Browsers
+    ask for /favicon.ico on their own; that one 404 is not a page's fault."""
+    errors: list[str] = []
+
+    def on_console(msg) -> None:
+        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
+            errors.append(msg.text)
+
+    def on_response(response) -> None:
+        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
+            errors.append(f"{response.status} {response.url}")
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.on("response", on_response)
+    return errors
+
+
+@pytest.fixture
+def demo_district(live_server) -> None:
+    call_command("load_demo", quiet=True)
+
+
+@pytest.fixture
+def shot(page, screenshots_dir):
+    """shot("home.png"): a full-page screenshot into RMO_SCREENSHOTS_DIR, when it is set."""
+
+    def shot(name: str) -> None:
+        page.wait_for_load_state("networkidle")
+        if screenshots_dir is not None:
+            page.screenshot(path=str(screenshots_dir / name), full_page=True)
+
+    return shot

@@ -16,38 +16,19 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.core.management import call_command
 from django.db.models import Count, Q
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from associations import demo
 from associations.models import AcademicYear, Association
+from tests.browser.conftest import watch_console
 
 pytestmark = pytest.mark.browser
 
 
-def _watch_console(page) -> list[str]:
-    """Collect console errors, uncaught exceptions and failed requests of the page. Browsers
-    ask for /favicon.ico on their own; that one 404 is not a page's fault."""
-    errors: list[str] = []
-
-    def on_console(msg) -> None:
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            errors.append(msg.text)
-
-    def on_response(response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            errors.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", on_response)
-    return errors
-
-
 def test_methodologist_browses_associations(world, live_server, page, log_in):
-    errors = _watch_console(page)
+    errors = watch_console(page)
     page.goto("/")
     # Anonymous: sent to the login form, which speaks Russian.
     expect(page).to_have_url(re.compile(r"/accounts/login/\?next=/$"))
@@ -80,25 +61,8 @@ def test_methodologist_browses_associations(world, live_server, page, log_in):
 # --- the demo district, for the screenshots ------------------------------------------------------
 
 
-@pytest.fixture
-def demo_district(live_server) -> None:
-    call_command("load_demo", quiet=True)
-
-
-@pytest.fixture
-def shot(page, screenshots_dir):
-    """shot("home.png"): a full-page screenshot into RMO_SCREENSHOTS_DIR, when it is set."""
-
-    def shot(name: str) -> None:
-        page.wait_for_load_state("networkidle")
-        if screenshots_dir is not None:
-            page.screenshot(path=str(screenshots_dir / name), full_page=True)
-
-    return shot
-
-
 def test_methodologist_pages(demo_district, page, log_in, shot):
-    errors = _watch_console(page)
+    errors = watch_console(page)
     log_in("metodist", demo.DEMO_PASSWORD)
     expect(page.get_by_role("heading", name="Методические объединения района")).to_be_visible()
     school_associations = Association.objects.filter(kind=Association.Kind.SCHOOL)
@@ -139,7 +103,7 @@ def test_methodologist_pages(demo_district, page, log_in, shot):
 
 
 def test_admin_add_appointment_page(demo_district, page, log_in, shot):
-    errors = _watch_console(page)
+    errors = watch_console(page)
     log_in(demo.ADMIN_LOGIN, demo.DEMO_PASSWORD)
     page.goto(reverse("admin:associations_appointment_add"))
     expect(page.locator("#appointment_form")).to_be_visible()
