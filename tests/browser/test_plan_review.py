@@ -18,26 +18,9 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from associations.models import AnnualPlan, PlanItem, PlanSection, WorkForm
-from tests.browser.conftest import PASSWORD, VIEWPORT
+from tests.browser.conftest import PASSWORD, VIEWPORT, watch_console
 
 pytestmark = pytest.mark.browser
-
-
-def watch(page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(msg) -> None:
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            errors.append(msg.text)
-
-    def on_response(response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            errors.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", on_response)
-    return errors
 
 
 @pytest.fixture
@@ -52,7 +35,7 @@ def open_as(browser, live_server):
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.errors = watch(page)
+        page.errors = watch_console(page)
         page.goto("/accounts/login/")
         page.get_by_label("Имя пользователя").fill(username)
         page.get_by_label("Пароль").fill(PASSWORD)

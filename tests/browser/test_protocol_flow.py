@@ -21,25 +21,9 @@ from associations.models import Appointment, Person
 from meetings import services
 from meetings.models import AgendaItem, Guest, Meeting, Protocol
 from tests import factories as f
+from tests.browser.conftest import watch_console
 
 pytestmark = pytest.mark.browser
-
-
-def watch(page) -> list[str]:
-    errors: list[str] = []
-
-    def on_console(msg) -> None:
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            errors.append(msg.text)
-
-    def on_response(response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            errors.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", on_response)
-    return errors
 
 
 @pytest.fixture
@@ -67,7 +51,7 @@ def meeting(world):
 def test_the_secretary_records_attendance_writes_signs_and_downloads_the_protocol(
     world, meeting, page, log_in, screenshots_dir
 ):
-    errors = watch(page)
+    errors = watch_console(page)
     log_in("secretary")
 
     # From the association's page to the meeting.
