@@ -11,7 +11,11 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 MAKEFLAGS += --no-print-directory
 
-PYTHON ?= python3
+# The distribution's Python 3.11+ when it has venv: Debian builds it with PGO and LTO, and PDF
+# rendering (pure-Python layout in WeasyPrint) runs about a fifth faster on it than on a
+# Python built from source without them (pyenv's default). Otherwise whatever `python3` is.
+PYTHON ?= $(or $(shell for p in /usr/bin/python3.11 /usr/bin/python3; do \
+	$$p -c 'import sys, ensurepip, venv; sys.exit(sys.version_info < (3, 11))' 2>/dev/null && { echo $$p; break; }; done),python3)
 VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
