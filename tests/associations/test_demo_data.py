@@ -1,4 +1,8 @@
-"""`manage.py load_demo`: a realistic district that obeys the rules and loads twice alike."""
+"""`manage.py load_demo`: a realistic district that obeys the rules and loads twice alike.
+
+The tests of `TestTheLoadedDemo` share one load (a load takes seconds), made today as any other
+test's; the last test loads the demo on other days of the year, each on its own.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,7 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import timezone
 
 from associations import demo, demo_plans
@@ -62,207 +67,33 @@ def counts() -> dict[str, int]:
     return rows
 
 
+@pytest.fixture(scope="class")
+def demo_loaded_once(django_db_setup, django_db_blocker):
+    """The demo loaded once for the tests of a class. It stays in a transaction that is rolled
+    back after the class, whether its tests pass or fail; each test runs in a savepoint of it
+    (pytest-django's `db` nests), so what a test changes, a second run included, is undone
+    before the next one."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            load("--quiet")
+        yield
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
 @pytest.fixture
-def loaded():
-    load("--quiet")
+def loaded(demo_loaded_once) -> District:
     return District.objects.get(slug="zarechny")
 
 
 def current_class_teachers():
     year = AcademicYear.objects.current()
     return Person.objects.filter(class_assignments__academic_year=year).distinct()
-
-
-def test_second_run_changes_nothing(loaded):
-    first = counts()
-    plans = {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()}
-    meetings = {m.pk: (m.status, m.version, m.updated_at) for m in Meeting.objects.all()}
-    protocols = {p.pk: (p.status, p.version, p.pdf_sha256) for p in Protocol.objects.all()}
-    assert first["Meeting"] and first["Protocol"] and first["Decision"]
-    output = load()
-    assert counts() == first  # no duplicates, and not even new history rows
-    assert {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()} == plans
-    assert {m.pk: (m.status, m.version, m.updated_at) for m in Meeting.objects.all()} == meetings
-    assert {p.pk: (p.status, p.version, p.pdf_sha256) for p in Protocol.objects.all()} == protocols
-    assert "уже загружены, изменений нет" in output
-
-
-def test_output_lists_logins_and_url_and_quiet_prints_nothing(loaded):
-    output = load()
-    for username in demo.LOGINS:
-        assert f"\n{username} " in output
-    assert "http://127.0.0.1:8000/" in output
-    assert "demo12345" in output
-    assert "Заседаний за учебный год: " in output  # the line meetings.demo adds
-    assert load("--quiet") == ""
-
-
-def test_district_and_schools(loaded):
-    assert loaded.name == "Заречный муниципальный район"
-    assert loaded.education_department.startswith("Отдел образования и молодёжной политики Администрации")
-    assert loaded.methodical_office.startswith("Районный методический кабинет")
-    schools = School.objects.filter(district=loaded)
-    assert schools.count() >= 6
-    names = " ".join(schools.values_list("short_name", flat=True))
-    assert "ООШ" in names and "Лицей" in names and "Гимназия" in names
-    for school in schools:
-        assert school.name.startswith("Муниципальн")
-        _last, initials = school.director_name.split(" ")
-        assert len(initials) == 4 and initials[1] == initials[3] == "."
-
-
-def test_class_teachers_are_realistic(loaded):
-    teachers = current_class_teachers()
-    assert 50 <= teachers.count() <= 70
-    genders = Counter(teachers.values_list("gender", flat=True))
-    assert genders[Person.Gender.FEMALE] > genders[Person.Gender.MALE] > 0
-    for school in School.objects.filter(district=loaded):
-        assert 8 <= teachers.filter(school=school).count() <= 12
-    people = Person.objects.filter(district=loaded)
-    for person in people:
-        assert person.patronymic.endswith("вна" if person.gender == Person.Gender.FEMALE else "ич")
-        endings = MALE_ONLY_ENDINGS if person.gender == Person.Gender.FEMALE else FEMALE_ONLY_ENDINGS
-        assert not person.last_name.endswith(endings), person.full_name
-        assert person.email.endswith(".example.org")
-    assert any("ё" in p.full_name for p in people)
-    assert len({p.email for p in people}) == people.count()
-    education = Counter(people.values_list("education", flat=True))
-    assert education.most_common(1)[0][0] == Person.Education.HIGHER_PEDAGOGICAL
-    assert education[""] >= 1 and education[Person.Education.HIGHER_OTHER] >= 1
-    assert education[Person.Education.VOCATIONAL_PEDAGOGICAL] >= 1
-    categories = set(people.values_list("category", flat=True))
-    assert set(Person.Category.values) <= categories
-    for person in people:
-        assert (person.category_date is None) == (person.category == Person.Category.NONE)
-    today = AcademicYear.objects.current().starts_on
-    years = [p.experience_years(today) for p in teachers]
-    assert min(years) <= 2 and max(years) >= 30
-
-
-def test_each_school_has_one_organizer_and_one_deputy(loaded):
-    for school in School.objects.filter(district=loaded):
-        positions = Counter(school.people.values_list("position", flat=True))
-        assert positions[Person.Position.ORGANIZER] == 1
-        assert positions[Person.Position.DEPUTY_DIRECTOR] == 1
-
-
-def test_every_association_has_exactly_one_current_head(loaded):
-    associations = Association.objects.filter(district=loaded)
-    assert associations.filter(kind=Association.Kind.DISTRICT).count() == 1
-    assert associations.filter(kind=Association.Kind.SCHOOL).count() == School.objects.count()
-    for association in associations:
-        heads = association.appointments.filter(role=Appointment.Role.HEAD)
-        assert heads.filter(ends_on__isnull=True).count() == 1, association
-        assert [a.is_current for a in heads].count(True) == 1
-        if not association.is_district:
-            assert association.name == f"МО классных руководителей {association.school.short_name}"
-
-
-def test_rmo_head_satisfies_the_job_instruction(loaded):
-    head = Appointment.objects.get(
-        association__kind=Association.Kind.DISTRICT, role=Appointment.Role.HEAD, ends_on__isnull=True
-    )
-    person = head.person
-    assert person.school is None and person.position == Person.Position.METHODIST
-    assert person.education == Person.Education.HIGHER_PEDAGOGICAL
-    assert person.experience_years(on=head.order_date) >= max(RMO_HEAD_MIN_YEARS, 20)
-    assert head.order_number == "112-о"
-    assert head.order_issuer == loaded.education_department
-    assert head.order_date.month == 8
-    assert head.order_date.year == AcademicYear.objects.current().start_year
-
-
-def test_school_heads_show_the_regulation_and_a_history(loaded):
-    current = Appointment.objects.filter(
-        association__kind=Association.Kind.SCHOOL, role=Appointment.Role.HEAD, ends_on__isnull=True
-    )
-    organizers = current.filter(person__position=Person.Position.ORGANIZER)
-    assert organizers.count() >= current.count() - 1 >= 5
-    confirmed = current.exclude(person__position=Person.Position.ORGANIZER)
-    assert [a.position_rule_confirmed for a in confirmed] == [True]
-    for appointment in current:
-        assert appointment.order_issuer.startswith(f"Директор {appointment.association.school.short_name}")
-    ended = Appointment.objects.filter(role=Appointment.Role.HEAD, ends_on__isnull=False)
-    assert ended.count() == 1
-    previous = ended.get()
-    successor = current.get(association=previous.association)
-    assert previous.ends_on == successor.starts_on
-    assert previous.order_date.year == successor.order_date.year - 1
-    assert Appointment.objects.filter(role=Appointment.Role.SECRETARY, ends_on__isnull=True).count() >= 2
-
-
-def test_memberships_and_classes(loaded):
-    year = AcademicYear.objects.current()
-    assert AcademicYear.objects.filter(start_year=year.start_year - 1).exists()
-    rmo = Association.objects.get(district=loaded, kind=Association.Kind.DISTRICT)
-    for teacher in current_class_teachers():
-        assert Membership.objects.filter(
-            person=teacher, academic_year=year, association__school=teacher.school
-        ).exists()
-        assert ClassAssignment.objects.filter(teacher=teacher, academic_year=year).count() == 1
-    rmo_members = set(
-        Membership.objects.filter(association=rmo, academic_year=year).values_list("person", flat=True)
-    )
-    school_heads = Appointment.objects.filter(
-        association__kind=Association.Kind.SCHOOL, role=Appointment.Role.HEAD, ends_on__isnull=True
-    ).values_list("person", flat=True)
-    assert set(school_heads) <= rmo_members
-    for assignment in ClassAssignment.objects.filter(academic_year=year):
-        assert 1 <= assignment.grade <= 11 and assignment.letter in "АБВ"
-        assert assignment.teacher.school_id == assignment.school_id
-
-
-def test_logins_resolve_to_their_roles(loaded):
-    users = {u.username: u for u in get_user_model().objects.filter(username__in=demo.LOGINS)}
-    school1 = School.objects.get(short_name="МБОУ «Заречная СОШ № 1»")
-    year = AcademicYear.objects.current()
-
-    admin = roles_for(users["admin"])
-    assert admin.is_admin and admin.person is None and users["admin"].is_superuser
-
-    metodist = roles_for(users["metodist"])
-    assert metodist.is_methodologist and not metodist.is_admin
-    assert metodist.methodologist_district_ids == {loaded.pk}
-
-    zavuch = roles_for(users["zavuch1"])
-    assert zavuch.is_deputy and zavuch.deputy_school_ids == {school1.pk}
-    assert not (zavuch.is_head or zavuch.is_methodologist or zavuch.is_admin)
-
-    head = roles_for(users["rukovoditel1"])
-    assert head.is_head and head.school_id == school1.pk
-    assert head.person.position == Person.Position.ORGANIZER
-    assert not (head.is_deputy or head.is_methodologist or head.is_admin)
-
-    teacher = roles_for(users["uchitel1"])
-    assert teacher.person is not None and teacher.school_id == school1.pk
-    assert not (teacher.is_head or teacher.is_deputy or teacher.is_methodologist or teacher.is_admin)
-    assert teacher.label == "классный руководитель"
-    assert ClassAssignment.objects.filter(teacher=teacher.person, academic_year=year).exists()
-
-    secretary = roles_for(users["sekretar1"])
-    assert secretary.person.full_name == "Белякова Алёна Викторовна" and secretary.school_id == school1.pk
-    assert secretary.secretary_association_ids == {Association.objects.get(school=school1).pk}
-    assert not (secretary.is_head or secretary.is_deputy or secretary.is_methodologist or secretary.is_admin)
-    assert secretary.label == "секретарь МО"
-    for username in ("uchitel1", "sekretar1"):  # reminders have somewhere to go
-        assert users[username].email == roles_for(users[username]).person.email != ""
-
-
-@pytest.mark.parametrize("username", demo.LOGINS)
-def test_each_demo_login_opens_the_home_page(loaded, client, username):
-    assert client.login(username=username, password="demo12345")
-    assert client.get("/").status_code == 200
-
-
-def test_a_changed_password_is_reset_on_the_next_run(loaded, client):
-    user = get_user_model().objects.get(username="uchitel1")
-    user.set_password("something-else")
-    user.save()
-    load("--quiet")
-    assert client.login(username="uchitel1", password="demo12345")
-
-
-# --- the annual plans -------------------------------------------------------------------------
 
 
 def plan_of(school: str, *, years_back: int = 0) -> AnnualPlan:
@@ -291,154 +122,331 @@ def past_october(today: datetime.date) -> bool:
     return today > datetime.date(AcademicYear.start_year_for(today), 10, 31)
 
 
-def test_school1_current_plan_is_approved_and_marked_up_to_today(loaded):
-    plan = plan_of(SCHOOL1)
-    today = timezone.localdate()
-    year = plan.academic_year
-    assert plan.status == Status.APPROVED
-    assert steps(plan) == [
-        ("rukovoditel1", Status.DRAFT, Status.SUBMITTED),
-        ("zavuch1", Status.SUBMITTED, Status.APPROVED),
-    ]
-    assert plan.approved_by_name == "С.И. Павлова"
-    assert plan.considered_protocol_number == "1"
-    assert plan.considered_on.month == 8 and plan.considered_on.year == year.start_year
-    assert plan.considered_on <= plan.approved_on <= today
-    assert plan.theme and plan.goal and len(plan.task_list) >= 4 and plan.expected_results
+class TestTheLoadedDemo:
+    """What a person sees who opens the demo loaded today."""
 
-    items = list(plan.items.prefetch_related("responsible").select_related("section", "form"))
-    assert 30 <= len(items) <= 50
-    assert [i.position for i in items] == list(range(1, len(items) + 1))
-    timings = Counter(i.timing for i in items)
-    assert all(timings[t] for t in PlanItem.Timing.values)  # months, «в течение года», «по графику», dates
-    sections = {i.section.name for i in items}
-    assert {"Заседания МО", "Открытые мероприятия", "Консультации", "Мониторинг уровня воспитанности"} <= sections
-    assert sum(i.form is not None for i in items) >= len(items) - 5
-    school = plan.association.school
-    for item in items:
-        people = list(item.responsible.all())
-        assert 1 <= len(people) <= 2, item
-        assert all(p.school_id == school.pk for p in people)
-    text = " ".join(i.content for i in items)
-    for words in ("установочное", "«Разговоры о важном»", "Профилактика и безопасность", "Круглый стол",
-                  "«Семья и школа»", "итоговое", "«Самый классный классный»", "Капустиной", "Аттестация"):
-        assert words in text
+    def test_second_run_changes_nothing(self, loaded):
+        first = counts()
+        plans = {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()}
+        meetings = {m.pk: (m.status, m.version, m.updated_at) for m in Meeting.objects.all()}
+        protocols = {p.pk: (p.status, p.version, p.pdf_sha256) for p in Protocol.objects.all()}
+        assert first["Meeting"] and first["Protocol"] and first["Decision"]
+        output = load()
+        assert counts() == first  # no duplicates, and not even new history rows
+        assert {p.pk: (p.status, p.version, p.updated_at) for p in AnnualPlan.objects.all()} == plans
+        assert {m.pk: (m.status, m.version, m.updated_at) for m in Meeting.objects.all()} == meetings
+        assert {p.pk: (p.status, p.version, p.pdf_sha256) for p in Protocol.objects.all()} == protocols
+        assert "уже загружены, изменений нет" in output
 
-    # Marks: only on items whose time is over or whose meeting is held (meetings.services.
-    # meeting_hold marks the item that day), never dated in the future, and the past items left
-    # without a mark are the overdue ones.
-    done = [i for i in items if i.execution == Execution.DONE]
-    assert done  # at least the August meeting
-    for item in items:
-        if item.execution != Execution.PENDING:
-            assert item.due_date(year) < today or held_meeting_of(item), item
-            assert item.marked_by.username == "rukovoditel1"
-        if item.execution == Execution.DONE:
-            assert plan.considered_on <= item.executed_on <= today
-        if item.execution in (Execution.MOVED, Execution.CANCELLED):
-            assert item.execution_note and item.executed_on is None
-        if item.execution == Execution.MOVED:
-            assert item.moved_timing
-    overdue = [i for i in items if i.is_overdue(year, today)]
-    assert len(overdue) <= 2
-    if past_october(today):
-        assert overdue
-        assert {Execution.MOVED, Execution.CANCELLED} <= {i.execution for i in items}
+    def test_output_lists_logins_and_url_and_quiet_prints_nothing(self, loaded):
+        output = load()
+        for username in demo.LOGINS:
+            assert f"\n{username} " in output
+        assert "http://127.0.0.1:8000/" in output
+        assert "demo12345" in output
+        assert "Заседаний за учебный год: " in output  # the line meetings.demo adds
+        assert load("--quiet") == ""
 
+    def test_district_and_schools(self, loaded):
+        assert loaded.name == "Заречный муниципальный район"
+        assert loaded.education_department.startswith("Отдел образования и молодёжной политики Администрации")
+        assert loaded.methodical_office.startswith("Районный методический кабинет")
+        schools = School.objects.filter(district=loaded)
+        assert schools.count() >= 6
+        names = " ".join(schools.values_list("short_name", flat=True))
+        assert "ООШ" in names and "Лицей" in names and "Гимназия" in names
+        for school in schools:
+            assert school.name.startswith("Муниципальн")
+            _last, initials = school.director_name.split(" ")
+            assert len(initials) == 4 and initials[1] == initials[3] == "."
 
-def test_school1_last_year_plan_is_carried_out(loaded):
-    plan = plan_of(SCHOOL1, years_back=1)
-    assert plan.status == Status.APPROVED
-    assert len(steps(plan)) == 2
-    assert plan.approved_on < plan.academic_year.ends_on
-    executions = Counter(plan.items.values_list("execution", flat=True))
-    total = sum(executions.values())
-    assert total >= 25 and executions[Execution.PENDING] == 0
-    assert executions[Execution.DONE] >= 0.8 * total
-    assert executions[Execution.MOVED] >= 1 and executions[Execution.CANCELLED] >= 1
-    for item in plan.items.filter(execution=Execution.DONE):
-        assert plan.academic_year.starts_on - datetime.timedelta(days=7) <= item.executed_on
-        assert item.executed_on <= plan.academic_year.ends_on
+    def test_class_teachers_are_realistic(self, loaded):
+        teachers = current_class_teachers()
+        assert 50 <= teachers.count() <= 70
+        genders = Counter(teachers.values_list("gender", flat=True))
+        assert genders[Person.Gender.FEMALE] > genders[Person.Gender.MALE] > 0
+        for school in School.objects.filter(district=loaded):
+            assert 8 <= teachers.filter(school=school).count() <= 12
+        people = Person.objects.filter(district=loaded)
+        for person in people:
+            assert person.patronymic.endswith("вна" if person.gender == Person.Gender.FEMALE else "ич")
+            endings = MALE_ONLY_ENDINGS if person.gender == Person.Gender.FEMALE else FEMALE_ONLY_ENDINGS
+            assert not person.last_name.endswith(endings), person.full_name
+            assert person.email.endswith(".example.org")
+        assert any("ё" in p.full_name for p in people)
+        assert len({p.email for p in people}) == people.count()
+        education = Counter(people.values_list("education", flat=True))
+        assert education.most_common(1)[0][0] == Person.Education.HIGHER_PEDAGOGICAL
+        assert education[""] >= 1 and education[Person.Education.HIGHER_OTHER] >= 1
+        assert education[Person.Education.VOCATIONAL_PEDAGOGICAL] >= 1
+        categories = set(people.values_list("category", flat=True))
+        assert set(Person.Category.values) <= categories
+        for person in people:
+            assert (person.category_date is None) == (person.category == Person.Category.NONE)
+        today = AcademicYear.objects.current().starts_on
+        years = [p.experience_years(today) for p in teachers]
+        assert min(years) <= 2 and max(years) >= 30
 
+    def test_each_school_has_one_organizer_and_one_deputy(self, loaded):
+        for school in School.objects.filter(district=loaded):
+            positions = Counter(school.people.values_list("position", flat=True))
+            assert positions[Person.Position.ORGANIZER] == 1
+            assert positions[Person.Position.DEPUTY_DIRECTOR] == 1
 
-def test_rmo_plan_waits_for_the_methodologist(loaded):
-    plan = plan_of("")
-    assert plan.status == Status.SUBMITTED
-    assert steps(plan) == [("metodist", Status.DRAFT, Status.SUBMITTED)]
-    assert plan.considered_on.month == 8
-    items = list(plan.items.prefetch_related("responsible").select_related("section"))
-    assert 25 <= len(items) <= 35
-    assert all(i.execution == Execution.PENDING for i in items)
-    functions = set(PlanSection.objects.filter(group=PlanSection.Group.FUNCTION).values_list("name", flat=True))
-    assert {i.section.name for i in items} == functions
-    text = " ".join(i.content for i in items)
-    for words in ("августовское", "«лента» открытых классных часов", "Муниципальный этап", "на базе"):
-        assert words in text
-    contest = next(i for i in items if i.content.startswith("Муниципальный этап"))
-    assert contest.date_from.month == 2 and contest.date_to.month == 3
-    district = plan.association.district_id
-    assert all(1 <= i.responsible.count() <= 2 for i in items)
-    assert all(p.district_id == district for i in items for p in i.responsible.all())
-    assert plan in plans_awaiting(user=user("metodist"))
+    def test_every_association_has_exactly_one_current_head(self, loaded):
+        associations = Association.objects.filter(district=loaded)
+        assert associations.filter(kind=Association.Kind.DISTRICT).count() == 1
+        assert associations.filter(kind=Association.Kind.SCHOOL).count() == School.objects.count()
+        for association in associations:
+            heads = association.appointments.filter(role=Appointment.Role.HEAD)
+            assert heads.filter(ends_on__isnull=True).count() == 1, association
+            assert [a.is_current for a in heads].count(True) == 1
+            if not association.is_district:
+                assert association.name == f"МО классных руководителей {association.school.short_name}"
 
+    def test_rmo_head_satisfies_the_job_instruction(self, loaded):
+        head = Appointment.objects.get(
+            association__kind=Association.Kind.DISTRICT, role=Appointment.Role.HEAD, ends_on__isnull=True
+        )
+        person = head.person
+        assert person.school is None and person.position == Person.Position.METHODIST
+        assert person.education == Person.Education.HIGHER_PEDAGOGICAL
+        assert person.experience_years(on=head.order_date) >= max(RMO_HEAD_MIN_YEARS, 20)
+        assert head.order_number == "112-о"
+        assert head.order_issuer == loaded.education_department
+        assert head.order_date.month == 8
+        assert head.order_date.year == AcademicYear.objects.current().start_year
 
-def test_school2_plan_is_returned_with_the_comment(loaded, client):
-    plan = plan_of(SCHOOL2)
-    assert plan.status == Status.RETURNED
-    assert steps(plan) == [
-        ("rukovoditel2", Status.DRAFT, Status.SUBMITTED),
-        ("zavuch2", Status.SUBMITTED, Status.RETURNED),
-    ]
-    assert plan.transitions.order_by("at", "pk").last().comment == demo_plans.RETURN_COMMENT
-    assert "открытых классных часов" in demo_plans.RETURN_COMMENT
-    assert plan in plans_awaiting(user=user("rukovoditel2"))
-    assert client.login(username="rukovoditel2", password=demo.DEMO_PASSWORD)
-    page = client.get("/").content.decode()
-    assert f"/plans/{plan.pk}/" in page and "возвращён на доработку" in page
-    detail = client.get(f"/plans/{plan.pk}/").content.decode()
-    assert demo_plans.RETURN_COMMENT in detail
+    def test_school_heads_show_the_regulation_and_a_history(self, loaded):
+        current = Appointment.objects.filter(
+            association__kind=Association.Kind.SCHOOL, role=Appointment.Role.HEAD, ends_on__isnull=True
+        )
+        organizers = current.filter(person__position=Person.Position.ORGANIZER)
+        assert organizers.count() >= current.count() - 1 >= 5
+        confirmed = current.exclude(person__position=Person.Position.ORGANIZER)
+        assert [a.position_rule_confirmed for a in confirmed] == [True]
+        for appointment in current:
+            assert appointment.order_issuer.startswith(f"Директор {appointment.association.school.short_name}")
+        ended = Appointment.objects.filter(role=Appointment.Role.HEAD, ends_on__isnull=False)
+        assert ended.count() == 1
+        previous = ended.get()
+        successor = current.get(association=previous.association)
+        assert previous.ends_on == successor.starts_on
+        assert previous.order_date.year == successor.order_date.year - 1
+        assert Appointment.objects.filter(role=Appointment.Role.SECRETARY, ends_on__isnull=True).count() >= 2
 
+    def test_memberships_and_classes(self, loaded):
+        year = AcademicYear.objects.current()
+        assert AcademicYear.objects.filter(start_year=year.start_year - 1).exists()
+        rmo = Association.objects.get(district=loaded, kind=Association.Kind.DISTRICT)
+        for teacher in current_class_teachers():
+            assert Membership.objects.filter(
+                person=teacher, academic_year=year, association__school=teacher.school
+            ).exists()
+            assert ClassAssignment.objects.filter(teacher=teacher, academic_year=year).count() == 1
+        rmo_members = set(
+            Membership.objects.filter(association=rmo, academic_year=year).values_list("person", flat=True)
+        )
+        school_heads = Appointment.objects.filter(
+            association__kind=Association.Kind.SCHOOL, role=Appointment.Role.HEAD, ends_on__isnull=True
+        ).values_list("person", flat=True)
+        assert set(school_heads) <= rmo_members
+        for assignment in ClassAssignment.objects.filter(academic_year=year):
+            assert 1 <= assignment.grade <= 11 and assignment.letter in "АБВ"
+            assert assignment.teacher.school_id == assignment.school_id
 
-def test_the_district_shows_every_status(loaded, client):
-    year = AcademicYear.objects.current()
-    statuses = Counter(AnnualPlan.objects.filter(academic_year=year).values_list("status", flat=True))
-    assert statuses == {Status.APPROVED: 1, Status.SUBMITTED: 1, Status.RETURNED: 1, Status.DRAFT: 2}
-    without = Association.objects.filter(district=loaded).exclude(plans__academic_year=year)
-    assert without.count() == 2
-    for draft in AnnualPlan.objects.filter(academic_year=year, status=Status.DRAFT):
-        assert draft.items.exists() and not draft.transitions.exists()
-    client.force_login(user("metodist"))
-    page = client.get("/reports/plans/").content.decode()
-    for label in ("утверждён", "на рассмотрении", "возвращён на доработку", "черновик", "нет плана"):
-        assert label in page
-    # Transitions are dated like a school would take them, never in the future.
-    now = timezone.now()
-    for transition in PlanTransition.objects.all():
-        assert transition.at <= now
-        assert timezone.localdate(transition.at) >= transition.plan.considered_on
+    def test_logins_resolve_to_their_roles(self, loaded):
+        users = {u.username: u for u in get_user_model().objects.filter(username__in=demo.LOGINS)}
+        school1 = School.objects.get(short_name="МБОУ «Заречная СОШ № 1»")
+        year = AcademicYear.objects.current()
 
+        admin = roles_for(users["admin"])
+        assert admin.is_admin and admin.person is None and users["admin"].is_superuser
 
-def test_plan_page_and_pdf_answer_their_school_and_nobody_else(loaded, client):
-    plan = plan_of(SCHOOL1)
-    for username in ("rukovoditel1", "zavuch1"):
-        client.force_login(user(username))
-        page = client.get(f"/plans/{plan.pk}/")
-        assert page.status_code == 200
-        assert 'data-testid="plan-item"' in page.content.decode()
-    if past_october(timezone.localdate()):
-        assert "plan-overdue" in page.content.decode()
+        metodist = roles_for(users["metodist"])
+        assert metodist.is_methodologist and not metodist.is_admin
+        assert metodist.methodologist_district_ids == {loaded.pk}
 
-    client.force_login(user("rukovoditel1"))
-    response = client.get(f"/reports/plans/{plan.pk}/pdf/")
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+        zavuch = roles_for(users["zavuch1"])
+        assert zavuch.is_deputy and zavuch.deputy_school_ids == {school1.pk}
+        assert not (zavuch.is_head or zavuch.is_methodologist or zavuch.is_admin)
 
-    other_deputy = Person.objects.get(school__short_name=SCHOOL2, position=Person.Position.DEPUTY_DIRECTOR)
-    assert other_deputy.user is not None
-    client.force_login(other_deputy.user)
-    assert client.get(f"/plans/{plan.pk}/").status_code == 404
-    assert client.get(f"/reports/plans/{plan.pk}/pdf/").status_code == 404
+        head = roles_for(users["rukovoditel1"])
+        assert head.is_head and head.school_id == school1.pk
+        assert head.person.position == Person.Position.ORGANIZER
+        assert not (head.is_deputy or head.is_methodologist or head.is_admin)
+
+        teacher = roles_for(users["uchitel1"])
+        assert teacher.person is not None and teacher.school_id == school1.pk
+        assert not (teacher.is_head or teacher.is_deputy or teacher.is_methodologist or teacher.is_admin)
+        assert teacher.label == "классный руководитель"
+        assert ClassAssignment.objects.filter(teacher=teacher.person, academic_year=year).exists()
+
+        secretary = roles_for(users["sekretar1"])
+        assert secretary.person.full_name == "Белякова Алёна Викторовна" and secretary.school_id == school1.pk
+        assert secretary.secretary_association_ids == {Association.objects.get(school=school1).pk}
+        assert not (secretary.is_head or secretary.is_deputy or secretary.is_methodologist or secretary.is_admin)
+        assert secretary.label == "секретарь МО"
+        for username in ("uchitel1", "sekretar1"):  # reminders have somewhere to go
+            assert users[username].email == roles_for(users[username]).person.email != ""
+
+    @pytest.mark.parametrize("username", demo.LOGINS)
+    def test_each_demo_login_opens_the_home_page(self, loaded, client, username):
+        assert client.login(username=username, password="demo12345")
+        assert client.get("/").status_code == 200
+
+    def test_a_changed_password_is_reset_on_the_next_run(self, loaded, client):
+        user = get_user_model().objects.get(username="uchitel1")
+        user.set_password("something-else")
+        user.save()
+        load("--quiet")
+        assert client.login(username="uchitel1", password="demo12345")
+
+    # --- the annual plans -------------------------------------------------------------------------
+
+    def test_school1_current_plan_is_approved_and_marked_up_to_today(self, loaded):
+        plan = plan_of(SCHOOL1)
+        today = timezone.localdate()
+        year = plan.academic_year
+        assert plan.status == Status.APPROVED
+        assert steps(plan) == [
+            ("rukovoditel1", Status.DRAFT, Status.SUBMITTED),
+            ("zavuch1", Status.SUBMITTED, Status.APPROVED),
+        ]
+        assert plan.approved_by_name == "С.И. Павлова"
+        assert plan.considered_protocol_number == "1"
+        assert plan.considered_on.month == 8 and plan.considered_on.year == year.start_year
+        assert plan.considered_on <= plan.approved_on <= today
+        assert plan.theme and plan.goal and len(plan.task_list) >= 4 and plan.expected_results
+
+        items = list(plan.items.prefetch_related("responsible").select_related("section", "form"))
+        assert 30 <= len(items) <= 50
+        assert [i.position for i in items] == list(range(1, len(items) + 1))
+        timings = Counter(i.timing for i in items)
+        assert all(timings[t] for t in PlanItem.Timing.values)  # months, «в течение года», «по графику», dates
+        sections = {i.section.name for i in items}
+        assert {"Заседания МО", "Открытые мероприятия", "Консультации", "Мониторинг уровня воспитанности"} <= sections
+        assert sum(i.form is not None for i in items) >= len(items) - 5
+        school = plan.association.school
+        for item in items:
+            people = list(item.responsible.all())
+            assert 1 <= len(people) <= 2, item
+            assert all(p.school_id == school.pk for p in people)
+        text = " ".join(i.content for i in items)
+        for words in ("установочное", "«Разговоры о важном»", "Профилактика и безопасность", "Круглый стол",
+                      "«Семья и школа»", "итоговое", "«Самый классный классный»", "Капустиной", "Аттестация"):
+            assert words in text
+
+        # Marks: only on items whose time is over or whose meeting is held (meetings.services.
+        # meeting_hold marks the item that day), never dated in the future, and the past items left
+        # without a mark are the overdue ones.
+        done = [i for i in items if i.execution == Execution.DONE]
+        assert done  # at least the August meeting
+        for item in items:
+            if item.execution != Execution.PENDING:
+                assert item.due_date(year) < today or held_meeting_of(item), item
+                assert item.marked_by.username == "rukovoditel1"
+            if item.execution == Execution.DONE:
+                assert plan.considered_on <= item.executed_on <= today
+            if item.execution in (Execution.MOVED, Execution.CANCELLED):
+                assert item.execution_note and item.executed_on is None
+            if item.execution == Execution.MOVED:
+                assert item.moved_timing
+        overdue = [i for i in items if i.is_overdue(year, today)]
+        assert len(overdue) <= 2
+        if past_october(today):
+            assert overdue
+            assert {Execution.MOVED, Execution.CANCELLED} <= {i.execution for i in items}
+
+    def test_school1_last_year_plan_is_carried_out(self, loaded):
+        plan = plan_of(SCHOOL1, years_back=1)
+        assert plan.status == Status.APPROVED
+        assert len(steps(plan)) == 2
+        assert plan.approved_on < plan.academic_year.ends_on
+        executions = Counter(plan.items.values_list("execution", flat=True))
+        total = sum(executions.values())
+        assert total >= 25 and executions[Execution.PENDING] == 0
+        assert executions[Execution.DONE] >= 0.8 * total
+        assert executions[Execution.MOVED] >= 1 and executions[Execution.CANCELLED] >= 1
+        for item in plan.items.filter(execution=Execution.DONE):
+            assert plan.academic_year.starts_on - datetime.timedelta(days=7) <= item.executed_on
+            assert item.executed_on <= plan.academic_year.ends_on
+
+    def test_rmo_plan_waits_for_the_methodologist(self, loaded):
+        plan = plan_of("")
+        assert plan.status == Status.SUBMITTED
+        assert steps(plan) == [("metodist", Status.DRAFT, Status.SUBMITTED)]
+        assert plan.considered_on.month == 8
+        items = list(plan.items.prefetch_related("responsible").select_related("section"))
+        assert 25 <= len(items) <= 35
+        assert all(i.execution == Execution.PENDING for i in items)
+        functions = set(PlanSection.objects.filter(group=PlanSection.Group.FUNCTION).values_list("name", flat=True))
+        assert {i.section.name for i in items} == functions
+        text = " ".join(i.content for i in items)
+        for words in ("августовское", "«лента» открытых классных часов", "Муниципальный этап", "на базе"):
+            assert words in text
+        contest = next(i for i in items if i.content.startswith("Муниципальный этап"))
+        assert contest.date_from.month == 2 and contest.date_to.month == 3
+        district = plan.association.district_id
+        assert all(1 <= i.responsible.count() <= 2 for i in items)
+        assert all(p.district_id == district for i in items for p in i.responsible.all())
+        assert plan in plans_awaiting(user=user("metodist"))
+
+    def test_school2_plan_is_returned_with_the_comment(self, loaded, client):
+        plan = plan_of(SCHOOL2)
+        assert plan.status == Status.RETURNED
+        assert steps(plan) == [
+            ("rukovoditel2", Status.DRAFT, Status.SUBMITTED),
+            ("zavuch2", Status.SUBMITTED, Status.RETURNED),
+        ]
+        assert plan.transitions.order_by("at", "pk").last().comment == demo_plans.RETURN_COMMENT
+        assert "открытых классных часов" in demo_plans.RETURN_COMMENT
+        assert plan in plans_awaiting(user=user("rukovoditel2"))
+        assert client.login(username="rukovoditel2", password=demo.DEMO_PASSWORD)
+        page = client.get("/").content.decode()
+        assert f"/plans/{plan.pk}/" in page and "возвращён на доработку" in page
+        detail = client.get(f"/plans/{plan.pk}/").content.decode()
+        assert demo_plans.RETURN_COMMENT in detail
+
+    def test_the_district_shows_every_status(self, loaded, client):
+        year = AcademicYear.objects.current()
+        statuses = Counter(AnnualPlan.objects.filter(academic_year=year).values_list("status", flat=True))
+        assert statuses == {Status.APPROVED: 1, Status.SUBMITTED: 1, Status.RETURNED: 1, Status.DRAFT: 2}
+        without = Association.objects.filter(district=loaded).exclude(plans__academic_year=year)
+        assert without.count() == 2
+        for draft in AnnualPlan.objects.filter(academic_year=year, status=Status.DRAFT):
+            assert draft.items.exists() and not draft.transitions.exists()
+        client.force_login(user("metodist"))
+        page = client.get("/reports/plans/").content.decode()
+        for label in ("утверждён", "на рассмотрении", "возвращён на доработку", "черновик", "нет плана"):
+            assert label in page
+        # Transitions are dated like a school would take them, never in the future.
+        now = timezone.now()
+        for transition in PlanTransition.objects.all():
+            assert transition.at <= now
+            assert timezone.localdate(transition.at) >= transition.plan.considered_on
+
+    def test_plan_page_and_pdf_answer_their_school_and_nobody_else(self, loaded, client):
+        plan = plan_of(SCHOOL1)
+        for username in ("rukovoditel1", "zavuch1"):
+            client.force_login(user(username))
+            page = client.get(f"/plans/{plan.pk}/")
+            assert page.status_code == 200
+            assert 'data-testid="plan-item"' in page.content.decode()
+        if past_october(timezone.localdate()):
+            assert "plan-overdue" in page.content.decode()
+
+        client.force_login(user("rukovoditel1"))
+        response = client.get(f"/reports/plans/{plan.pk}/pdf/")
+        assert response.status_code == 200
+        assert response["Content-Type"] == "application/pdf"
+        assert response.content.startswith(b"%PDF")
+
+        other_deputy = Person.objects.get(school__short_name=SCHOOL2, position=Person.Position.DEPUTY_DIRECTOR)
+        assert other_deputy.user is not None
+        client.force_login(other_deputy.user)
+        assert client.get(f"/plans/{plan.pk}/").status_code == 404
+        assert client.get(f"/reports/plans/{plan.pk}/pdf/").status_code == 404
 
 
 # The demo must be right whenever it is loaded: on the first day of the academic year, just
