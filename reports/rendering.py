@@ -13,6 +13,7 @@ contract); `file_response` turns such a triple into the HTTP response.
 
 from __future__ import annotations
 
+import functools
 import gc
 import logging
 import mimetypes
@@ -29,7 +30,7 @@ from django.core.exceptions import SuspiciousFileOperation
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
-from weasyprint import HTML
+from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 logger = logging.getLogger(__name__)
@@ -137,14 +138,36 @@ def _cyclic_gc_paused() -> Iterator[None]:
         gc.collect(0)
 
 
-def html_to_pdf(html: str) -> bytes:
-    """PDF bytes of an HTML document, fetching nothing but the project's static files."""
+# The print stylesheet every document of the project uses (static/css/print.css).
+PRINT_CSS = "css/print.css"
+
+
+@functools.lru_cache(maxsize=8)
+def _parsed(url: str, path: str, mtime_ns: int) -> CSS:
+    return CSS(string=Path(path).read_text(encoding="utf-8"), base_url=url, url_fetcher=StaticFilesFetcher())
+
+
+def stylesheet(name: str) -> CSS:
+    """A static stylesheet, parsed once and reused by every rendering (WeasyPrint parses a
+    linked one anew for each document); a changed file has a new mtime and is parsed again."""
+    fetcher = StaticFilesFetcher()
+    url = urljoin(fetcher.static_prefix, name)
+    path = fetcher.static_file(url)
+    if path is None:
+        raise FileNotFoundError(f"no static stylesheet {name}")
+    return _parsed(url, str(path), path.stat().st_mtime_ns)
+
+
+def html_to_pdf(html: str, *, stylesheets: tuple[str, ...] = (PRINT_CSS,)) -> bytes:
+    """PDF bytes of an HTML document styled by the project's static `stylesheets`, fetching
+    nothing but the project's static files."""
+    css = [stylesheet(name) for name in stylesheets]
     with _cyclic_gc_paused():
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf()
+        return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(stylesheets=css)
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:
-    """Render a Django template (autoescaped, as always) and print it to PDF.
+    """Render a Django template (autoescaped, as always) and print it to PDF with print.css.
 
     The caller chooses the language (`translation.override`) and copies whatever must stay as
     issued; this function only lays out.
