@@ -36,13 +36,7 @@ def person_list(request):
         raise Http404
     filterset, people = selectors.person_list(user=request.user, params=request.GET)
     page = Paginator(people, PEOPLE_PER_PAGE).get_page(request.GET.get("page"))
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "associations/person_list.html",
-        {"filter": filterset, "page": page, "query": query.urlencode()},
-    )
+    return render(request, "associations/person_list.html", {"filter": filterset, "page": page})
 
 
 @login_required

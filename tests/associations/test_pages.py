@@ -121,6 +121,17 @@ def test_people_directory_searches_by_name(world, client_for):
     assert world.head_person.full_name not in content
 
 
+def test_people_directory_pages_keep_the_filter(world, client_for):
+    f.PersonFactory.create_batch(55, school=world.school)
+    client = client_for(world.methodologist)
+    first = client.get(reverse("associations:people"), {"school": world.school.pk}).content.decode()
+    assert f'href="?school={world.school.pk}&amp;page=2"' in first
+    assert "1 из 2" in first and "Назад" not in first
+    second = client.get(reverse("associations:people"), {"school": world.school.pk, "page": 2}).content.decode()
+    assert f'href="?school={world.school.pk}&amp;page=1"' in second
+    assert "2 из 2" in second and "Дальше" not in second
+
+
 def test_home_page_per_role(world, client_for):
     teacher_home = client_for(world.teacher).get(reverse("home")).content.decode()
     assert "6 «Б»" in teacher_home
