@@ -305,7 +305,7 @@ class CalendarTokenAdmin(_ReadOnlyAdmin):
 
 @admin.register(SentReminder)
 class SentReminderAdmin(_ReadOnlyAdmin):
-    list_display = ("kind", "object_id", "email", "sent_at")
+    list_display = ("kind", "object_id", "for_date", "email", "sent_at")
     list_filter = ("kind",)
     search_fields = ("email",)
     date_hierarchy = "sent_at"

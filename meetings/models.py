@@ -387,7 +387,12 @@ class CalendarToken(models.Model):
 
 
 class SentReminder(models.Model):
-    """One reminder, sent once: the unique key is what makes a second cron run a no-op."""
+    """One reminder, sent once: the unique key is what makes a second cron run a no-op.
+
+    The key holds the date the reminder was about (the meeting's Moscow date, the decision's
+    due date): a meeting moved to another day, or a decision given a new term, is reminded
+    again for its new date, and never twice for the same one.
+    """
 
     class Kind(models.TextChoices):
         MEETING = "meeting", _("о заседании")
@@ -396,12 +401,15 @@ class SentReminder(models.Model):
     kind = models.CharField(max_length=10, choices=Kind.choices)
     object_id = models.PositiveBigIntegerField()
     email = models.EmailField()
+    for_date = models.DateField(_("на дату"), help_text=_("Дата заседания или срок решения, о которых напомнили."))
     sent_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("отправленное напоминание")
         verbose_name_plural = _("отправленные напоминания")
-        constraints = [models.UniqueConstraint(fields=["kind", "object_id", "email"], name="reminder_sent_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id", "email", "for_date"], name="reminder_sent_once_a_date")
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.object_id} → {self.email}"
+        return f"{self.kind} {self.object_id} ({self.for_date:%d.%m.%Y}) → {self.email}"

@@ -37,7 +37,10 @@ def _fill(world, n: int) -> None:
         sign_protocol(world, meeting, decisions_per_item=2)
         user = User.objects.create(username=f"calendar{len(CalendarToken.objects.all())}")
         CalendarToken.objects.create(user=user)
-        SentReminder.objects.create(kind=SentReminder.Kind.MEETING, object_id=meeting.pk, email=f"t{i}@example.org")
+        SentReminder.objects.create(
+            kind=SentReminder.Kind.MEETING, object_id=meeting.pk, email=f"t{i}@example.org",
+            for_date=meeting.starts_at.date(),
+        )
 
 
 EMPTY_INLINE = [("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000")]
@@ -145,7 +148,9 @@ def test_meeting_admin_shows_agenda_guests_and_attendance(world, admin_client_):
 
 def test_calendar_tokens_and_reminders_are_read_only(world, admin_client_):
     token = CalendarToken.objects.create(user=world.teacher)
-    reminder = SentReminder.objects.create(kind=SentReminder.Kind.DECISION, object_id=1, email="t@example.org")
+    reminder = SentReminder.objects.create(
+        kind=SentReminder.Kind.DECISION, object_id=1, email="t@example.org", for_date=datetime.date(2025, 10, 15)
+    )
     page = admin_client_.get(reverse("admin:meetings_calendartoken_change", args=[token.pk]))
     assert page.status_code == 200 and token.token not in page.content.decode()
     assert admin_client_.post(reverse("admin:meetings_calendartoken_change", args=[token.pk]), {}).status_code == 403

@@ -5,10 +5,12 @@
 - to the person responsible for every open decision (of a signed protocol) due within three
   days.
 
-Each reminder goes once per recipient. Its SentReminder row (unique kind, object, e-mail) is
-created in the same transaction that sends the letter: a second run, or a run at the same time,
-finds the row and sends nothing; a letter that failed to go out rolls its row back and is tried
-again on the next run. People without an e-mail address are skipped and counted.
+Each reminder goes once per recipient and date. Its SentReminder row (unique kind, object,
+e-mail and the date it is about) is created in the same transaction that sends the letter: a
+second run, or a run at the same time, finds the row and sends nothing; a letter that failed to
+go out rolls its row back and is tried again on the next run. A meeting moved to another day,
+or a decision given a new term, is reminded again for its new date. People without an e-mail
+address are skipped and counted.
 
 Links in the letters start with settings.SITE_URL (the RMO_SITE_URL environment variable).
 """
@@ -41,6 +43,7 @@ SUBJECT_THEME_LENGTH = 90
 class Reminder:
     kind: str
     object_id: int
+    for_date: datetime.date
     email: str
     person: Person
     subject: str
@@ -154,7 +157,7 @@ class Command(BaseCommand):
                     "meetings/email/meeting_reminder.txt",
                     {**context, "person": person, "greeting_name": greeting_name(person)},
                 )
-                yield Reminder(SentReminder.Kind.MEETING, meeting.pk, address, person, subject, body)
+                yield Reminder(SentReminder.Kind.MEETING, meeting.pk, starts.date(), address, person, subject, body)
 
     def decision_reminders(self, today: datetime.date, tally: Tally):
         for decision in schedule.decisions_for_reminders(today=today):
@@ -177,13 +180,15 @@ class Command(BaseCommand):
                     "text": Truncator(" ".join(decision.text.split())).chars(SUBJECT_THEME_LENGTH),
                 }
                 body = render_to_string("meetings/email/decision_reminder.txt", context)
-                yield Reminder(SentReminder.Kind.DECISION, decision.pk, address, person, subject, body)
+                yield Reminder(
+                    SentReminder.Kind.DECISION, decision.pk, decision.due_on, address, person, subject, body
+                )
 
     # --- sending --------------------------------------------------------------------------------
 
     def _already_sent(self, reminder: Reminder) -> bool:
         return SentReminder.objects.filter(
-            kind=reminder.kind, object_id=reminder.object_id, email=reminder.email
+            kind=reminder.kind, object_id=reminder.object_id, email=reminder.email, for_date=reminder.for_date
         ).exists()
 
     def preview(self, reminders: list[Reminder], tally: Tally) -> None:
@@ -205,7 +210,10 @@ class Command(BaseCommand):
                 # the same moment blocks on the unique key and then finds the row.
                 with transaction.atomic():
                     _row, created = SentReminder.objects.get_or_create(
-                        kind=reminder.kind, object_id=reminder.object_id, email=reminder.email
+                        kind=reminder.kind,
+                        object_id=reminder.object_id,
+                        email=reminder.email,
+                        for_date=reminder.for_date,
                     )
                     if not created:
                         tally.already += 1
