@@ -118,6 +118,17 @@ def heard_line(item) -> str:
     return f"{name}, {position}" if position else name
 
 
+def heard_separator(subject: str) -> str:
+    """What stands between whom СЛУШАЛИ and what they said: «Соколову М.Ю., классного
+    руководителя 6 «Б» класса, — …» (an apposition is closed by a comma before the dash), a bare
+    name takes the dash alone; nothing when nobody is named. The dash never starts a line."""
+    if not subject:
+        return ""
+    if subject.endswith(",") or "," not in subject:
+        return "\u00a0— "
+    return ",\u00a0— "
+
+
 def agree(person: Person | None, masculine: str, feminine: str) -> str:
     """The form that agrees with the person's gender: agree(p, "выступил", "выступила").
     Unknown gender gives «выступил(а)» (or «его/её» when the forms share no stem)."""

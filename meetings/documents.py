@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from associations.models import ClassAssignment, Person
-from meetings.declension import classes_phrase, heard_line
+from meetings.declension import classes_phrase, heard_line, heard_separator
 from meetings.models import Attendance, Decision, Meeting, Protocol
 from reports.rendering import PDF_MIMETYPE, ExportFile, render_pdf
 
@@ -171,16 +171,6 @@ def _speakers(agenda_item) -> str:
     return typeset(", ".join(names))
 
 
-def _heard_separator(subject: str) -> str:
-    """«Соколову М.Ю., классного руководителя 6 «Б» класса, — …»: an apposition is closed by a
-    comma before the dash; a bare name takes the dash alone."""
-    if not subject:
-        return ""
-    if subject.endswith(","):
-        return f"{NBSP}— "
-    return f",{NBSP}— " if "," in subject else f"{NBSP}— "
-
-
 def protocol_context(protocol: Protocol, *, draft: bool = False) -> dict:
     """Everything the protocol's PDF shows, read in a fixed number of queries:
 
@@ -247,7 +237,7 @@ def protocol_context(protocol: Protocol, *, draft: bool = False) -> dict:
             ItemRow(
                 number=number,
                 heard_subject=subject,
-                heard_separator=_heard_separator(subject) if heard else "",
+                heard_separator=heard_separator(subject) if heard else "",
                 heard=typeset(sentence(heard)),
                 spoke=typeset(item.spoke),
                 decided=typeset(sentence(item.decided)),

@@ -136,8 +136,9 @@ def test_a_meeting_recorded_and_its_protocol_signed_through_the_pages(world):
     assert 'data-testid="protocol-number">№ 2<' in text
     assert "Присутствовали: 11 человек: " in text and absent.short_name + " — больничный лист" in text
     assert "Приглашённые: Зайцева К.М., педагог-психолог; Петрова Е.Н., заместитель директора по ВР." in text
-    assert "1. СЛУШАЛИ:</strong> Соколова М.П. — Доклад по вопросу 1." in text
-    assert "3. СЛУШАЛИ:</strong> Зайцеву К.М., педагога-психолога" in text
+    # СЛУШАЛИ names the speaker as the PDF does: in the accusative, with their class that year.
+    assert "1. СЛУШАЛИ:</strong> Соколову М.П., классного руководителя 6 «Б» класса,\u00a0— Доклад по вопросу 1." in text
+    assert "3. СЛУШАЛИ:</strong> Зайцеву К.М., педагога-психолога,\u00a0— Доклад по вопросу 3." in text
     assert "ПОСТАНОВИЛИ:</strong> Решение по вопросу 2." in text
     assert "Голосовали: «за» — 10, «против» — 0, «воздержались» — 1." in text
     assert f"Поручение 1. Срок: до {due:%d.%m.%Y}. Ответственный: {members[0].short_name}</li>" in text
@@ -340,7 +341,9 @@ def build_protocol(world, *, n_items: int, n_attendees: int, theme: str) -> Prot
     protocol = services.protocol_create(meeting=meeting, user=world.head)
     Protocol.objects.filter(pk=protocol.pk).update(chair=world.head_person, secretary=world.teacher_person)
     for item in protocol.items.all():
-        ProtocolItem.objects.filter(pk=item.pk).update(heard="Доклад", decided="Решение", votes_for=1)
+        ProtocolItem.objects.filter(pk=item.pk).update(
+            heard="Доклад", decided="Решение", votes_for=1, heard_person=world.teacher_person
+        )
         for i in range(2):
             Decision.objects.create(protocol_item=item, text=f"Решение {i}", responsible=world.teacher_person,
                                     due_on=world.year.ends_on)
@@ -362,9 +365,10 @@ def test_protocol_page_query_count(world, django_assert_num_queries):
     client = login(world.head)
     # 1 session, 2 user, 3 person (roles), 4 appointments (roles), 5 the protocol with its meeting,
     # association, school, district, year, chair, secretary, signer (scoped by a subquery),
-    # 6 attendance with people, 7 questions with speakers and agenda questions, 8 their decisions
-    # with the responsible (prefetch), 9 guests, 10 agenda, 11 its speakers (prefetch)
-    with django_assert_num_queries(11):
+    # 6 attendance with people, 7 questions with speakers (and their schools) and agenda
+    # questions, 8 the speakers' classes that year (prefetch: СЛУШАЛИ names the class), 9 the
+    # decisions with the responsible (prefetch), 10 guests, 11 agenda, 12 its speakers (prefetch)
+    with django_assert_num_queries(12):
         response = client.get(url("protocol", protocol.pk))
     assert response.content.decode().count('data-testid="protocol-item"') == 5
 
