@@ -695,12 +695,14 @@ DecisionFormSet = inlineformset_factory(
 )
 
 DECISION_TEMPLATE_PREFIX = "dec-__item__"
+#: The decisions of a question not saved yet: dec-new-<the question's index in the formset>.
+NEW_DECISIONS_PREFIX = "dec-new-"
 
 
 class ProtocolEditor:
-    """The whole editor: header, questions, and one decisions formset per saved question
-    (prefix dec-<question id>; a new question gets its decisions after the first save). Eight
-    queries, whatever the protocol's size."""
+    """The whole editor: header, questions, and one decisions formset per question: prefix
+    dec-<question id> for a saved one, dec-new-<form index> for a new one (its decisions are
+    saved with it). Eight queries, whatever the protocol's size."""
 
     def __init__(self, protocol: Protocol, data=None, *, present: int):
         self.protocol = protocol
@@ -721,8 +723,26 @@ class ProtocolEditor:
             )
             for item in items
         }
-        for form in self.items.forms:
-            form.decisions = self.decisions.get(form.instance.pk)
+        for index, form in enumerate(self.items.forms):
+            if form.instance.pk is not None:
+                form.decisions = self.decisions.get(form.instance.pk)
+            else:
+                form.decisions = self._new_decisions(form, f"{NEW_DECISIONS_PREFIX}{index}", data)
+
+    def _new_decisions(self, form, prefix: str, data):
+        """The decisions of a new question, bound to the question's own (unsaved) instance: the
+        item formset saves it first, then these are saved under it. A page posted without them
+        (an older page) simply has none."""
+        if data is not None and f"{prefix}-TOTAL_FORMS" not in data:
+            return None
+        return DecisionFormSet(data, instance=form.instance, prefix=prefix, choices=self.choices, rows=[])
+
+    @cached_property
+    def new_item_template(self):
+        """The blank question the page clones for «Добавить вопрос», with its decisions."""
+        form = self.items.empty_form
+        form.decisions = self._new_decisions(form, f"{NEW_DECISIONS_PREFIX}__prefix__", None)
+        return form
 
     @cached_property
     def decision_template(self):
@@ -731,6 +751,16 @@ class ProtocolEditor:
         )
         return formset.empty_form
 
+    def _deleted(self, form) -> bool:
+        return self.items.can_delete and self.items._should_delete_form(form)
+
+    def _new_forms(self) -> list:
+        """The new questions the page sent decisions for, unless marked for deletion."""
+        return [
+            f for f in self.items.forms
+            if f.instance.pk is None and f.decisions is not None and not self._deleted(f)
+        ]
+
     def is_valid(self) -> bool:
         valid = self.header.is_valid()
         valid = self.items.is_valid() and valid
@@ -738,11 +768,19 @@ class ProtocolEditor:
         for pk, formset in self.decisions.items():
             if pk not in deleted:
                 valid = formset.is_valid() and valid
+        for form in self._new_forms():
+            if form.has_changed():
+                valid = form.decisions.is_valid() and valid
+            elif any(d.has_changed() for d in form.decisions.forms):
+                # Decisions typed under a question left blank: say so rather than drop them.
+                form.add_error(None, _("Запишите вопрос, к которому относятся решения, или удалите решения."))
+                valid = False
         return valid
 
     def live_decision_formsets(self) -> list:
         deleted = {f.instance.pk for f in self.items.deleted_forms}
-        return [fs for pk, fs in self.decisions.items() if pk not in deleted]
+        kept = [fs for pk, fs in self.decisions.items() if pk not in deleted]
+        return kept + [f.decisions for f in self._new_forms() if f.has_changed()]
 
     def bad_rows(self) -> int:
         count = sum(1 for e in self.items.errors if e) + bool(self.items.non_form_errors())
@@ -750,6 +788,7 @@ class ProtocolEditor:
         count += sum(
             1 for pk, fs in self.decisions.items() if pk not in deleted for e in fs.errors if e
         )
+        count += sum(1 for f in self._new_forms() if f.has_changed() for e in f.decisions.errors if e)
         return count
 
 

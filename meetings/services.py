@@ -198,8 +198,8 @@ def protocol_validate_votes(*, protocol: Protocol, items: list[ProtocolItem]) ->
 @transaction.atomic
 def protocol_save(*, form, item_formset, version: int, user, decision_formsets: Sequence = ()) -> Protocol:
     """Save the protocol's header form, its items formset and the decisions formsets of its
-    items (inline formsets of saved items, each bound to its item); refuses a stale version and
-    a signed protocol."""
+    items (inline formsets, each bound to its item: a new item's is bound to the very instance
+    the items formset saves first); refuses a stale version and a signed protocol."""
     locked = Protocol.objects.select_for_update(of=("self",)).select_related("association").get(pk=form.instance.pk)
     _require_recorder(user, locked.association)
     if locked.is_signed:

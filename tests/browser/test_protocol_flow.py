@@ -109,6 +109,17 @@ def test_the_secretary_records_attendance_writes_signs_and_downloads_the_protoco
     added.get_by_label("Ответственный").select_option(label=world.head_person.short_name)
     added.get_by_label("Срок").fill((meeting.starts_at.date() + datetime.timedelta(days=45)).isoformat())
     items.nth(1).get_by_label("РЕШИЛИ").fill("Итоги мониторинга принять к сведению.")
+    # A question added on the page gets its decisions at once, saved with it.
+    page.get_by_role("button", name="Добавить вопрос").click()
+    expect(items).to_have_count(4)
+    added_question = items.nth(3)
+    added_question.get_by_label("РЕШИЛИ").fill("Разное: принять к сведению.")
+    added_question.get_by_role("button", name="Добавить решение").click()
+    new_decisions = added_question.get_by_test_id("decision-row")
+    expect(new_decisions).to_have_count(2)
+    new_decisions.nth(1).get_by_label("Решение").fill("Обновить памятку для родителей")
+    new_decisions.nth(1).get_by_label("Ответственный").select_option(label=world.head_person.short_name)
+    new_decisions.nth(1).get_by_label("Срок").fill((meeting.starts_at.date() + datetime.timedelta(days=20)).isoformat())
     if screenshots_dir:
         page.screenshot(path=str(screenshots_dir / "protocol-editor.png"), full_page=True)
     page.get_by_role("button", name="Сохранить и закрыть").click()
@@ -118,6 +129,8 @@ def test_the_secretary_records_attendance_writes_signs_and_downloads_the_protoco
     expect(text).to_contain_text("Лебедев А.П. — больничный лист")
     expect(text).to_contain_text("Голосовали: «за» — 4, «против» — 0, «воздержались» — 0.")
     expect(text).to_contain_text("Провести анкетирование учащихся")
+    expect(text).to_contain_text("Разное: принять к сведению.")
+    expect(text).to_contain_text("Обновить памятку для родителей")
     if screenshots_dir:
         page.screenshot(path=str(screenshots_dir / "protocol-draft.png"), full_page=True)
 

@@ -137,7 +137,8 @@ def test_a_meeting_recorded_and_its_protocol_signed_through_the_pages(world):
     assert "Присутствовали: 11 человек: " in text and absent.short_name + " — больничный лист" in text
     assert "Приглашённые: Зайцева К.М., педагог-психолог; Петрова Е.Н., заместитель директора по ВР." in text
     # СЛУШАЛИ names the speaker as the PDF does: in the accusative, with their class that year.
-    assert "1. СЛУШАЛИ:</strong> Соколову М.П., классного руководителя 6 «Б» класса,\u00a0— Доклад по вопросу 1." in text
+    heard = "Соколову М.П., классного руководителя 6 «Б» класса,\u00a0— Доклад по вопросу 1."
+    assert f"1. СЛУШАЛИ:</strong> {heard}" in text
     assert "3. СЛУШАЛИ:</strong> Зайцеву К.М., педагога-психолога,\u00a0— Доклад по вопросу 3." in text
     assert "ПОСТАНОВИЛИ:</strong> Решение по вопросу 2." in text
     assert "Голосовали: «за» — 10, «против» — 0, «воздержались» — 1." in text
@@ -256,19 +257,75 @@ def test_concurrent_edits_of_a_protocol_refuse_the_second_and_keep_its_text(worl
     assert ProtocolItem.objects.get(pk=items[0].pk).decided == "Решение Боба"
 
 
-def test_questions_are_added_and_removed_and_new_ones_get_decisions_after_saving(world, draft):
+def test_questions_are_added_and_removed_and_a_new_ones_decisions_are_saved_with_it(world, draft):
     client = login(world.head)
     page = client.get(url("protocol_edit", draft.pk))
     data = form_data(page, "protocol-editor")
+    assert data["dec-new-2-TOTAL_FORMS"] == "1"  # the blank question has its blank decision
     first, second = draft.items.order_by("position")
-    data.update({"items-1-DELETE": "on", "items-2-decided": "Разное: принять к сведению"})
+    due = world.year.ends_on
+    data.update({
+        "items-1-DELETE": "on", "items-2-decided": "Разное: принять к сведению",
+        "dec-new-2-0-text": "Подготовить памятку", "dec-new-2-0-responsible": str(world.teacher_person.pk),
+        "dec-new-2-0-due_on": due.isoformat(),
+    })
     assert client.post(url("protocol_edit", draft.pk), data).status_code == 302
     items = list(draft.items.order_by("position"))
     assert items[0].pk == first.pk and second.pk not in [i.pk for i in items]
     new = items[1]
     assert (new.position, new.decided) == (3, "Разное: принять к сведению")
+    assert list(new.decisions.values_list("text", "responsible", "due_on")) == [
+        ("Подготовить памятку", world.teacher_person.pk, due)
+    ]
     page = client.get(url("protocol_edit", draft.pk))
     assert f'name="dec-{new.pk}-TOTAL_FORMS"' in page.content.decode()
+
+
+def test_a_new_questions_bad_decision_is_shown_and_nothing_is_saved(world, draft):
+    client = login(world.head)
+    data = form_data(client.get(url("protocol_edit", draft.pk)), "protocol-editor")
+    data.update({"items-2-decided": "Принять к сведению", "dec-new-2-0-text": "Подготовить памятку"})
+    refused = client.post(url("protocol_edit", draft.pk), data)
+    assert refused.status_code == 200
+    new_form = refused.context["item_formset"].forms[2]
+    assert new_form.decisions.forms[0].errors.keys() == {"responsible", "due_on"}
+    assert new_form["decided"].value() == "Принять к сведению"
+    html = refused.content.decode()
+    assert "Подготовить памятку" in html and "Укажите ответственного." in html
+    assert "исправьте 1 строку" in " ".join(messages_of(refused))
+    assert draft.items.count() == 2 and not Decision.objects.exists()
+
+
+def test_decisions_under_a_blank_new_question_are_not_dropped_silently(world, draft):
+    client = login(world.head)
+    data = form_data(client.get(url("protocol_edit", draft.pk)), "protocol-editor")
+    data.update({
+        "dec-new-2-0-text": "Подготовить памятку", "dec-new-2-0-responsible": str(world.teacher_person.pk),
+        "dec-new-2-0-due_on": world.year.ends_on.isoformat(),
+    })
+    refused = client.post(url("protocol_edit", draft.pk), data)
+    assert refused.status_code == 200
+    assert "Запишите вопрос, к которому относятся решения" in refused.content.decode()
+    assert "Подготовить памятку" in refused.content.decode()
+    assert draft.items.count() == 2 and not Decision.objects.exists()
+
+
+def test_a_new_question_marked_deleted_saves_neither_it_nor_its_decisions(world, draft):
+    client = login(world.head)
+    data = form_data(client.get(url("protocol_edit", draft.pk)), "protocol-editor")
+    data.update({"items-2-decided": "Передумали", "items-2-DELETE": "on", "dec-new-2-0-text": "Не нужно"})
+    assert client.post(url("protocol_edit", draft.pk), data).status_code == 302
+    assert draft.items.count() == 2 and not Decision.objects.exists()
+
+
+def test_a_new_question_posted_without_its_decisions_is_still_saved(world, draft):
+    """A page opened before the editor gave new questions their decisions posts none."""
+    client = login(world.head)
+    data = form_data(client.get(url("protocol_edit", draft.pk)), "protocol-editor")
+    data = {k: v for k, v in data.items() if not k.startswith("dec-new-")}
+    data["items-2-decided"] = "Принять к сведению"
+    assert client.post(url("protocol_edit", draft.pk), data).status_code == 302
+    assert draft.items.filter(decided="Принять к сведению").exists()
 
 
 def test_a_decision_needs_a_responsible_and_a_due_date(world, draft):
