@@ -32,6 +32,7 @@ from associations.models import (
     PlanSection,
     WorkForm,
 )
+from associations.selectors import pickable_people
 
 # Blank rows offered below the plan's items, for typing without JavaScript.
 EXTRA_ROWS = 3
@@ -107,20 +108,18 @@ class PlanChoices:
     people_choices: list
 
     @classmethod
-    def for_plan(cls, plan: AnnualPlan) -> PlanChoices:
+    def for_plan(cls, plan: AnnualPlan, *, whole_district: bool = False) -> PlanChoices:
         association = plan.association
         in_use = Q(pk__in=PlanItem.objects.filter(plan=plan).values("section_id"))
         sections = list(PlanSection.objects.filter(Q(is_active=True) | in_use).order_by("group", "order", "name"))
         in_use = Q(pk__in=PlanItem.objects.filter(plan=plan).values("form_id"))
         work_forms = list(WorkForm.objects.filter(Q(is_active=True) | in_use).order_by("order", "name"))
-        # The association's people: a school МО's school, the РМО's district; and whoever is
-        # already responsible for an item, so that an old row still validates.
-        own = Q(district_id=association.district_id) if association.is_district else Q(school_id=association.school_id)
+        # The association's people (a school МО's school; the РМО's members and methodical
+        # office, or its whole district) and whoever is already responsible for an item, so that
+        # an old row still validates.
         responsible = Q(pk__in=PlanItem.responsible.through.objects.filter(planitem__plan=plan).values("person_id"))
-        people = list(
-            Person.objects.filter(own | responsible)
-            .select_related("school")
-            .order_by("school__short_name", "last_name", "first_name", "patronymic")
+        people = pickable_people(
+            association, academic_year_id=plan.academic_year_id, also=responsible, whole_district=whole_district
         )
 
         section_groups: dict[str, list] = {}

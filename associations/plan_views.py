@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from associations import access, plan_selectors, plan_services
+from associations import access, plan_selectors, plan_services, selectors
 from associations.models import AcademicYear, AnnualPlan, PlanItem
 from associations.plan_forms import (
     PlanChoices,
@@ -132,7 +132,8 @@ def plan_edit(request, pk: int):
         messages.error(request, _("План «%(status)s» нельзя изменять.") % {"status": plan.get_status_display()})
         return redirect("associations:plan", plan.pk)
 
-    choices = PlanChoices.for_plan(plan)
+    whole_district = plan.association.is_district and selectors.wants_whole_district(request.GET)
+    choices = PlanChoices.for_plan(plan, whole_district=whole_district)
     conflict = None
     version = plan.version
     if request.method == "POST":
@@ -153,7 +154,7 @@ def plan_edit(request, pk: int):
                 messages.success(request, _("План сохранён."))
                 if request.POST.get("after") == "close":
                     return redirect("associations:plan", plan.pk)
-                return redirect("associations:plan_edit", plan.pk)
+                return redirect(request.get_full_path())  # the editor again, with the same pickers
         else:
             try:
                 posted_version = int(request.POST.get("version", ""))
@@ -186,7 +187,7 @@ def plan_edit(request, pk: int):
         "associations/plan_edit.html",
         {
             "plan": plan, "header_form": header_form, "formset": formset, "conflict": conflict, "version": version,
-            "last_return": last_return,
+            "last_return": last_return, "whole_district": whole_district,
         },
     )
 

@@ -32,6 +32,36 @@ def academic_year_from_params(params) -> AcademicYear:
     return AcademicYear.objects.current()
 
 
+#: `?people=district`: the РМО's editors list every person of the district in their pickers.
+WHOLE_DISTRICT = "district"
+
+
+def wants_whole_district(params) -> bool:
+    return bool(params) and params.get("people") == WHOLE_DISTRICT
+
+
+def pickable_people(
+    association: Association, *, academic_year_id: int | None, also: Q | None = None, whole_district: bool = False
+) -> list[Person]:
+    """Whom an association's records (plan items, protocols) may name, read in one query and
+    ordered by school and name: a school МО's school; the РМО's members of the year and the
+    district's methodical office (people of no school) — or, when asked, every person of the
+    district (a thousand or so, too many for a list in every row); and whoever `also` names
+    (people already chosen, so that an old row still validates)."""
+    if not association.is_district:
+        own = Q(school_id=association.school_id)
+    elif whole_district:
+        own = Q(district_id=association.district_id)
+    else:
+        members = Membership.objects.filter(association=association, academic_year_id=academic_year_id)
+        own = Q(district_id=association.district_id) & (Q(school__isnull=True) | Q(pk__in=members.values("person_id")))
+    return list(
+        Person.objects.filter(own | also if also is not None else own)
+        .select_related("school")
+        .order_by("school__short_name", "last_name", "first_name", "patronymic")
+    )
+
+
 def _heads_in_year(year: AcademicYear) -> QuerySet[Appointment]:
     return (
         Appointment.objects.filter(role=Appointment.Role.HEAD, starts_on__lte=year.ends_on)

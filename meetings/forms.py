@@ -31,6 +31,7 @@ from associations.plan_forms import (
     SharedModelChoiceField,
     SharedModelMultipleChoiceField,
 )
+from associations.selectors import pickable_people
 from meetings.models import AgendaItem, Decision, Guest, Meeting, Protocol, ProtocolItem
 from meetings.services import LATE_AUGUST_DAY, academic_year_proposed_for
 
@@ -74,15 +75,14 @@ def _people_choices(people: list[Person], association: Association) -> list:
     return sorted(((p.pk, p.short_name) for p in people), key=lambda choice: choice[1])
 
 
-def association_people(association: Association, *, also: Q | None = None) -> list[Person]:
-    """The association's people (a school МО: its school; the РМО: its district), and whoever
-    `also` names (people already chosen, so that an old row still validates). One query."""
-    own = Q(district_id=association.district_id) if association.is_district else Q(school_id=association.school_id)
-    return list(
-        Person.objects.filter(own | also if also is not None else own)
-        .select_related("school")
-        .order_by("school__short_name", "last_name", "first_name", "patronymic")
-    )
+def association_people(
+    association: Association, *, also: Q | None = None, academic_year_id: int | None = None,
+    whole_district: bool = True,
+) -> list[Person]:
+    """The people the association's records may name (associations.selectors.pickable_people):
+    by default the school's or the whole district's; the РМО's members of `academic_year_id`
+    and the methodical office when `whole_district` is off. One query."""
+    return pickable_people(association, academic_year_id=academic_year_id, also=also, whole_district=whole_district)
 
 
 class _RowFormSet(BaseInlineFormSet):
@@ -517,7 +517,7 @@ class ProtocolChoices:
     secretary_id: int | None
 
     @classmethod
-    def for_protocol(cls, protocol: Protocol) -> ProtocolChoices:
+    def for_protocol(cls, protocol: Protocol, *, whole_district: bool = False) -> ProtocolChoices:
         association = protocol.association
         meeting = protocol.meeting
         today = timezone.localtime(meeting.starts_at).date()
@@ -533,7 +533,9 @@ class ProtocolChoices:
             | Q(pk__in=ProtocolItem.objects.filter(protocol=protocol).values("heard_person_id"))
             | Q(pk__in=Decision.objects.filter(protocol_item__protocol=protocol).values("responsible_id"))
         )
-        people = association_people(association, also=also)
+        people = association_people(
+            association, also=also, academic_year_id=protocol.academic_year_id, whole_district=whole_district
+        )
         agenda = list(meeting.agenda.prefetch_related("speakers").order_by("position", "pk"))
         return cls(
             people={p.pk: p for p in people},
@@ -704,10 +706,11 @@ class ProtocolEditor:
     dec-<question id> for a saved one, dec-new-<form index> for a new one (its decisions are
     saved with it). Eight queries, whatever the protocol's size."""
 
-    def __init__(self, protocol: Protocol, data=None, *, present: int):
+    def __init__(self, protocol: Protocol, data=None, *, present: int, whole_district: bool = False):
         self.protocol = protocol
         self.present = present
-        self.choices = ProtocolChoices.for_protocol(protocol)
+        self.whole_district = whole_district
+        self.choices = ProtocolChoices.for_protocol(protocol, whole_district=whole_district)
         self.header = ProtocolHeaderForm(data, instance=protocol, choices=self.choices)
         items = list(protocol.items.order_by("position", "pk"))
         self.items = ProtocolItemFormSet(

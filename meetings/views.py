@@ -316,7 +316,8 @@ def protocol_edit(request, pk: int):
         return redirect("meetings:protocol", protocol.pk)
     present = selectors.present_count(protocol.meeting)
     data = request.POST if request.method == "POST" else None
-    editor = ProtocolEditor(protocol, data, present=present)
+    whole_district = protocol.association.is_district and association_selectors.wants_whole_district(request.GET)
+    editor = ProtocolEditor(protocol, data, present=present, whole_district=whole_district)
     conflict = None
     version = protocol.version
     if data is not None:
@@ -340,7 +341,7 @@ def protocol_edit(request, pk: int):
                 messages.success(request, _("Протокол сохранён."))
                 if request.POST.get("after") == "close":
                     return redirect("meetings:protocol", protocol.pk)
-                return redirect("meetings:protocol_edit", protocol.pk)
+                return redirect(request.get_full_path())  # the editor again, with the same pickers
         else:
             bad = editor.bad_rows()
             messages.error(
@@ -360,7 +361,7 @@ def protocol_edit(request, pk: int):
         {
             "protocol": protocol, "meeting": protocol.meeting, "editor": editor, "header_form": editor.header,
             "item_formset": editor.items, "conflict": conflict, "version": version, "present": present,
-            "decision_template_prefix": DECISION_TEMPLATE_PREFIX,
+            "decision_template_prefix": DECISION_TEMPLATE_PREFIX, "whole_district": whole_district,
         },
     )
 

@@ -546,14 +546,45 @@ def test_responsible_people_are_limited_to_the_association(world, plan):
     assert response.context["formset"].forms[0].errors["responsible"] == ["Выбран педагог не из этого объединения."]
 
 
-def test_the_rmo_editor_offers_the_people_of_the_district(world):
-    plan = make_plan(world.rmo, world.year)
-    other_school_teacher = f.PersonFactory(school=world.other_school, last_name="Районная")
+def test_the_rmo_editor_offers_its_members_and_on_request_the_whole_district(world):
+    """A district has a thousand people: the РМО's pickers list its members of the year, the
+    methodical office and whoever is already responsible; «Показать всех педагогов района»
+    lists the district (never another district), and a choice made there is saved."""
+    plan = make_plan(world.rmo, world.year, responsible=[world.teacher_person])
+    member = f.PersonFactory(school=world.other_school, last_name="Членова")
+    f.MembershipFactory(association=world.rmo, person=member, academic_year=world.year)
+    last_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year - 1)[0]
+    former = f.PersonFactory(school=world.other_school, last_name="Прошлогодняя")
+    f.MembershipFactory(association=world.rmo, person=former, academic_year=last_year)
+    outside = f.PersonFactory(school=world.other_school, last_name="Районная")
     far = f.PersonFactory(school=world.other_district_mo.school, last_name="Дальняя")
-    page = login(world.methodologist).get(url("plan_edit", plan.pk)).content.decode()
-    assert other_school_teacher.short_name in page
-    assert world.head_person.short_name in page
-    assert far.short_name not in page
+    client = login(world.methodologist)
+
+    response = client.get(url("plan_edit", plan.pk))
+    page = response.content.decode()
+    assert member.short_name in page and world.methodologist.person.short_name in page
+    assert world.teacher_person.short_name in page  # already responsible for an item
+    assert outside.short_name not in page and former.short_name not in page and far.short_name not in page
+    assert 'data-testid="people-whole-district"' in page
+
+    data = editor_data(response)
+    data["items-0-responsible"] = [str(outside.pk)]
+    refused = client.post(url("plan_edit", plan.pk), data)
+    assert refused.context["formset"].forms[0].errors["responsible"] == ["Выбран педагог не из этого объединения."]
+
+    whole = f"{url('plan_edit', plan.pk)}?people=district"
+    page = client.get(whole).content.decode()
+    assert outside.short_name in page and former.short_name in page and far.short_name not in page
+    saved = client.post(whole, data)
+    assert saved.status_code == 302 and saved["Location"] == whole  # back to the same lists
+    first = plan.items.order_by("position").first()
+    assert list(first.responsible.all()) == [outside]
+
+
+def test_a_school_mo_editor_has_no_district_switch(world, plan):
+    page = login(world.head).get(url("plan_edit", plan.pk) + "?people=district").content.decode()
+    assert 'data-testid="people-scope"' not in page
+    assert world.methodologist.person.short_name not in page
 
 
 def test_a_plan_under_review_or_approved_cannot_be_edited(world, plan):

@@ -442,3 +442,29 @@ def test_a_secretary_is_called_a_secretary_in_the_header(world, secretary, clien
     client.force_login(secretary)
     assert roles_for(secretary).label == "секретарь МО"
     assert "секретарь МО" in client.get("/").content.decode()
+
+
+def test_the_rmo_protocol_editor_lists_its_members_and_on_request_the_district(world):
+    """The РМО's pickers (chair, secretary, speakers, responsible) list its members of the
+    year and the methodical office; the whole district on request, and a choice made there
+    is saved and listed afterwards."""
+    meeting = make_meeting(world, association=world.rmo, user=world.methodologist)
+    add_agenda(meeting, 1)
+    protocol = services.protocol_create(meeting=meeting, user=world.methodologist)
+    member = f.PersonFactory(school=world.other_school, last_name="Членова")
+    f.MembershipFactory(association=world.rmo, person=member, academic_year=world.year)
+    outside = f.PersonFactory(school=world.other_school, last_name="Районная")
+    client = login(world.methodologist)
+
+    page = client.get(url("protocol_edit", protocol.pk))
+    html = page.content.decode()
+    assert member.short_name in html and world.methodologist.person.short_name in html
+    assert outside.short_name not in html
+
+    whole = url("protocol_edit", protocol.pk) + "?people=district"
+    data = form_data(client.get(whole), "protocol-editor")
+    data["items-0-heard_person"] = str(outside.pk)
+    saved = client.post(whole, data)
+    assert saved.status_code == 302 and saved["Location"] == whole
+    assert protocol.items.get().heard_person == outside
+    assert outside.short_name in client.get(url("protocol_edit", protocol.pk)).content.decode()  # chosen: listed
