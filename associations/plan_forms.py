@@ -337,24 +337,44 @@ class PlanItemForm(InvalidFieldsMixin, forms.ModelForm):
         return cleaned
 
 
-class BasePlanItemFormSet(BaseInlineFormSet):
-    def __init__(self, *args, choices: PlanChoices, **kwargs):
+class SharedChoicesFormSet(BaseInlineFormSet):
+    """An inline formset of an editor's rows (plan items here; agenda questions, guests,
+    protocol questions and decisions in meetings). Every row gets the one `choices` object
+    read for the request, and each row's hidden id is looked up in the rows already read, not
+    queried per row. `rows`, a list the caller has read, stands in for the queryset."""
+
+    id_field = ExistingItemField
+    delete_class = "row-delete"  # what the page's script toggles a row's look by
+
+    def __init__(self, *args, choices, rows: list | None = None, **kwargs):
         self.choices = choices
+        self._rows = rows
         super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        if self._rows is not None:
+            return self._rows
+        if not hasattr(self, "_queryset_list"):
+            self._queryset_list = list(super().get_queryset())
+        return self._queryset_list
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "choices": self.choices}
 
     @cached_property
-    def items_by_pk(self) -> dict:
-        return {item.pk: item for item in self.get_queryset()}
+    def rows_by_pk(self) -> dict:
+        return {row.pk: row for row in self.get_queryset()}
 
     def add_fields(self, form, index):
         super().add_fields(form, index)
-        form.fields["id"] = ExistingItemField(objects=self.items_by_pk, initial=form.fields["id"].initial)
+        form.fields["id"] = self.id_field(objects=self.rows_by_pk, initial=form.fields["id"].initial)
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = _("Удалить")
-            form.fields["DELETE"].widget.attrs["class"] = "form-check-input plan-delete"
+            form.fields["DELETE"].widget.attrs["class"] = f"form-check-input {self.delete_class}"
+
+
+class BasePlanItemFormSet(SharedChoicesFormSet):
+    delete_class = "plan-delete"
 
 
 PlanItemFormSet = inlineformset_factory(

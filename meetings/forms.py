@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms.models import BaseInlineFormSet, inlineformset_factory
+from django.forms.models import inlineformset_factory
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext
@@ -28,6 +28,7 @@ from associations.plan_forms import (
     FastSelect,
     FastSelectMultiple,
     InvalidFieldsMixin,
+    SharedChoicesFormSet,
     SharedModelChoiceField,
     SharedModelMultipleChoiceField,
 )
@@ -85,35 +86,10 @@ def association_people(
     return pickable_people(association, academic_year_id=academic_year_id, also=also, whole_district=whole_district)
 
 
-class _RowFormSet(BaseInlineFormSet):
-    """Rows of an inline formset sharing `choices`; the hidden id of each row is looked up in
-    the rows already read (no query per row); rows without a number are numbered on."""
+class _RowFormSet(SharedChoicesFormSet):
+    """The meetings' editors' rows; rows without a number are numbered on."""
 
-    def __init__(self, *args, choices, rows: list | None = None, **kwargs):
-        self.choices = choices
-        self._rows = rows
-        super().__init__(*args, **kwargs)
-
-    def get_queryset(self):
-        if self._rows is not None:
-            return self._rows
-        if not hasattr(self, "_queryset_list"):
-            self._queryset_list = list(super().get_queryset())
-        return self._queryset_list
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "choices": self.choices}
-
-    @cached_property
-    def rows_by_pk(self) -> dict:
-        return {row.pk: row for row in self.get_queryset()}
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        form.fields["id"] = RowField(objects=self.rows_by_pk, initial=form.fields["id"].initial)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].label = _("Удалить")
-            form.fields["DELETE"].widget.attrs["class"] = "form-check-input row-delete"
+    id_field = RowField
 
     def kept_forms(self) -> list:
         """The forms that will be saved: existing rows not deleted, and new rows filled in."""
