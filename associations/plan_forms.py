@@ -114,12 +114,12 @@ class PlanChoices:
         sections = list(PlanSection.objects.filter(Q(is_active=True) | in_use).order_by("group", "order", "name"))
         in_use = Q(pk__in=PlanItem.objects.filter(plan=plan).values("form_id"))
         work_forms = list(WorkForm.objects.filter(Q(is_active=True) | in_use).order_by("order", "name"))
-        # The association's people (a school МО's school; the РМО's members and methodical
-        # office, or its whole district) and whoever is already responsible for an item, so that
-        # an old row still validates.
+        # The association's people (a school МО's school; the РМО's members, the district's
+        # heads and secretaries and the methodical office, or its whole district) and whoever
+        # is already responsible for an item, so that an old row still validates.
         responsible = Q(pk__in=PlanItem.responsible.through.objects.filter(planitem__plan=plan).values("person_id"))
         people = pickable_people(
-            association, academic_year_id=plan.academic_year_id, also=responsible, whole_district=whole_district
+            association, academic_year=plan.academic_year, also=responsible, whole_district=whole_district
         )
 
         section_groups: dict[str, list] = {}

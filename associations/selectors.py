@@ -41,20 +41,32 @@ def wants_whole_district(params) -> bool:
 
 
 def pickable_people(
-    association: Association, *, academic_year_id: int | None, also: Q | None = None, whole_district: bool = False
+    association: Association, *, academic_year: AcademicYear, also: Q | None = None, whole_district: bool = False
 ) -> list[Person]:
     """Whom an association's records (plan items, protocols) may name, read in one query and
-    ordered by school and name: a school МО's school; the РМО's members of the year and the
-    district's methodical office (people of no school) — or, when asked, every person of the
-    district (a thousand or so, too many for a list in every row); and whoever `also` names
-    (people already chosen, so that an old row still validates)."""
+    ordered by school and name:
+
+    - a school МО: the people of its school;
+    - the РМО: its members of the year, the heads and secretaries of the district's
+      associations in office during the year (appointed by order, so known even where nobody
+      keeps the РМО's membership), and the methodical office (people of no school); or, when
+      asked, every person of the district (a thousand or so, too many for a list in every row);
+    - and whoever `also` names (people already chosen, so that an old row still validates).
+    """
     if not association.is_district:
         own = Q(school_id=association.school_id)
     elif whole_district:
         own = Q(district_id=association.district_id)
     else:
-        members = Membership.objects.filter(association=association, academic_year_id=academic_year_id)
-        own = Q(district_id=association.district_id) & (Q(school__isnull=True) | Q(pk__in=members.values("person_id")))
+        members = Membership.objects.filter(association=association, academic_year=academic_year)
+        officers = Appointment.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gt=academic_year.starts_on),
+            association__district_id=association.district_id,
+            starts_on__lte=academic_year.ends_on,
+        )
+        own = Q(district_id=association.district_id) & (
+            Q(school__isnull=True) | Q(pk__in=members.values("person_id")) | Q(pk__in=officers.values("person_id"))
+        )
     return list(
         Person.objects.filter(own | also if also is not None else own)
         .select_related("school")

@@ -77,13 +77,14 @@ def _people_choices(people: list[Person], association: Association) -> list:
 
 
 def association_people(
-    association: Association, *, also: Q | None = None, academic_year_id: int | None = None,
-    whole_district: bool = True,
+    association: Association, *, also: Q | None = None, academic_year: AcademicYear | None = None,
 ) -> list[Person]:
     """The people the association's records may name (associations.selectors.pickable_people):
-    by default the school's or the whole district's; the РМО's members of `academic_year_id`
-    and the methodical office when `whole_district` is off. One query."""
-    return pickable_people(association, academic_year_id=academic_year_id, also=also, whole_district=whole_district)
+    the school's, or for the РМО the whole district; or, given `academic_year`, the РМО's
+    members, officers and methodical office of that year. One query."""
+    return pickable_people(
+        association, academic_year=academic_year, also=also, whole_district=academic_year is None
+    )
 
 
 class _RowFormSet(SharedChoicesFormSet):
@@ -510,7 +511,7 @@ class ProtocolChoices:
             | Q(pk__in=Decision.objects.filter(protocol_item__protocol=protocol).values("responsible_id"))
         )
         people = association_people(
-            association, also=also, academic_year_id=protocol.academic_year_id, whole_district=whole_district
+            association, also=also, academic_year=None if whole_district else protocol.academic_year
         )
         agenda = list(meeting.agenda.prefetch_related("speakers").order_by("position", "pk"))
         return cls(

@@ -548,8 +548,9 @@ def test_responsible_people_are_limited_to_the_association(world, plan):
 
 def test_the_rmo_editor_offers_its_members_and_on_request_the_whole_district(world):
     """A district has a thousand people: the РМО's pickers list its members of the year, the
-    methodical office and whoever is already responsible; «Показать всех педагогов района»
-    lists the district (never another district), and a choice made there is saved."""
+    heads and secretaries of the district's associations, the methodical office and whoever is
+    already responsible; «Показать всех педагогов района» lists the district (never another
+    district), and a choice made there is saved."""
     plan = make_plan(world.rmo, world.year, responsible=[world.teacher_person])
     member = f.PersonFactory(school=world.other_school, last_name="Членова")
     f.MembershipFactory(association=world.rmo, person=member, academic_year=world.year)
@@ -564,6 +565,11 @@ def test_the_rmo_editor_offers_its_members_and_on_request_the_whole_district(wor
     page = response.content.decode()
     assert member.short_name in page and world.methodologist.person.short_name in page
     assert world.teacher_person.short_name in page  # already responsible for an item
+    assert world.head_person.short_name in page  # the school МО's head, by order
+    former_head = f.PersonFactory(school=world.other_school, last_name="Бывшая")
+    f.AppointmentFactory(association=world.other_mo, person=former_head, starts_on=last_year.starts_on,
+                         ends_on=last_year.ends_on)
+    assert former_head.short_name not in client.get(url("plan_edit", plan.pk)).content.decode()
     assert outside.short_name not in page and former.short_name not in page and far.short_name not in page
     assert 'data-testid="people-whole-district"' in page
 
