@@ -14,7 +14,8 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from associations import imports, services
-from associations.models import Appointment, Association
+from associations.models import AcademicYear, Appointment, Association, Membership, Person
+from associations.plan_forms import InvalidFieldsMixin
 
 CONFIRM_POSITION_LABEL = _("Подтверждаю назначение не педагога-организатора (п. 5.1 Положения)")
 
@@ -142,3 +143,40 @@ class StaffImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         imports.check_upload(filename=upload.name, size=upload.size)
         return upload
+
+
+class MembershipAddForm(InvalidFieldsMixin, forms.Form):
+    """People to add to an association for a year: those of its pool (the school, or the
+    РМО's district) who are not members that year yet, by school and name."""
+
+    people = forms.ModelMultipleChoiceField(
+        queryset=Person.objects.none(),
+        label=_("Добавить в состав"),
+        help_text=_("Можно выбрать несколько человек (Ctrl или Shift)."),
+        error_messages={
+            "required": _("Выберите хотя бы одного педагога."),
+            "invalid_choice": _("Выбран педагог не из этого объединения."),
+            "invalid_pk_value": _("Выбран педагог не из этого объединения."),
+        },
+        widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm", "size": 8}),
+    )
+
+    def __init__(self, *args, association: Association, academic_year: AcademicYear, **kwargs):
+        super().__init__(*args, **kwargs)
+        members = Membership.objects.filter(association=association, academic_year=academic_year)
+        field = self.fields["people"]
+        field.queryset = (
+            services.membership_pool(association)
+            .exclude(pk__in=members.values("person_id"))
+            .select_related("school")
+            .order_by("school__short_name", "last_name", "first_name", "patronymic")
+        )
+        field.label_from_instance = _person_in_district if association.is_district else _person_in_school
+
+
+def _person_in_school(person: Person) -> str:
+    return person.short_name
+
+
+def _person_in_district(person: Person) -> str:
+    return f"{person.short_name} — {person.school.short_name}" if person.school_id else person.short_name

@@ -9,12 +9,14 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from associations.models import Appointment, Association, Person
+from associations import access
+from associations.models import AcademicYear, Appointment, Association, Membership, Person
 
 RMO_HEAD_MIN_YEARS = 5
 
@@ -222,3 +224,59 @@ def appointment_update(
     appointment.full_clean()
     appointment.save()
     return appointment
+
+
+# --- the members of an association, year by year ------------------------------------------------
+
+
+def membership_pool(association: Association) -> QuerySet[Person]:
+    """Who may be a member: the people of a school МО's school, of the РМО's district."""
+    if association.is_district:
+        return Person.objects.filter(district_id=association.district_id)
+    return Person.objects.filter(school_id=association.school_id)
+
+
+def _require_writer(user, association: Association) -> None:
+    if not access.can_write_association(user, association):
+        raise PermissionDenied
+
+
+@transaction.atomic
+def membership_add(*, association: Association, academic_year: AcademicYear, people: list[Person], user) -> int:
+    """Make the people members of the association for the year; those who already are stay as
+    they are (so a double submit, or two heads at once, adds each person once). Returns how
+    many were added. Nobody is added when one of them is not the association's to take."""
+    _require_writer(user, association)
+    allowed = set(membership_pool(association).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    strangers = [p for p in people if p.pk not in allowed]
+    if strangers:
+        raise ValidationError(
+            {"people": _("Не из этого объединения: %(names)s.") % {"names": ", ".join(p.short_name for p in strangers)}}
+        )
+    added = 0
+    for person in people:
+        _membership, created = Membership.objects.get_or_create(
+            association=association, person=person, academic_year=academic_year
+        )
+        added += created
+    return added
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, user) -> None:
+    """Take a person off the association's list for that year. What they took part in stays
+    recorded: a meeting's attendance keeps its marks, a protocol its names."""
+    _require_writer(user, membership.association)
+    Membership.objects.filter(pk=membership.pk).delete()
+
+
+@transaction.atomic
+def membership_copy_previous(*, association: Association, academic_year: AcademicYear, user) -> int:
+    """Carry last year's members over to `academic_year`, except those who have left the
+    school (or the district); returns how many were added."""
+    _require_writer(user, association)
+    previous = Membership.objects.filter(
+        association=association, academic_year__start_year=academic_year.start_year - 1
+    )
+    people = list(membership_pool(association).filter(pk__in=previous.values("person_id")))
+    return membership_add(association=association, academic_year=academic_year, people=people, user=user)

@@ -7,6 +7,9 @@ app_name = "associations"
 urlpatterns = [
     path("associations/", views.association_list, name="list"),
     path("associations/<int:pk>/", views.association_detail, name="detail"),
+    path("associations/<int:pk>/members/add/", views.members_add, name="members_add"),
+    path("associations/<int:pk>/members/copy/", views.members_copy, name="members_copy"),
+    path("associations/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("people/", views.person_list, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     # The annual plan.

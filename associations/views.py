@@ -1,13 +1,22 @@
-"""Thin views: scope through `access`, read through `selectors`, render."""
+"""Thin views: scope through `access`, read through `selectors`, write through `services`,
+render."""
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_POST
 
-from associations import access, selectors
+from associations import access, selectors, services
+from associations.forms import MembershipAddForm
+from associations.models import AcademicYear, Association, Membership
 
 PEOPLE_PER_PAGE = 50
 
@@ -25,9 +34,7 @@ def association_list(request):
 
 @login_required
 def association_detail(request, pk: int):
-    year = selectors.academic_year_from_params(request.GET)
-    detail = selectors.association_detail(user=request.user, pk=pk, year=year)
-    return render(request, "associations/association_detail.html", {"detail": detail, "year": year})
+    return _render_detail(request, pk, selectors.academic_year_from_params(request.GET))
 
 
 @login_required
@@ -43,3 +50,96 @@ def person_list(request):
 def person_detail(request, pk: int):
     person = selectors.person_detail(user=request.user, pk=pk)
     return render(request, "associations/person_detail.html", {"person": person})
+
+
+# --- the members of an association ----------------------------------------------------------------
+
+
+def _render_detail(request, pk, year, *, add_form=None, status=200):
+    detail = selectors.association_detail(user=request.user, pk=pk, year=year)
+    if detail.can_write and add_form is None:
+        add_form = MembershipAddForm(association=detail.association, academic_year=year)
+    return render(
+        request,
+        "associations/association_detail.html",
+        {"detail": detail, "year": year, "add_form": add_form},
+        status=status,
+    )
+
+
+def _detail_url(association_id: int, year: AcademicYear) -> str:
+    return f"{reverse('associations:detail', args=[association_id])}?year={year.pk}"
+
+
+@login_required
+@require_POST
+def members_add(request, pk: int):
+    """Add the chosen people to the association for the year the page showed."""
+    association = access.association_for_user(
+        request.user, pk, write=True, queryset=Association.objects.select_related("school", "district")
+    )
+    year = selectors.academic_year_from_params(request.POST)
+    form = MembershipAddForm(request.POST, association=association, academic_year=year)
+    if form.is_valid():
+        try:
+            added = services.membership_add(
+                association=association, academic_year=year, people=list(form.cleaned_data["people"]),
+                user=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "В состав на %(year)s учебный год добавлен %(count)d человек.",
+                    "В состав на %(year)s учебный год добавлено %(count)d человек.",
+                    added,
+                )
+                % {"count": added, "year": year},
+            )
+            return redirect(_detail_url(association.pk, year))
+    return _render_detail(request, pk, year, add_form=form)
+
+
+@login_required
+@require_POST
+def members_copy(request, pk: int):
+    """Carry last year's members over to the year the page showed."""
+    association = access.association_for_user(
+        request.user, pk, write=True, queryset=Association.objects.select_related("school", "district")
+    )
+    year = selectors.academic_year_from_params(request.POST)
+    added = services.membership_copy_previous(association=association, academic_year=year, user=request.user)
+    if added:
+        messages.success(
+            request,
+            ngettext(
+                "Из состава прошлого года перенесён %(count)d человек.",
+                "Из состава прошлого года перенесено %(count)d человек.",
+                added,
+            )
+            % {"count": added},
+        )
+    else:
+        messages.info(request, _("Переносить некого: все члены прошлого года уже в составе или ушли из школы."))
+    return redirect(_detail_url(association.pk, year))
+
+
+@login_required
+@require_POST
+def member_remove(request, pk: int):
+    """Take one person off the association's list for that year."""
+    membership = access.get_visible_or_404(
+        Membership.objects.filter(association__in=access.associations_visible_to(request.user)).select_related(
+            "association", "person", "academic_year"
+        ),
+        pk,
+    )
+    services.membership_remove(membership=membership, user=request.user)
+    messages.success(
+        request,
+        _("%(name)s больше не в составе на %(year)s учебный год.")
+        % {"name": membership.person.short_name, "year": membership.academic_year},
+    )
+    return redirect(_detail_url(membership.association_id, membership.academic_year))

@@ -22,6 +22,7 @@ from playwright.sync_api import expect
 
 from associations import demo
 from associations.models import AcademicYear, Association
+from tests import factories as f
 from tests.browser.conftest import watch_console
 
 pytestmark = pytest.mark.browser
@@ -55,6 +56,21 @@ def test_methodologist_browses_associations(world, live_server, page, log_in):
     for person in (world.head_person, world.teacher_person):
         expect(members.get_by_role("cell", name=person.full_name, exact=True)).to_be_visible()
     expect(page.get_by_test_id("classes").get_by_role("cell", name="6 «Б»")).to_be_visible()
+    expect(page.get_by_test_id("members-edit")).to_have_count(0)  # the school МО's list is its head's
+
+    # The РМО's list is the methodologist's: a teacher of another school joins it, then leaves.
+    newcomer = f.PersonFactory(school=world.other_school, last_name="Районная")
+    page.goto(reverse("associations:detail", args=[world.rmo.pk]))
+    expect(page.get_by_test_id("members").get_by_text("В этом учебном году членов нет.")).to_be_visible()
+    label = f"{newcomer.short_name} — {world.other_school.short_name}"
+    page.get_by_label("Добавить в состав").select_option(label=label)
+    page.get_by_role("button", name="Добавить", exact=True).click()
+    expect(page.get_by_role("alert").filter(has_text="добавлен 1 человек")).to_be_visible()
+    row = page.get_by_test_id("member-row").filter(has_text=newcomer.full_name)
+    expect(row).to_be_visible()
+    row.get_by_role("button", name="Исключить").click()
+    expect(page.get_by_role("alert").filter(has_text="больше не в составе")).to_be_visible()
+    expect(page.get_by_test_id("member-row")).to_have_count(0)
     assert errors == []
 
 
@@ -87,6 +103,12 @@ def test_methodologist_pages(demo_district, page, log_in, shot):
     expect(page.get_by_test_id("head")).to_be_visible()
     expect(page.get_by_test_id("members").locator("tbody tr")).to_have_count(busiest.n)
     shot("association_detail.png")
+
+    # The РМО's page, whose list of members the methodologist keeps.
+    rmo = Association.objects.get(kind=Association.Kind.DISTRICT)
+    page.goto(reverse("associations:detail", args=[rmo.pk]))
+    expect(page.get_by_test_id("members-edit")).to_be_visible()
+    shot("association_rmo.png")
 
     # The directory, narrowed to one school through its filter form: the whole district is a
     # page of fifty rows, too long for a picture.
