@@ -71,14 +71,19 @@ def _detail_url(association_id: int, year: AcademicYear) -> str:
     return f"{reverse('associations:detail', args=[association_id])}?year={year.pk}"
 
 
+def _written_by(request, pk: int) -> tuple[Association, AcademicYear]:
+    """The association the user writes (404 if unseen, 403 if only read) and the year posted."""
+    association = access.association_for_user(
+        request.user, pk, write=True, queryset=Association.objects.select_related("school", "district")
+    )
+    return association, selectors.academic_year_from_params(request.POST)
+
+
 @login_required
 @require_POST
 def members_add(request, pk: int):
     """Add the chosen people to the association for the year the page showed."""
-    association = access.association_for_user(
-        request.user, pk, write=True, queryset=Association.objects.select_related("school", "district")
-    )
-    year = selectors.academic_year_from_params(request.POST)
+    association, year = _written_by(request, pk)
     form = MembershipAddForm(request.POST, association=association, academic_year=year)
     if form.is_valid():
         try:
@@ -106,10 +111,7 @@ def members_add(request, pk: int):
 @require_POST
 def members_copy(request, pk: int):
     """Carry last year's members over to the year the page showed."""
-    association = access.association_for_user(
-        request.user, pk, write=True, queryset=Association.objects.select_related("school", "district")
-    )
-    year = selectors.academic_year_from_params(request.POST)
+    association, year = _written_by(request, pk)
     added = services.membership_copy_previous(association=association, academic_year=year, user=request.user)
     if added:
         messages.success(
