@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
+from django.apps import apps
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
@@ -80,14 +81,20 @@ class PlanDetail:
     can_submit: bool
 
 
-def plan_detail(*, user, pk) -> PlanDetail:
+def plan_detail(*, user, pk, with_meetings: bool = True) -> PlanDetail:
+    """The plan's page: its items by section (with the meetings that carry each out, unless
+    `with_meetings` is off, as the printed plan has it), review steps, execution, and what the
+    user may do with it."""
     plan = access.plan_for_user(
         user, pk,
         queryset=AnnualPlan.objects.select_related(
             "association", "association__school", "association__district", "academic_year", "updated_by"
         ),
     )
-    items = list(plan_items(plan))
+    items = plan_items(plan)
+    if with_meetings:
+        items = items.prefetch_related(_meetings_of_items())
+    items = list(items)
     sections: list[PlanSectionGroup] = []
     for item in items:
         if not sections or sections[-1].section.pk != item.section_id:
@@ -107,6 +114,14 @@ def plan_detail(*, user, pk) -> PlanDetail:
         can_mark=can_write and plan.status == status.APPROVED,
         can_submit=can_write and plan.status in (status.DRAFT, status.RETURNED),
     )
+
+
+def _meetings_of_items() -> Prefetch:
+    """The meetings held (or planned) for each item, `item.linked_meetings`, in one query: the
+    meetings app links a meeting to the plan item it carries out. Read through the reverse
+    relation and the app registry, so this app still imports nothing of meetings."""
+    meeting = apps.get_model("meetings", "Meeting")
+    return Prefetch("meetings", queryset=meeting.objects.order_by("starts_at", "pk"), to_attr="linked_meetings")
 
 
 def plan_of(*, association: Association, year: AcademicYear) -> AnnualPlan | None:

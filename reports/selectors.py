@@ -91,7 +91,7 @@ class PlanDocument:
 def plan_document(*, user, pk) -> PlanDocument:
     """The plan as the school files it, if the user may read the plan (404 otherwise: drafts
     only to those who write, review or oversee it)."""
-    detail = plan_selectors.plan_detail(user=user, pk=pk)
+    detail = plan_selectors.plan_detail(user=user, pk=pk, with_meetings=False)
     plan = detail.plan
     association = plan.association
     district = association.district

@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.models import AcademicYear, AnnualPlan, Person, PlanItem, PlanSection, PlanTransition, WorkForm
+from meetings.models import Meeting
 from tests import factories as f
 
 Status = AnnualPlan.Status
@@ -902,13 +903,35 @@ def test_the_editor_does_not_grow_with_its_rows(world, people):
 def test_plan_page_query_count(world, people, django_assert_num_queries):
     plan = make_plan(world.mo, world.year, n_items=0, status=Status.APPROVED)
     add_items(plan, 60, people)
+    for item in plan.items.order_by("position")[:20]:
+        link_meeting(world, item)
     client = login(world.head)
     # 1 session, 2 user, 3 person (roles), 4 head appointments (roles), 5 the plan with its
     # association, school, district, year and last editor (scoped by a subquery), 6 items with
-    # sections and forms, 7 their responsible people (prefetch), 8 the transitions
-    with django_assert_num_queries(8):
+    # sections and forms, 7 their responsible people (prefetch), 8 the meetings that carry
+    # them out (prefetch), 9 the transitions
+    with django_assert_num_queries(9):
         response = client.get(url("plan", plan.pk))
-    assert response.content.decode().count('data-testid="plan-item"') == 60
+    html = response.content.decode()
+    assert html.count('data-testid="plan-item"') == 60
+    assert html.count('data-testid="item-meeting"') == 20
+
+
+def link_meeting(world, item, **fields) -> Meeting:
+    return Meeting.objects.create(
+        association=item.plan.association, academic_year=item.plan.academic_year, theme=item.content,
+        starts_at=timezone.make_aware(datetime.datetime(world.year.start_year, 10, 15, 15, 0)), plan_item=item,
+        **fields,
+    )
+
+
+def test_the_plan_page_links_each_item_to_the_meetings_that_carry_it_out(world, plan):
+    first, second = plan.items.order_by("position")[:2]
+    held = link_meeting(world, first, status=Meeting.Status.HELD, kind=Meeting.Kind.SEMINAR)
+    link_meeting(world, second, status=Meeting.Status.CANCELLED, cancel_reason="Карантин")
+    html = login(world.head).get(url("plan", plan.pk)).content.decode()
+    assert f'<a href="{reverse("meetings:meeting", args=[held.pk])}">Семинар 15.10.{world.year.start_year}</a>' in html
+    assert f"Заседание 15.10.{world.year.start_year}</a> <span class=\"text-muted\">(отменено)</span>" in html
 
 
 def test_editor_query_count(world, people, django_assert_num_queries):
