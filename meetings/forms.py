@@ -686,7 +686,6 @@ class ProtocolEditor:
     def __init__(self, protocol: Protocol, data=None, *, present: int, whole_district: bool = False):
         self.protocol = protocol
         self.present = present
-        self.whole_district = whole_district
         self.choices = ProtocolChoices.for_protocol(protocol, whole_district=whole_district)
         self.header = ProtocolHeaderForm(data, instance=protocol, choices=self.choices)
         items = list(protocol.items.order_by("position", "pk"))
