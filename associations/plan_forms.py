@@ -284,7 +284,17 @@ class ExistingItemField(forms.Field):
         return _pk(initial) != _pk(data)
 
 
-class PlanItemForm(InvalidFieldsMixin, forms.ModelForm):
+class NumberedRowMixin:
+    """A row of an editor with a number (`position`): a new row whose only change is the number
+    the page gave it (the next one, or a reorder) is still blank and is not saved."""
+
+    def has_changed(self) -> bool:
+        if self.instance.pk is None:
+            return bool(set(self.changed_data) - {"position"})
+        return super().has_changed()
+
+
+class PlanItemForm(NumberedRowMixin, InvalidFieldsMixin, forms.ModelForm):
     class Meta:
         model = PlanItem
         fields = ["position", "section", "content", "form", "timing", "month", "date_from", "date_to", "responsible"]
@@ -309,12 +319,6 @@ class PlanItemForm(InvalidFieldsMixin, forms.ModelForm):
         self.fields["position"].required = False
         for name in ("section", "form", "month", "responsible"):
             self.fields[name] = choices.row_field(name)
-
-    def has_changed(self) -> bool:
-        # A new row whose only change is the number the reorder buttons gave it is still blank.
-        if self.instance.pk is None:
-            return bool(set(self.changed_data) - {"position"})
-        return super().has_changed()
 
     def clean(self):
         cleaned = super().clean()

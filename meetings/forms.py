@@ -28,6 +28,7 @@ from associations.plan_forms import (
     FastSelect,
     FastSelectMultiple,
     InvalidFieldsMixin,
+    NumberedRowMixin,
     SharedChoicesFormSet,
     SharedModelChoiceField,
     SharedModelMultipleChoiceField,
@@ -113,13 +114,7 @@ class _RowFormSet(SharedChoicesFormSet):
                 form.instance.position = following
 
 
-class _RowForm(InvalidFieldsMixin, forms.ModelForm):
-    def has_changed(self) -> bool:
-        # A new row whose only change is its number is still blank.
-        if self.instance.pk is None:
-            return bool(set(self.changed_data) - {"position"})
-        return super().has_changed()
-
+class _RowForm(NumberedRowMixin, InvalidFieldsMixin, forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         if "position" in self.fields and cleaned.get("position") is None:
