@@ -24,18 +24,13 @@ from associations import imports, services
 from associations.forms import AppointmentAddForm, AppointmentChangeForm, StaffImportForm
 from associations.models import (
     AcademicYear,
-    AnnualPlan,
     Appointment,
     Association,
     ClassAssignment,
     District,
     Membership,
     Person,
-    PlanItem,
-    PlanSection,
-    PlanTransition,
     School,
-    WorkForm,
 )
 
 
@@ -446,73 +441,5 @@ class AppointmentAdmin(SimpleHistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
-# --- The annual plan: reference lists are edited here; plans are read here and written only
-# through the plan pages (associations.plan_services), which keep the review workflow.
-
-
-@admin.register(PlanSection)
-class PlanSectionAdmin(admin.ModelAdmin):
-    list_display = ("name", "group", "order", "is_active")
-    list_editable = ("order", "is_active")
-    list_filter = ("group", "is_active")
-    search_fields = ("name",)
-
-
-@admin.register(WorkForm)
-class WorkFormAdmin(admin.ModelAdmin):
-    list_display = ("name", "order", "is_active")
-    list_editable = ("order", "is_active")
-    list_filter = ("is_active",)
-    search_fields = ("name",)
-
-
-class ReadOnlyInline(admin.TabularInline):
-    extra = 0
-    can_delete = False
-    show_change_link = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-class PlanItemInline(ReadOnlyInline):
-    model = PlanItem
-    fields = ("position", "section", "content", "form", "timing_label", "execution", "executed_on")
-    readonly_fields = fields
-
-    def get_queryset(self, request):
-        return super().get_queryset(request).select_related("section", "form")
-
-    @admin.display(description=_("сроки"))
-    def timing_label(self, obj):
-        return obj.timing_label
-
-
-class PlanTransitionInline(ReadOnlyInline):
-    model = PlanTransition
-    fields = ("at", "from_status", "to_status", "by_name", "comment")
-    readonly_fields = fields
-
-
-@admin.register(AnnualPlan)
-class AnnualPlanAdmin(SimpleHistoryAdmin):
-    list_display = ("association", "academic_year", "status", "updated_at")
-    list_filter = ("status", "academic_year", "association__kind", "association__district")
-    list_select_related = ("association", "academic_year")
-    search_fields = ("association__name", "theme")
-    inlines = [PlanItemInline, PlanTransitionInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return request.user.is_superuser and (obj is None or obj.status == AnnualPlan.Status.DRAFT)
-
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        raise PermissionDenied  # reverting would bypass the review workflow
+# The plan's admin registers itself on import (Django autodiscovers only this module).
+from associations.plans import admin as plans_admin  # noqa: E402, F401

@@ -19,13 +19,11 @@ from simple_history.admin import SimpleHistoryAdmin
 from meetings.models import (
     AgendaItem,
     Attendance,
-    CalendarToken,
     Decision,
     Guest,
     Meeting,
     Protocol,
     ProtocolItem,
-    SentReminder,
 )
 
 
@@ -282,33 +280,5 @@ class DecisionAdmin(SimpleHistoryAdmin):
         return True
 
 
-# --- calendar tokens and reminders: records of the schedule's machinery ------------------------
-
-
-class _ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-
-@admin.register(CalendarToken)
-class CalendarTokenAdmin(_ReadOnlyAdmin):
-    """Deleting a token revokes the user's iCalendar feed URL; the token itself is not shown."""
-
-    list_display = ("user", "created_at")
-    search_fields = ("user__username", "user__person__last_name")
-    list_select_related = ("user",)
-    fields = ("user", "created_at")
-
-
-@admin.register(SentReminder)
-class SentReminderAdmin(_ReadOnlyAdmin):
-    list_display = ("kind", "object_id", "for_date", "email", "sent_at")
-    list_filter = ("kind",)
-    search_fields = ("email",)
-    date_hierarchy = "sent_at"
-
-    def has_delete_permission(self, request, obj=None):
-        return False  # the row is what keeps a second cron run from sending again
+# The schedule's admin registers itself on import (Django autodiscovers only this module).
+from meetings.schedule import admin as schedule_admin  # noqa: E402, F401

@@ -2,7 +2,7 @@
 sheet, the protocol's editor (header, questions, decisions of each question), cancel and sign.
 
 Choices are read once per request (`MeetingChoices`, `ProtocolChoices`) and every row of every
-formset shares them, as the plan editor does (associations/plan_forms.py): the editor's query
+formset shares them, as the plan editor does (associations/plans/forms.py): the editor's query
 count stays the same with 3 or 30 rows.
 """
 
@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import AcademicYear, Appointment, Association, Person, PlanItem
-from associations.plan_forms import (
+from associations.plans.forms import (
     ExistingItemField,
     FastSelect,
     FastSelectMultiple,

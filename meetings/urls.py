@@ -1,5 +1,22 @@
-from meetings import urls_records, urls_schedule
+"""URLs of meetings, attendance, protocols and decisions; the schedule's are in meetings/schedule/urls.py."""
+
+from django.urls import include, path
+
+from meetings import views
 
 app_name = "meetings"
-
-urlpatterns = [*urls_records.urlpatterns, *urls_schedule.urlpatterns]
+urlpatterns = [
+    path("associations/<int:pk>/", views.association_meetings, name="association_meetings"),
+    path("associations/<int:pk>/new/", views.meeting_create, name="meeting_create"),
+    path("<int:pk>/", views.meeting_detail, name="meeting"),
+    path("<int:pk>/edit/", views.meeting_edit, name="meeting_edit"),
+    path("<int:pk>/cancel/", views.meeting_cancel, name="meeting_cancel"),
+    path("<int:pk>/held/", views.meeting_hold, name="meeting_hold"),
+    path("<int:pk>/attendance/", views.attendance, name="attendance"),
+    path("<int:pk>/protocol/new/", views.protocol_create, name="protocol_create"),
+    path("protocols/<int:pk>/", views.protocol_detail, name="protocol"),
+    path("protocols/<int:pk>/edit/", views.protocol_edit, name="protocol_edit"),
+    path("protocols/<int:pk>/sign/", views.protocol_sign, name="protocol_sign"),
+    path("protocols/<int:pk>/pdf/", views.protocol_pdf, name="protocol_pdf"),
+    path("", include("meetings.schedule.urls")),
+]

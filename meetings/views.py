@@ -1,6 +1,6 @@
 """Views of meetings, their attendance and their protocols.
 
-Thin, as the plan's views (associations/plan_views.py): scope through `selectors` (an outsider
+Thin, as the plan's views (associations/plans/views.py): scope through `selectors` (an outsider
 gets 404, a reader who may not record gets 403 on every editor and action), validate the forms,
 call `services`, say what happened, redirect. A refusal of a service is a message, never a 500;
 a form's errors are shown next to their fields. Once a protocol is signed, nothing here changes

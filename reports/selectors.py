@@ -1,5 +1,5 @@
 """The reads behind the reports' documents and tables, scoped to the user through
-`associations.access` and built on `associations.plan_selectors` (never a second copy of their
+`associations.access` and built on `associations.plans.selectors` (never a second copy of their
 queries). Exporters and views only lay out what these return."""
 
 from __future__ import annotations
@@ -11,8 +11,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from associations import access, plan_selectors
+from associations import access
 from associations.models import AcademicYear, AnnualPlan, PlanItem
+from associations.plans import selectors as plan_selectors
 from reports.forms import NO_PLAN, DistrictPlansForm
 
 MONTHS_GENITIVE = [

@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "associations",
     "meetings",
     "reports",
+    "rmo_portal",  # the composition root: the demo and bench data sets and their commands
 ]
 
 MIDDLEWARE = [

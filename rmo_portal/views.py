@@ -7,9 +7,9 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
-from associations import plan_selectors
 from associations import selectors as association_selectors
-from meetings import schedule
+from associations.plans import selectors as plan_selectors
+from meetings.schedule import selectors as schedule
 
 
 @login_required

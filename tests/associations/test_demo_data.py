@@ -16,7 +16,6 @@ from django.core.management import call_command
 from django.db import transaction
 from django.utils import timezone
 
-from associations import demo, demo_plans
 from associations.access import roles_for
 from associations.models import (
     AcademicYear,
@@ -32,9 +31,11 @@ from associations.models import (
     PlanTransition,
     School,
 )
-from associations.plan_selectors import plans_awaiting
+from associations.plans.selectors import plans_awaiting
 from associations.services import RMO_HEAD_MIN_YEARS
 from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+from rmo_portal import demo
+from rmo_portal.demo import plans as demo_plans
 
 pytestmark = pytest.mark.django_db
 
@@ -144,7 +145,7 @@ class TestTheLoadedDemo:
             assert f"\n{username} " in output
         assert "http://127.0.0.1:8000/" in output
         assert "demo12345" in output
-        assert "Заседаний за учебный год: " in output  # the line meetings.demo adds
+        assert "Заседаний за учебный год: " in output  # the line the demo's meetings add
         assert load("--quiet") == ""
 
     def test_district_and_schools(self, loaded):

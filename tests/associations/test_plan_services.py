@@ -8,9 +8,9 @@ from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.forms import inlineformset_factory, modelform_factory
 
-from associations import plan_services as ps
 from associations.models import AcademicYear, AnnualPlan, PlanItem, PlanSection, WorkForm
-from associations.plan_selectors import district_plans, execution_of, plans_awaiting
+from associations.plans import services as ps
+from associations.plans.selectors import district_plans, execution_of, plans_awaiting
 
 Status = AnnualPlan.Status
 

@@ -20,8 +20,8 @@ from django.db.models import Count, Q
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from associations import demo
 from associations.models import AcademicYear, Association
+from rmo_portal import demo
 from tests import factories as f
 from tests.browser.conftest import watch_console
 

@@ -13,9 +13,9 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from associations import demo
 from associations.models import AcademicYear, AnnualPlan, Association
 from meetings.models import Decision, Meeting, Protocol
+from rmo_portal import demo
 from tests.browser.conftest import watch_console
 
 pytestmark = pytest.mark.browser

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings import schedule
 from meetings.models import Decision, Meeting, Protocol, ProtocolItem
+from meetings.schedule import selectors as schedule
 from tests import factories as f
 
 TODAY = timezone.localdate

@@ -25,11 +25,12 @@ from django.utils import timezone
 
 from associations.access import roles_for
 from associations.models import AcademicYear, Association, Membership, Person, PlanItem
-from meetings import demo as meetings_demo
-from meetings import schedule, services
+from meetings import services
 from meetings.forms import agenda_title_ok
 from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
-from meetings.schedule import decisions_for_reminders
+from meetings.schedule import selectors as schedule
+from meetings.schedule.selectors import decisions_for_reminders
+from rmo_portal.demo import meetings as meetings_demo
 from tests.meetings.test_meeting_views import form_data
 
 pytestmark = pytest.mark.django_db

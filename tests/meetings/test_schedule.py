@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from associations.models import AcademicYear
-from meetings import schedule
 from meetings.models import Meeting
+from meetings.schedule import selectors as schedule
 from tests import factories as f
 
 

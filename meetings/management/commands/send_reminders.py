@@ -33,8 +33,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from associations.models import Person
-from meetings import schedule
 from meetings.models import SentReminder
+from meetings.schedule import selectors as schedule
 
 SUBJECT_THEME_LENGTH = 90
 
@@ -154,7 +154,7 @@ class Command(BaseCommand):
             }
             for person, address in self._recipients(schedule.meeting_members(meeting), tally):
                 body = render_to_string(
-                    "meetings/email/meeting_reminder.txt",
+                    "meetings/schedule/email/meeting_reminder.txt",
                     {**context, "person": person, "greeting_name": greeting_name(person)},
                 )
                 yield Reminder(SentReminder.Kind.MEETING, meeting.pk, starts.date(), address, person, subject, body)
@@ -179,7 +179,7 @@ class Command(BaseCommand):
                     "date": context["due"],
                     "text": Truncator(" ".join(decision.text.split())).chars(SUBJECT_THEME_LENGTH),
                 }
-                body = render_to_string("meetings/email/decision_reminder.txt", context)
+                body = render_to_string("meetings/schedule/email/decision_reminder.txt", context)
                 yield Reminder(
                     SentReminder.Kind.DECISION, decision.pk, decision.due_on, address, person, subject, body
                 )

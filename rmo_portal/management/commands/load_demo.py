@@ -1,5 +1,5 @@
 """`manage.py load_demo`: the demo district, its schools, people, associations, plans, logins,
-and what the other apps add to it (`meetings.demo`: meetings, protocols, decisions).
+and their meetings, protocols and decisions (`rmo_portal.demo`).
 
 Idempotent: a second run finds every row by its natural key and changes nothing, except that
 the demo logins' passwords are reset to «demo12345» on every run.
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from associations import demo
+from rmo_portal import demo
 
 
 class Command(BaseCommand):

@@ -1,7 +1,7 @@
 """manage.py bench: how fast the main pages answer on a district-sized database.
 
 A benchmark, not a test: it builds (once) a large made-up data set into the configured
-database (`reports.benchdata`), then requests each page through Django's test client, logged in
+database (`rmo_portal.demo.bench`), then requests each page through Django's test client, logged in
 as a district methodologist (or as the head of a school's МО, who writes its plan, or as a
 class teacher), and prints per page the number of SQL queries and the server time (median and
 95th percentile of --runs requests after a warm-up; a PDF, median of 5). Yardsticks are
@@ -50,7 +50,7 @@ from django.utils import timezone
 
 from associations.models import AcademicYear, AnnualPlan, Association, Membership, Person, PlanItem
 from meetings.models import Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
-from reports import benchdata
+from rmo_portal.demo import bench as benchdata
 
 # WeasyPrint logs every step of every document at INFO, its own stylesheets already when it is
 # imported (by the URLconf, during the system checks): none of that belongs in the table.

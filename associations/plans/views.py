@@ -18,9 +18,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from associations import access, plan_selectors, plan_services, selectors
+from associations import access, selectors
 from associations.models import AcademicYear, AnnualPlan, PlanItem
-from associations.plan_forms import (
+from associations.plans import selectors as plan_selectors
+from associations.plans import services as plan_services
+from associations.plans.forms import (
     PlanChoices,
     PlanCreateForm,
     PlanHeaderForm,
@@ -71,7 +73,7 @@ def _render_detail(request, detail, *, review_form=None, mark_form=None):
         "last_return": returned[-1] if returned else None,
         "is_approved": detail.plan.status == AnnualPlan.Status.APPROVED,
     }
-    return render(request, "associations/plan_detail.html", context)
+    return render(request, "associations/plans/plan_detail.html", context)
 
 
 @login_required
@@ -184,7 +186,7 @@ def plan_edit(request, pk: int):
         last_return = plan.transitions.filter(to_status=AnnualPlan.Status.RETURNED).order_by("-at", "-pk").first()
     return render(
         request,
-        "associations/plan_edit.html",
+        "associations/plans/plan_edit.html",
         {
             "plan": plan, "header_form": header_form, "formset": formset, "conflict": conflict, "version": version,
             "last_return": last_return, "whole_district": whole_district,

@@ -1,9 +1,9 @@
 """The demo's meetings: what a person clicking through `make run` sees of schedules, protocols and
-decisions under control. The meetings app's part of `manage.py load_demo`: `extend_demo`, which
-`associations.demo.load_demo` finds and calls in its transaction once the district and its plans
+decisions under control. The meetings' part of `manage.py load_demo`: `extend_demo`, which
+`rmo_portal.demo.load_demo` calls in its transaction once the district and its plans
 are built.
 
-Every association of the demo district (`associations.demo`) gets four to six meetings in the
+Every association of the demo district (`rmo_portal.demo.organisation`) gets four to six meetings in the
 current academic year: the установочное заседание in the last days of August, then seminars,
 round tables, master classes and open events, the итоговое заседание in May. A meeting whose
 time is over is held: its attendance is marked (one or two members away, with the reason), its
@@ -45,11 +45,11 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from associations.demo import ADMIN_LOGIN, DemoPart
-from associations.demo_plans import SCHOOL1, SCHOOL2, school_day
 from associations.models import AcademicYear, Association, District, Membership, Person, PlanItem
 from meetings import services
 from meetings.models import AgendaItem, Decision, Guest, Meeting, Protocol, ProtocolItem
+from rmo_portal.demo.organisation import ADMIN_LOGIN, DemoPart
+from rmo_portal.demo.plans import SCHOOL1, SCHOOL2, school_day
 
 SESSION = Meeting.Kind.SESSION
 SEMINAR = Meeting.Kind.SEMINAR
@@ -1112,6 +1112,6 @@ class MeetingsBuilder:
 
 
 def extend_demo(*, district: District, year: AcademicYear) -> DemoPart:
-    """The meetings of the demo district's year: the hook `associations.demo.load_demo` calls,
+    """The meetings of the demo district's year: what `rmo_portal.demo.load_demo` calls,
     in its transaction, once the district and its plans are built."""
     return MeetingsBuilder(district=district, year=year).build()

@@ -2,9 +2,8 @@
 
 One district, «Заречный муниципальный район», with its РМО, six schools with their МО, about
 sixty class teachers, appointments by order, eight demo logins and annual plans in every state
-of their workflow (`associations.demo_plans`). Its meetings, protocols and decisions are the
-meetings app's (`meetings.demo`), which adds them through the demo's one hook (`extend_demo`,
-see `load_demo`): associations never imports meetings. The builder is idempotent:
+of their workflow (`rmo_portal.demo.plans`). Its meetings, protocols and decisions are added
+by `rmo_portal.demo.meetings`; `rmo_portal.demo.load_demo` composes the parts. The builder is idempotent:
 every row is found by its natural key and only written when it is missing or differs, and an
 appointment or a plan that already exists is skipped, so a second run changes nothing but the
 demo passwords (reset to `DEMO_PASSWORD` on every run).
@@ -19,20 +18,14 @@ the admin.
 from __future__ import annotations
 
 import datetime
-from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib import import_module
-from pathlib import Path
 from typing import TypeVar
 
-from django.apps import apps
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
-from django.db import models, transaction
-from django.utils.module_loading import module_has_submodule
+from django.db import models
 
-from associations import demo_plans, services
+from associations import services
 from associations.access import roles_for
 from associations.models import (
     AcademicYear,
@@ -44,6 +37,7 @@ from associations.models import (
     Person,
     School,
 )
+from rmo_portal.demo import plans as demo_plans
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 — a published demo password, reset on every run
 DEMO_URL = "http://127.0.0.1:8000/"
@@ -294,7 +288,7 @@ SCHOOLS: tuple[SchoolSpec, ...] = (
 # The demo logins, in the order the command prints them; all but `admin` are a PersonSpec.login.
 # School 2's head and deputy director have one so that its plan can be returned through the
 # workflow and its head can see it waiting on the home page; school 1's secretary has one so
-# that the protocol left a draft (meetings.demo) has somebody to finish it.
+# that the protocol left a draft (rmo_portal.demo.meetings) has somebody to finish it.
 ADMIN_LOGIN = "admin"
 LOGINS: tuple[str, ...] = (
     ADMIN_LOGIN, "metodist", "zavuch1", "rukovoditel1", "sekretar1", "uchitel1", "zavuch2", "rukovoditel2",
@@ -327,7 +321,7 @@ class DemoResult:
 
 @dataclass
 class DemoPart:
-    """What another app's `extend_demo` added: the rows it wrote (0 on a repeated run) and a line
+    """What a later part of the demo (its meetings) added: the rows it wrote (0 on a repeated run) and a line
     for the command's report."""
 
     written: int
@@ -570,39 +564,7 @@ class _Builder:
         return ", ".join(parts)
 
 
-def load_demo() -> DemoResult:
-    """Build (or bring up to date) the demo district, all in one transaction.
-
-    The plans' review is staged history, so it tells nobody: `make run` has the console e-mail
-    backend (seven e-mails amid the output), a server may have SMTP (mail to made-up
-    addresses), and building a notification loads the URLconf and with it WeasyPrint, a second
-    of the command's three. The notifications run on commit, so they are switched off around
-    every transition (notify=False).
-    """
-    with transaction.atomic():
-        result = _Builder().build()
-        for extend in demo_extensions():
-            part = extend(district=result.district, year=result.year)
-            result.written += part.written
-            result.summaries.append(part.summary)
-        return result
-
-
-# The portal's other apps add their part of the demo district (meetings: its meetings, protocols
-# and decisions) through an `extend_demo(*, district, year) -> DemoPart` in their own `demo`
-# module; it runs after the district and its plans are built, in the same transaction, in the
-# order of INSTALLED_APPS. Found, not imported by name: the dependencies point one way, and
-# associations knows nothing of meetings (DESIGN.md, «How the code is arranged»).
-DEMO_HOOK = "extend_demo"
-
-
-def demo_extensions() -> list[Callable[..., DemoPart]]:
-    hooks = []
-    for config in apps.get_app_configs():
-        own = Path(config.path).parent == Path(settings.BASE_DIR)  # the portal's apps, not packages
-        if config.name == "associations" or not own or not module_has_submodule(config.module, "demo"):
-            continue
-        hook = getattr(import_module(f"{config.name}.demo"), DEMO_HOOK, None)
-        if hook is not None:
-            hooks.append(hook)
-    return hooks
+def build() -> DemoResult:
+    """The district, its schools, people, associations, appointments, plans and logins (the
+    caller holds the transaction: `rmo_portal.demo.load_demo`)."""
+    return _Builder().build()

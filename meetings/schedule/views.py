@@ -22,8 +22,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from associations import access
-from meetings import calendar_feed, schedule, services
+from meetings import services
 from meetings.models import CalendarToken, Meeting
+from meetings.schedule import calendar_feed
+from meetings.schedule import selectors as schedule
 
 MEETINGS_PER_PAGE = 50
 DECISIONS_PER_PAGE = 50
@@ -35,14 +37,14 @@ def schedule_list(request):
     past = request.GET.get("past") == "1"
     filterset, meetings = schedule.schedule_list(user=request.user, params=request.GET, past=past)
     page = Paginator(meetings, MEETINGS_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "meetings/schedule.html", {"filter": filterset, "page": page, "past": past})
+    return render(request, "meetings/schedule/schedule.html", {"filter": filterset, "page": page, "past": past})
 
 
 @login_required
 def month_calendar(request):
     first = schedule.month_from_params(request.GET)
     filterset, month = schedule.month_calendar(user=request.user, params=request.GET, first=first)
-    return render(request, "meetings/calendar.html", {"filter": filterset, "month": month})
+    return render(request, "meetings/schedule/calendar.html", {"filter": filterset, "month": month})
 
 
 # --- iCalendar ----------------------------------------------------------------------------------
@@ -126,7 +128,7 @@ def feed_settings(request):
     feed_url = request.build_absolute_uri(reverse("meetings:feed", args=[token]))
     return render(
         request,
-        "meetings/feed_settings.html",
+        "meetings/schedule/feed_settings.html",
         {"feed_url": feed_url, "webcal_url": _webcal(feed_url), "rows": rows},
     )
 

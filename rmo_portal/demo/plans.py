@@ -30,7 +30,6 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from associations import plan_services
 from associations.models import (
     AcademicYear,
     AnnualPlan,
@@ -41,9 +40,10 @@ from associations.models import (
     PlanTransition,
     WorkForm,
 )
+from associations.plans import services as plan_services
 
 if TYPE_CHECKING:
-    from associations.demo import _Builder
+    from rmo_portal.demo.organisation import _Builder
 
 YEAR = "year"  # «в течение года»
 SCHEDULE = "schedule"  # «по графику»

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from meetings import schedule_views
+from meetings.schedule import views as schedule_views
 
 urlpatterns = [
     path("", schedule_views.schedule_list, name="schedule"),

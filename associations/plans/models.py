@@ -1,0 +1,248 @@
+"""The annual plan of an association: its sections and forms of work (reference lists), the plan
+with its review workflow, its items with their execution marks, and the transitions' history.
+
+Writes go through `associations.plans.services`, reads through `associations.plans.selectors`.
+The models keep the `associations` app label and their tables.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from associations.models import AcademicYear, Association, Person
+
+MONTHS_NOMINATIVE = [
+    "", "январь", "февраль", "март", "апрель", "май", "июнь",
+    "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
+]
+ACADEMIC_MONTH_ORDER = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+TASK_MARKER = re.compile(r"^\s*(?:[-–—•*·]|\d+[.)])\s*")
+
+
+class PlanSection(models.Model):
+    """An editable reference list: the four functions of the regulation (разд. 3) and the
+    usual sections of a plan (заседания, открытые мероприятия, консультации, …)."""
+
+    class Group(models.TextChoices):
+        FUNCTION = "function", _("функции МО (Положение, разд. 3)")
+        SECTION = "section", _("разделы плана")
+
+    name = models.CharField(_("название"), max_length=200, unique=True)
+    group = models.CharField(_("группа"), max_length=10, choices=Group.choices, default=Group.SECTION)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    is_active = models.BooleanField(_("используется"), default=True)
+
+    class Meta:
+        verbose_name = _("раздел плана")
+        verbose_name_plural = _("разделы плана")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class WorkForm(models.Model):
+    """An editable reference list of forms of methodical work (заседание, семинар, …)."""
+
+    name = models.CharField(_("название"), max_length=120, unique=True)
+    order = models.PositiveSmallIntegerField(_("порядок"), default=0)
+    is_active = models.BooleanField(_("используется"), default=True)
+
+    class Meta:
+        verbose_name = _("форма работы")
+        verbose_name_plural = _("формы работы")
+        ordering = ["order", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AnnualPlan(models.Model):
+    """The plan of one association for one academic year. Its content is written by the head
+    (or the methodologist for the РМО) while a draft or returned; review and execution go
+    through `associations.plans`."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("черновик")
+        SUBMITTED = "submitted", _("на рассмотрении")
+        RETURNED = "returned", _("возвращён на доработку")
+        APPROVED = "approved", _("утверждён")
+
+    association = models.ForeignKey(
+        Association, on_delete=models.PROTECT, related_name="plans", verbose_name=_("объединение")
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("учебный год")
+    )
+    theme = models.TextField(_("методическая тема"), blank=True)
+    goal = models.TextField(_("цель"), blank=True)
+    tasks = models.TextField(_("задачи"), blank=True, help_text=_("Каждая задача — с новой строки."))
+    expected_results = models.TextField(_("ожидаемые результаты"), blank=True)
+    status = models.CharField(
+        _("статус"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    considered_protocol_number = models.CharField(
+        _("рассмотрен: протокол №"), max_length=20, blank=True
+    )
+    considered_on = models.DateField(_("рассмотрен: дата заседания"), null=True, blank=True)
+    approved_by_name = models.CharField(_("утвердил (И.О. Фамилия)"), max_length=200, blank=True)
+    approved_by_position = models.CharField(_("должность утвердившего"), max_length=200, blank=True)
+    approved_on = models.DateField(_("дата утверждения"), null=True, blank=True)
+    version = models.PositiveIntegerField(_("версия"), default=1)
+    updated_at = models.DateTimeField(_("изменён"), auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("кто изменил"),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("план работы")
+        verbose_name_plural = _("планы работы")
+        ordering = ["-academic_year__start_year", "association__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["association", "academic_year"], name="one_plan_per_association_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.association} — {self.academic_year}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+    @property
+    def task_list(self) -> list[str]:
+        """One task a line, without the bullets or numbers people type themselves."""
+        lines = (TASK_MARKER.sub("", line).strip() for line in self.tasks.splitlines())
+        return [line for line in lines if line]
+
+
+class PlanItem(models.Model):
+    class Timing(models.TextChoices):
+        MONTH = "month", _("месяц")
+        THROUGHOUT = "year", _("в течение года")
+        SCHEDULE = "schedule", _("по графику")
+        DATES = "dates", _("даты")
+
+    class Execution(models.TextChoices):
+        PENDING = "pending", _("не отмечено")
+        DONE = "done", _("выполнено")
+        MOVED = "moved", _("перенесено")
+        CANCELLED = "cancelled", _("отменено")
+
+    plan = models.ForeignKey(
+        AnnualPlan, on_delete=models.CASCADE, related_name="items", verbose_name=_("план")
+    )
+    position = models.PositiveIntegerField(_("№ п/п"), default=0)
+    section = models.ForeignKey(
+        PlanSection, on_delete=models.PROTECT, related_name="+", verbose_name=_("раздел")
+    )
+    content = models.TextField(_("содержание"))
+    form = models.ForeignKey(
+        WorkForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("форма проведения"),
+    )
+    timing = models.CharField(_("сроки"), max_length=10, choices=Timing.choices, default=Timing.MONTH)
+    month = models.PositiveSmallIntegerField(
+        _("месяц"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(12)]
+    )
+    date_from = models.DateField(_("дата"), null=True, blank=True)
+    date_to = models.DateField(_("по дату"), null=True, blank=True)
+    responsible = models.ManyToManyField(
+        Person, related_name="plan_items", verbose_name=_("ответственные")
+    )
+    execution = models.CharField(
+        _("отметка о выполнении"), max_length=10, choices=Execution.choices, default=Execution.PENDING
+    )
+    executed_on = models.DateField(_("дата выполнения"), null=True, blank=True)
+    execution_note = models.TextField(_("примечание"), blank=True)
+    moved_timing = models.CharField(_("перенесено на"), max_length=120, blank=True)
+    marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+        related_name="+", verbose_name=_("кто отметил"),
+    )
+
+    history = HistoricalRecords(m2m_fields=[responsible])
+
+    class Meta:
+        verbose_name = _("пункт плана")
+        verbose_name_plural = _("пункты плана")
+        ordering = ["plan", "position", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(month__isnull=True) | Q(month__gte=1, month__lte=12),
+                name="plan_item_month_1_to_12",
+            ),
+            models.CheckConstraint(
+                condition=Q(date_to__isnull=True) | Q(date_from__isnull=False, date_to__gte=models.F("date_from")),
+                name="plan_item_dates_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.content[:60]}"
+
+    @property
+    def timing_label(self) -> str:
+        if self.timing == self.Timing.MONTH and self.month:
+            return MONTHS_NOMINATIVE[self.month]
+        if self.timing == self.Timing.DATES and self.date_from:
+            if self.date_to and self.date_to != self.date_from:
+                return f"{self.date_from:%d.%m.%Y} – {self.date_to:%d.%m.%Y}"
+            return f"{self.date_from:%d.%m.%Y}"
+        if self.timing in (self.Timing.THROUGHOUT, self.Timing.SCHEDULE):
+            return str(self.get_timing_display())
+        return ""
+
+    def due_date(self, year: AcademicYear) -> datetime.date:
+        """The last day the item may still be carried out in its year."""
+
+        if self.timing == self.Timing.MONTH and self.month:
+            calendar_year = year.start_year if self.month >= 9 else year.start_year + 1
+            return datetime.date(calendar_year, self.month, calendar.monthrange(calendar_year, self.month)[1])
+        if self.timing == self.Timing.DATES and self.date_from:
+            return self.date_to or self.date_from
+        return year.ends_on
+
+    def is_overdue(self, year: AcademicYear, today: datetime.date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.execution == self.Execution.PENDING and self.due_date(year) < today
+
+
+class PlanTransition(models.Model):
+    """One step of the review workflow: who moved the plan, from what to what, with what comment."""
+
+    plan = models.ForeignKey(
+        AnnualPlan, on_delete=models.CASCADE, related_name="transitions", verbose_name=_("план")
+    )
+    from_status = models.CharField(_("было"), max_length=10, choices=AnnualPlan.Status.choices)
+    to_status = models.CharField(_("стало"), max_length=10, choices=AnnualPlan.Status.choices)
+    comment = models.TextField(_("комментарий"), blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        verbose_name=_("кто"),
+    )
+    by_name = models.CharField(_("кто (Фамилия И.О.)"), max_length=200, blank=True)
+    at = models.DateTimeField(_("когда"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("переход плана")
+        verbose_name_plural = _("история рассмотрения плана")
+        ordering = ["plan", "at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.from_status} → {self.to_status}"

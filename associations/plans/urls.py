@@ -1,0 +1,15 @@
+"""URLs of the annual plan: its page, editor, review and execution marks."""
+
+from django.urls import path
+
+from associations.plans import views as plan_views
+
+urlpatterns = [
+    path("associations/<int:pk>/plans/new/", plan_views.plan_create, name="plan_create"),
+    path("plans/<int:pk>/", plan_views.plan_detail, name="plan"),
+    path("plans/<int:pk>/edit/", plan_views.plan_edit, name="plan_edit"),
+    path("plans/<int:pk>/submit/", plan_views.plan_submit, name="plan_submit"),
+    path("plans/<int:pk>/return/", plan_views.plan_return, name="plan_return"),
+    path("plans/<int:pk>/approve/", plan_views.plan_approve, name="plan_approve"),
+    path("plans/items/<int:pk>/mark/", plan_views.plan_item_mark, name="plan_item_mark"),
+]

@@ -1,0 +1,33 @@
+"""The demo district and the bench data sets, kept apart from the domain apps.
+
+`load_demo` composes the demo's parts explicitly, in the order they depend on each other: the
+organisation with its plans (`organisation`, `plans`), then its meetings, protocols and decisions
+(`meetings`). The bench data set (`bench`) reuses the services the same way. This package sits
+above every app (it may import all three); no app imports it.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+
+from rmo_portal.demo import meetings, organisation
+from rmo_portal.demo.organisation import ADMIN_LOGIN, DEMO_PASSWORD, DEMO_URL, LOGINS, DemoResult
+
+__all__ = ["ADMIN_LOGIN", "DEMO_PASSWORD", "DEMO_URL", "LOGINS", "DemoResult", "load_demo"]
+
+
+def load_demo() -> DemoResult:
+    """Build (or bring up to date) the demo district, all in one transaction.
+
+    The plans' review is staged history, so it tells nobody: `make run` has the console e-mail
+    backend (seven e-mails amid the output), a server may have SMTP (mail to made-up
+    addresses), and building a notification loads the URLconf and with it WeasyPrint, a second
+    of the command's three. The notifications run on commit, so they are switched off around
+    every transition (notify=False).
+    """
+    with transaction.atomic():
+        result = organisation.build()
+        part = meetings.extend_demo(district=result.district, year=result.year)
+        result.written += part.written
+        result.summaries.append(part.summary)
+        return result
