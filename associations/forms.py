@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from associations import imports, services
 from associations.models import AcademicYear, Appointment, Association, Membership, Person
-from associations.plans.forms import InvalidFieldsMixin
+from rmo_portal.editors import InvalidFieldsMixin
 
 CONFIRM_POSITION_LABEL = _("Подтверждаю назначение не педагога-организатора (п. 5.1 Положения)")
 

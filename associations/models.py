@@ -62,13 +62,24 @@ class School(models.Model):
         return self.short_name
 
 
+# The last days of August (from the 20th, the установочное заседание) already belong to the
+# coming academic year.
+LATE_AUGUST_DAY = 20
+
+
 class AcademicYearQuerySet(models.QuerySet):
+    """Reads of the years; they never write. Years are created by a migration (from 2020 to the
+    year after the one it ran in), in the admin, or by `manage.py academic_years` (cron)."""
+
     def current(self) -> AcademicYear:
         return self.for_date(timezone.localdate())
 
     def for_date(self, day: datetime.date) -> AcademicYear:
-        year, _created = self.get_or_create(start_year=AcademicYear.start_year_for(day))
-        return year
+        return self.get(start_year=AcademicYear.start_year_for(day))
+
+    def proposed_for(self, day: datetime.date) -> AcademicYear:
+        """The year a meeting on `day` belongs to (`AcademicYear.proposed_start_year_for`)."""
+        return self.get(start_year=AcademicYear.proposed_start_year_for(day))
 
 
 class AcademicYear(models.Model):
@@ -96,6 +107,16 @@ class AcademicYear(models.Model):
     @staticmethod
     def start_year_for(day: datetime.date) -> int:
         return day.year if day.month >= 9 else day.year - 1
+
+    @staticmethod
+    def is_late_august(day: datetime.date) -> bool:
+        return day.month == 8 and day.day >= LATE_AUGUST_DAY
+
+    @staticmethod
+    def proposed_start_year_for(day: datetime.date) -> int:
+        """The calendar's year, except that the last days of August already belong to the
+        coming year (a meeting then is the coming year's установочное заседание)."""
+        return day.year if AcademicYear.is_late_august(day) else AcademicYear.start_year_for(day)
 
     @property
     def starts_on(self) -> datetime.date:

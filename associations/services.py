@@ -280,3 +280,18 @@ def membership_copy_previous(*, association: Association, academic_year: Academi
     )
     people = list(membership_pool(association).filter(pk__in=previous.values("person_id")))
     return membership_add(association=association, academic_year=academic_year, people=people, user=user)
+
+
+# --- academic years ------------------------------------------------------------------------------
+
+FIRST_START_YEAR = 2020
+
+
+@transaction.atomic
+def academic_years_create(*, until: int, since: int = FIRST_START_YEAR) -> list[AcademicYear]:
+    """Create the missing academic years whose first calendar year is in [since, until]."""
+    existing = set(AcademicYear.objects.filter(start_year__gte=since).values_list("start_year", flat=True))
+    missing = [AcademicYear(start_year=year) for year in range(since, until + 1) if year not in existing]
+    for year in missing:
+        year.full_clean()
+    return AcademicYear.objects.bulk_create(missing)

@@ -22,23 +22,24 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import AcademicYear, Appointment, Association, Person, PlanItem
-from associations.plans.forms import (
+from associations.models import LATE_AUGUST_DAY, AcademicYear, Appointment, Association, Person, PlanItem
+from associations.selectors import pickable_people
+from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+from meetings.services import academic_year_proposed_for
+from rmo_portal.editors import (
+    LAST_POSITION,
     ExistingItemField,
     FastSelect,
     FastSelectMultiple,
     InvalidFieldsMixin,
     NumberedRowMixin,
+    Row,
     SharedChoicesFormSet,
     SharedModelChoiceField,
     SharedModelMultipleChoiceField,
+    formset_rows,
 )
-from associations.selectors import pickable_people
-from meetings.models import AgendaItem, Decision, Guest, Meeting, Protocol, ProtocolItem
-from meetings.services import LATE_AUGUST_DAY, academic_year_proposed_for
 
-# A row without a number goes after the others; the formset numbers such rows on.
-LAST_POSITION = 30_000
 AGENDA_EXTRA = 2
 GUEST_EXTRA = 1
 ITEM_EXTRA = 1
@@ -188,9 +189,9 @@ def year_note(day: datetime.date | None) -> str:
     belongs to the coming year, and the form says so."""
     if day is None:
         return ""
-    start = day.year if day.month == 8 and day.day >= LATE_AUGUST_DAY else AcademicYear.start_year_for(day)
+    start = AcademicYear.proposed_start_year_for(day)
     year = f"{start}/{start + 1}"
-    if day.month == 8 and day.day >= LATE_AUGUST_DAY:
+    if AcademicYear.is_late_august(day):
         return gettext(
             "Учебный год по дате: %(year)s — заседание в конце августа относится к следующему учебному году."
         ) % {"year": year}
@@ -254,6 +255,8 @@ class MeetingForm(InvalidFieldsMixin, forms.ModelForm):
         return year_note(value if isinstance(value, datetime.date) else None)
 
     def clean(self):
+        """The date and time make `starts_at`; a blank year is proposed from the date. The year's
+        rules are the model's (`Meeting.clean`, run by the form's model validation)."""
         cleaned = super().clean()
         day, time = cleaned.get("date"), cleaned.get("time")
         if day is None or time is None:
@@ -261,38 +264,15 @@ class MeetingForm(InvalidFieldsMixin, forms.ModelForm):
         starts_at = timezone.make_aware(datetime.datetime.combine(day, time))
         self.instance.starts_at = starts_at
         cleaned["starts_at"] = starts_at
-
-        proposed = academic_year_proposed_for(day)
-        year = cleaned.get("academic_year")
-        if year is None:
-            year = cleaned["academic_year"] = proposed
-        elif year.start_year not in {AcademicYear.start_year_for(day), proposed.start_year}:
-            self.add_error(
-                "academic_year",
-                _("Заседание %(date)s не относится к %(year)s учебному году.")
-                % {"date": day.strftime("%d.%m.%Y"), "year": year},
-            )
-            return cleaned
-
-        protocol = getattr(self.instance, "protocol", None) if self.instance.pk else None
-        if protocol is not None and protocol.academic_year_id != year.pk:
-            self.add_error(
-                "academic_year" if "academic_year" in self.changed_data else "date",
-                _("У заседания есть протокол № %(number)s за %(year)s учебный год: перенести заседание "
-                  "в другой учебный год нельзя.") % {"number": protocol.number, "year": protocol.academic_year},
-            )
-
-        item = cleaned.get("plan_item")
-        if item is not None and item.plan.academic_year_id != year.pk:
-            self.add_error(
-                "plan_item",
-                _("Это пункт плана на %(plan_year)s, а заседание относится к %(year)s учебному году.")
-                % {"plan_year": item.plan.academic_year, "year": year},
-            )
+        if cleaned.get("academic_year") is None and "academic_year" not in self.errors:
+            try:
+                cleaned["academic_year"] = academic_year_proposed_for(day)
+            except ValidationError as error:
+                self.add_error("date", error.messages)
         return cleaned
 
-    def create_fields(self) -> dict:
-        """What `services.meeting_create` takes."""
+    def values(self) -> dict:
+        """What `services.meeting_create` and `services.meeting_save` take."""
         data = self.cleaned_data
         return {
             "kind": data["kind"], "theme": data["theme"], "starts_at": data["starts_at"],
@@ -425,8 +405,11 @@ class AttendanceRowForm(InvalidFieldsMixin, forms.Form):
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("present") == ABSENT and not cleaned.get("absence_reason", "").strip():
-            self.add_error("absence_reason", _("Укажите причину отсутствия."))
+        mark = Attendance(present=cleaned.get("present") != ABSENT, absence_reason=cleaned.get("absence_reason", ""))
+        try:
+            mark.clean()  # the rule is the model's
+        except ValidationError as error:
+            self.add_error(None, error)
         return cleaned
 
     def row(self) -> dict:
@@ -606,14 +589,10 @@ class ProtocolItemForm(_RowForm):
 
     def clean(self):
         cleaned = super().clean()
-        votes = [cleaned.get(n) for n in ("votes_for", "votes_against", "votes_abstained")]
-        total = sum(v or 0 for v in votes)
-        if total > self.present:
-            self.add_error(
-                "votes_for",
-                _("Голосов (%(total)d) больше, чем присутствовало (%(present)d).")
-                % {"total": total, "present": self.present},
-            )
+        votes = ProtocolItem(**{n: cleaned.get(n) for n in ("votes_for", "votes_against", "votes_abstained")})
+        message = votes.votes_error(self.present)  # the rule is the model's
+        if message:
+            self.add_error("votes_for", message)
         return cleaned
 
     @property
@@ -751,10 +730,16 @@ class ProtocolEditor:
                 valid = False
         return valid
 
-    def live_decision_formsets(self) -> list:
-        deleted = {f.instance.pk for f in self.items.deleted_forms}
-        kept = [fs for pk, fs in self.decisions.items() if pk not in deleted]
-        return kept + [f.decisions for f in self._new_forms() if f.has_changed()]
+    def header_values(self) -> dict:
+        """What `services.protocol_save` takes for the header."""
+        return {name: self.header.cleaned_data[name] for name in ("chair", "secretary", "decided_label")}
+
+    def item_rows(self) -> list[Row]:
+        """The questions to save, each with its decisions (`Row.children["decisions"]`), for
+        `services.protocol_save`; a deleted question takes its decisions with it."""
+        return formset_rows(
+            self.items, children=lambda form: {"decisions": formset_rows(form.decisions)} if form.decisions else {}
+        )
 
     def bad_rows(self) -> int:
         count = sum(1 for e in self.items.errors if e) + bool(self.items.non_form_errors())

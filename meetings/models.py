@@ -85,6 +85,38 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {timezone.localtime(self.starts_at):%d.%m.%Y}: {self.theme}"
 
+    def clean(self):
+        """The meeting's academic year: the date's, or the coming one for the last days of
+        August; a meeting with a protocol stays in the protocol's year; its plan item is one of
+        that year's plan."""
+        if self.starts_at is None or self.academic_year_id is None:
+            return
+        day = timezone.localtime(self.starts_at).date()
+        year = self.academic_year
+        if year.start_year not in {AcademicYear.start_year_for(day), AcademicYear.proposed_start_year_for(day)}:
+            raise ValidationError(
+                {
+                    "academic_year": _("Заседание %(date)s не относится к %(year)s учебному году.")
+                    % {"date": day.strftime("%d.%m.%Y"), "year": year}
+                }
+            )
+        errors = {}
+        protocol = None
+        if self.pk:
+            protocol = Protocol.objects.filter(meeting_id=self.pk).select_related("academic_year").first()
+        if protocol is not None and protocol.academic_year_id != year.pk:
+            errors["academic_year"] = _(
+                "У заседания есть протокол № %(number)s за %(year)s учебный год: перенести заседание "
+                "в другой учебный год нельзя."
+            ) % {"number": protocol.number, "year": protocol.academic_year}
+        item = self.plan_item
+        if item is not None and item.plan.academic_year_id != year.pk:
+            errors["plan_item"] = _(
+                "Это пункт плана на %(plan_year)s, а заседание относится к %(year)s учебному году."
+            ) % {"plan_year": item.plan.academic_year, "year": year}
+        if errors:
+            raise ValidationError(errors)
+
     @property
     def ends_at(self):
         return self.starts_at + timezone.timedelta(minutes=self.duration_minutes)
@@ -135,6 +167,10 @@ class Attendance(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person}: {'+' if self.present else '-'}"
+
+    def clean(self):
+        if not self.present and not self.absence_reason.strip():
+            raise ValidationError({"absence_reason": _("Укажите причину отсутствия.")})
 
 
 class FrozenQuerySet(models.QuerySet):
@@ -313,6 +349,15 @@ class ProtocolItem(_FrozenWithProtocol):
     @property
     def has_vote(self) -> bool:
         return any(v is not None for v in (self.votes_for, self.votes_against, self.votes_abstained))
+
+    def votes_error(self, present: int) -> str | None:
+        """Votes cannot add up to more than the people present: the message, or None."""
+        total = sum(v or 0 for v in (self.votes_for, self.votes_against, self.votes_abstained))
+        if total > present:
+            return _("Голосов (%(total)d) больше, чем присутствовало (%(present)d).") % {
+                "total": total, "present": present,
+            }
+        return None
 
 
 class Decision(models.Model):

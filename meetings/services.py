@@ -12,6 +12,7 @@ import datetime
 import hashlib
 from collections.abc import Sequence
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -20,29 +21,34 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations import access
-from associations.models import AcademicYear, AnnualPlan, Association, PlanItem
+from associations.models import AcademicYear, Association
+from associations.plans import services as plan_services
 from meetings.models import Attendance, Decision, Meeting, Protocol, ProtocolItem, SignedProtocolError
-
-LATE_AUGUST_DAY = 20
+from rmo_portal.editors import Row, VersionConflict, rows_apply
 
 
 def academic_year_proposed_for(day: datetime.date) -> AcademicYear:
-    """The year a meeting on `day` belongs to: the calendar's, except that the last days of
-    August (the установочное заседание) already belong to the coming year."""
-    if day.month == 8 and day.day >= LATE_AUGUST_DAY:
-        return AcademicYear.objects.get_or_create(start_year=day.year)[0]
-    return AcademicYear.objects.for_date(day)
+    """The year a meeting on `day` belongs to (`AcademicYear.proposed_start_year_for`: the
+    calendar's, except that the last days of August already belong to the coming year)."""
+    try:
+        return AcademicYear.objects.proposed_for(day)
+    except AcademicYear.DoesNotExist:
+        start = AcademicYear.proposed_start_year_for(day)
+        raise ValidationError(
+            _("Учебный год %(year)s ещё не заведён: его добавляет администратор.")
+            % {"year": f"{start}/{start + 1}"}
+        ) from None
 
 
-class MeetingConflict(Exception):
+class MeetingConflict(VersionConflict):
     """Someone saved the meeting or protocol after the user opened it."""
 
     def __init__(self, obj):
-        self.obj = obj
         when = timezone.localtime(obj.updated_at).strftime("%d.%m.%Y %H:%M")
         super().__init__(
+            obj,
             _("Запись уже изменил другой пользователь (%(when)s). Ваши правки не сохранены, но остались в форме.")
-            % {"when": when}
+            % {"when": when},
         )
 
 
@@ -51,25 +57,31 @@ def _require_recorder(user, association: Association) -> None:
         raise PermissionDenied
 
 
+MEETING_FIELDS = ("kind", "theme", "starts_at", "duration_minutes", "place", "academic_year", "plan_item")
+
+
 @transaction.atomic
-def meeting_create(*, association: Association, user, formsets: Sequence = (), **fields) -> Meeting:
-    """A new meeting; `formsets` (bound, valid inline formsets of the unsaved meeting: its
-    agenda, its guests) are saved with it in the same transaction."""
+def meeting_create(
+    *, association: Association, user: User, agenda: Sequence[Row] = (), guests: Sequence[Row] = (), **fields
+) -> Meeting:
+    """A new meeting of `fields` (MEETING_FIELDS; a blank academic year is proposed from the
+    date), with its agenda and guests (`Row`s of an editor) in the same transaction."""
     _require_recorder(user, association)
-    starts_at = fields["starts_at"]
+    unknown = set(fields) - set(MEETING_FIELDS)
+    if unknown:
+        raise TypeError(f"meeting_create: unknown fields {sorted(unknown)}")
     if fields.get("academic_year") is None:
-        fields["academic_year"] = academic_year_proposed_for(timezone.localtime(starts_at).date())
+        fields["academic_year"] = academic_year_proposed_for(timezone.localtime(fields["starts_at"]).date())
     meeting = Meeting(association=association, created_by=user, **fields)
     meeting.full_clean()
     meeting.save()
-    _save_formsets(meeting, formsets)
+    _meeting_rows_apply(meeting, agenda=agenda, guests=guests)
     return meeting
 
 
-def _save_formsets(instance, formsets: Sequence) -> None:
-    for formset in formsets:
-        formset.instance = instance
-        formset.save()
+def _meeting_rows_apply(meeting: Meeting, *, agenda: Sequence[Row], guests: Sequence[Row]) -> None:
+    rows_apply(manager=meeting.agenda, parent_field="meeting", parent=meeting, rows=list(agenda))
+    rows_apply(manager=meeting.guests, parent_field="meeting", parent=meeting, rows=list(guests))
 
 
 def _has_signed_protocol(meeting: Meeting) -> bool:
@@ -78,22 +90,28 @@ def _has_signed_protocol(meeting: Meeting) -> bool:
 
 
 @transaction.atomic
-def meeting_save(*, form, version: int, user, formsets: Sequence = ()) -> Meeting:
-    """Save a bound ModelForm of an existing meeting and its inline `formsets` (agenda,
-    guests); refuses a stale version, and any change once the meeting's protocol is signed
-    (the protocol's date, agenda and guests are the meeting's)."""
-    locked = Meeting.objects.select_for_update(of=("self",)).select_related("association").get(pk=form.instance.pk)
+def meeting_save(
+    *, meeting: Meeting, version: int, user: User, values: dict,
+    agenda: Sequence[Row] = (), guests: Sequence[Row] = (),
+) -> Meeting:
+    """Save an existing meeting's fields (`values`, of MEETING_FIELDS) with its agenda and
+    guests; refuses a stale version, and any change once the meeting's protocol is signed (the
+    protocol's date, agenda and guests are the meeting's)."""
+    locked = Meeting.objects.select_for_update(of=("self",)).select_related("association").get(pk=meeting.pk)
     _require_recorder(user, locked.association)
     if _has_signed_protocol(locked):
         raise SignedProtocolError()
     if locked.version != version:
         raise MeetingConflict(locked)
-    meeting = form.save(commit=False)
-    meeting.version = locked.version + 1
-    meeting.save()
-    form.save_m2m()
-    _save_formsets(meeting, formsets)
-    return meeting
+    for name, value in values.items():
+        if name not in MEETING_FIELDS:
+            raise TypeError(f"meeting_save: unknown field {name}")
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.full_clean()
+    locked.save()
+    _meeting_rows_apply(locked, agenda=agenda, guests=guests)
+    return locked
 
 
 @transaction.atomic
@@ -121,13 +139,10 @@ def meeting_hold(*, meeting: Meeting, user) -> Meeting:
     meeting.status = Meeting.Status.HELD
     meeting.version += 1
     meeting.save()
-    item = meeting.plan_item
-    if item is not None and item.plan.status == AnnualPlan.Status.APPROVED and item.execution != "done":
-        PlanItem.objects.filter(pk=item.pk).update(
-            execution=PlanItem.Execution.DONE,
-            executed_on=timezone.localtime(meeting.starts_at).date(),
-            execution_note=_("Проведено: %(meeting)s") % {"meeting": meeting.theme},
-            marked_by=user,
+    if meeting.plan_item_id is not None:
+        plan_services.plan_item_mark_held(
+            item=meeting.plan_item, user=user, held_on=timezone.localtime(meeting.starts_at).date(),
+            note=_("Проведено: %(meeting)s") % {"meeting": meeting.theme},
         )
     return meeting
 
@@ -138,22 +153,23 @@ def attendance_save(*, meeting: Meeting, user, rows: list[dict]) -> list[Attenda
     _require_recorder(user, meeting.association)
     if _has_signed_protocol(meeting):
         raise SignedProtocolError()
+    marks = [
+        Attendance(
+            meeting=meeting, person=row["person"], present=row["present"],
+            absence_reason="" if row["present"] else row.get("absence_reason", "").strip(),
+        )
+        for row in rows
+    ]
     errors = []
-    for row in rows:
-        if not row["present"] and not row.get("absence_reason", "").strip():
-            errors.append(
-                _("%(name)s: укажите причину отсутствия.") % {"name": row["person"].short_name}
-            )
+    for mark in marks:
+        try:
+            mark.clean()  # the rule is the model's
+        except ValidationError as error:
+            errors.extend(f"{mark.person.short_name}: {message}" for message in error.messages)
     if errors:
         raise ValidationError(errors)
     meeting.attendance.all().delete()
-    return Attendance.objects.bulk_create(
-        Attendance(
-            meeting=meeting, person=row["person"], present=row["present"],
-            absence_reason="" if row["present"] else row["absence_reason"].strip(),
-        )
-        for row in rows
-    )
+    return Attendance.objects.bulk_create(marks)
 
 
 @transaction.atomic
@@ -183,38 +199,42 @@ def protocol_create(*, meeting: Meeting, user) -> Protocol:
 
 
 def protocol_validate_votes(*, protocol: Protocol, items: list[ProtocolItem]) -> dict[int, str]:
-    """Vote counts cannot exceed the number present; returns {position: message}."""
+    """Vote counts cannot exceed the number present (`ProtocolItem.votes_error`); returns
+    {position: message}."""
     present = protocol.meeting.attendance.filter(present=True).count()
-    errors = {}
-    for item in items:
-        total = sum(v or 0 for v in (item.votes_for, item.votes_against, item.votes_abstained))
-        if total > present:
-            errors[item.position] = _(
-                "Голосов (%(total)d) больше, чем присутствовало (%(present)d)."
-            ) % {"total": total, "present": present}
-    return errors
+    return {item.position: message for item in items if (message := item.votes_error(present))}
+
+
+PROTOCOL_FIELDS = ("chair", "secretary", "decided_label")
 
 
 @transaction.atomic
-def protocol_save(*, form, item_formset, version: int, user, decision_formsets: Sequence = ()) -> Protocol:
-    """Save the protocol's header form, its items formset and the decisions formsets of its
-    items (inline formsets, each bound to its item: a new item's is bound to the very instance
-    the items formset saves first); refuses a stale version and a signed protocol."""
-    locked = Protocol.objects.select_for_update(of=("self",)).select_related("association").get(pk=form.instance.pk)
+def protocol_save(*, protocol: Protocol, version: int, user: User, values: dict, items: Sequence[Row]) -> Protocol:
+    """Save the protocol's header (`values`, of PROTOCOL_FIELDS), its questions and each
+    question's decisions (`Row.children["decisions"]`, saved under the question, a new one
+    included); refuses a stale version and a signed protocol."""
+    locked = Protocol.objects.select_for_update(of=("self",)).select_related("association").get(pk=protocol.pk)
     _require_recorder(user, locked.association)
     if locked.is_signed:
         raise SignedProtocolError()
     if locked.version != version:
         raise MeetingConflict(locked)
-    protocol = form.save(commit=False)
-    protocol.version = locked.version + 1
-    protocol.status = Protocol.Status.DRAFT
-    protocol.save()
-    item_formset.instance = protocol
-    item_formset.save()
-    for formset in decision_formsets:
-        formset.save()
-    return protocol
+    for name, value in values.items():
+        if name not in PROTOCOL_FIELDS:
+            raise TypeError(f"protocol_save: unknown field {name}")
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.status = Protocol.Status.DRAFT
+    locked.full_clean()
+    locked.save()
+
+    def decisions_apply(item: ProtocolItem, row: Row) -> None:
+        decisions = row.children.get("decisions", [])
+        if decisions:
+            rows_apply(manager=item.decisions, parent_field="protocol_item", parent=item, rows=decisions)
+
+    rows_apply(manager=locked.items, parent_field="protocol", parent=locked, rows=list(items), on_row=decisions_apply)
+    return locked
 
 
 @transaction.atomic

@@ -36,21 +36,7 @@ from meetings.forms import (
     guest_formset,
 )
 from meetings.models import Meeting, SignedProtocolError
-from meetings.services import MeetingConflict
-
-
-def _refusal(error: Exception) -> str:
-    if isinstance(error, PermissionDenied):
-        return _("Это действие вам недоступно.")
-    return " ".join(error.messages)
-
-
-def _posted_version(request, default: int) -> int:
-    try:
-        return int(request.POST.get("version", ""))
-    except ValueError:
-        return default
-
+from rmo_portal.editors import editor_save, formset_rows, posted_version, refusal
 
 DEFAULT_DURATION = Meeting._meta.get_field("duration_minutes").default
 FROZEN_MEETING = _("Протокол заседания подписан: заседание, его повестку и явку изменить нельзя.")
@@ -103,10 +89,11 @@ def meeting_create(request, pk: int):
         if form.is_valid() & all([fs.is_valid() for fs in formsets]):
             try:
                 created = services.meeting_create(
-                    association=association, user=request.user, formsets=formsets, **form.create_fields()
+                    association=association, user=request.user, **form.values(),
+                    agenda=[] if quick else formset_rows(agenda), guests=[] if quick else formset_rows(guests),
                 )
             except ValidationError as error:
-                messages.error(request, _refusal(error))
+                messages.error(request, refusal(error))
             else:
                 if quick:
                     messages.success(
@@ -139,19 +126,23 @@ def meeting_edit(request, pk: int):
     conflict = None
     version = meeting.version
     if data is not None:
-        version = _posted_version(request, meeting.version)
+        version = posted_version(request.POST, meeting.version)
         if form.is_valid() & agenda.is_valid() & guests.is_valid():
-            try:
-                services.meeting_save(form=form, version=version, user=request.user, formsets=[agenda, guests])
-            except MeetingConflict as error:
-                conflict = error
-                version = error.obj.version
-                messages.error(request, str(error))
-            except SignedProtocolError:
+            outcome = editor_save(
+                lambda: services.meeting_save(
+                    meeting=meeting, version=version, user=request.user, values=form.values(),
+                    agenda=formset_rows(agenda), guests=formset_rows(guests),
+                ),
+                version=version,
+            )
+            conflict, version = outcome.conflict, outcome.version
+            if isinstance(outcome.error, SignedProtocolError):
                 messages.error(request, FROZEN_MEETING)
                 return redirect("meetings:meeting", meeting.pk)
-            except ValidationError as error:
-                messages.error(request, _refusal(error))
+            if conflict is not None:
+                messages.error(request, str(conflict))
+            elif outcome.error is not None:
+                messages.error(request, outcome.message)
             else:
                 messages.success(request, _("Заседание сохранено."))
                 return redirect("meetings:meeting", meeting.pk)
@@ -189,7 +180,7 @@ def meeting_cancel(request, pk: int):
             if hasattr(error, "error_dict") and "cancel_reason" in error.error_dict:
                 form.add_error("reason", error.error_dict["cancel_reason"])
             else:
-                messages.error(request, _refusal(error))
+                messages.error(request, refusal(error))
                 return redirect("meetings:meeting", meeting.pk)
         else:
             messages.success(request, _("Заседание отменено."))
@@ -205,7 +196,7 @@ def meeting_hold(request, pk: int):
     try:
         services.meeting_hold(meeting=meeting, user=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, _("Заседание отмечено как проведённое."))
     return redirect("meetings:meeting", meeting.pk)
@@ -236,7 +227,7 @@ def attendance(request, pk: int):
                 messages.error(request, FROZEN_MEETING)
                 return redirect("meetings:attendance", meeting.pk)
             except ValidationError as error:
-                messages.error(request, _refusal(error))
+                messages.error(request, refusal(error))
             else:
                 present = sum(1 for r in rows if r["present"])
                 messages.success(
@@ -278,7 +269,7 @@ def protocol_create(request, pk: int):
     try:
         protocol = services.protocol_create(meeting=meeting, user=request.user)
     except ValidationError as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
         existing = selectors.protocol_of(meeting)
         if existing is not None:
             return redirect("meetings:protocol", existing.pk)
@@ -321,22 +312,23 @@ def protocol_edit(request, pk: int):
     conflict = None
     version = protocol.version
     if data is not None:
-        version = _posted_version(request, protocol.version)
+        version = posted_version(request.POST, protocol.version)
         if editor.is_valid():
-            try:
-                services.protocol_save(
-                    form=editor.header, item_formset=editor.items, decision_formsets=editor.live_decision_formsets(),
-                    version=version, user=request.user,
-                )
-            except MeetingConflict as error:
-                conflict = error
-                version = error.obj.version
-                messages.error(request, str(error))
-            except SignedProtocolError:
+            outcome = editor_save(
+                lambda: services.protocol_save(
+                    protocol=protocol, version=version, user=request.user,
+                    values=editor.header_values(), items=editor.item_rows(),
+                ),
+                version=version,
+            )
+            conflict, version = outcome.conflict, outcome.version
+            if isinstance(outcome.error, SignedProtocolError):
                 messages.error(request, SIGNED)
                 return redirect("meetings:protocol", protocol.pk)
-            except ValidationError as error:
-                messages.error(request, _refusal(error))
+            if conflict is not None:
+                messages.error(request, str(conflict))
+            elif outcome.error is not None:
+                messages.error(request, outcome.message)
             else:
                 messages.success(request, _("Протокол сохранён."))
                 if request.POST.get("after") == "close":

@@ -10,16 +10,11 @@ from __future__ import annotations
 
 import copy
 from dataclasses import dataclass
-from html import escape
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.db.models import Q
-from django.forms.models import BaseInlineFormSet, inlineformset_factory
-from django.forms.utils import flatatt
+from django.forms.models import inlineformset_factory
 from django.utils.functional import cached_property
-from django.utils.html import format_html
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import (
@@ -33,27 +28,20 @@ from associations.models import (
     WorkForm,
 )
 from associations.selectors import pickable_people
+from rmo_portal.editors import (
+    LAST_POSITION,
+    FastSelect,
+    FastSelectMultiple,
+    InvalidFieldsMixin,
+    NumberedRowMixin,
+    SharedChoicesFormSet,
+    SharedModelChoiceField,
+    SharedModelMultipleChoiceField,
+)
 
 # Blank rows offered below the plan's items, for typing without JavaScript.
 EXTRA_ROWS = 3
-# A row without a number goes to the end; the service renumbers 1..n after saving.
-LAST_POSITION = 100_000
-
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
-
-
-class InvalidFieldsMixin:
-    """Bootstrap's `is-invalid` on every field with an error, for forms rendered by hand."""
-
-    def add_error(self, field, error):
-        super().add_error(field, error)
-        for name in self._errors:
-            field = self.fields.get(name)  # None for the form's own errors (__all__)
-            if field is None:
-                continue
-            classes = field.widget.attrs.get("class", "").split()
-            if "is-invalid" not in classes:
-                field.widget.attrs["class"] = " ".join([*classes, "is-invalid"])
 
 
 class PlanCreateForm(forms.Form):
@@ -177,123 +165,6 @@ class PlanChoices:
         return field
 
 
-class FastSelect(forms.Select):
-    """A select rendered by joining strings. Django renders every <option> through a template:
-    60 rows of four selects with their sections, forms and people took well over a second."""
-
-    def render(self, name, value, attrs=None, renderer=None):
-        final_attrs = self.build_attrs(self.attrs, attrs)
-        final_attrs["name"] = name
-        if self.allow_multiple_selected:
-            final_attrs["multiple"] = True
-        selected = set(self.format_value(value))
-        parts = [format_html("<select{}>", flatatt(final_attrs))]
-
-        def options(choices):
-            for option_value, label in choices:
-                option_value = "" if option_value is None else str(option_value)
-                mark = " selected" if option_value in selected else ""
-                parts.append(f'<option value="{escape(option_value)}"{mark}>{escape(str(label))}</option>')
-
-        for group_value, group_label in self.choices:
-            if isinstance(group_label, (list, tuple)):
-                parts.append(f'<optgroup label="{escape(str(group_value))}">')
-                options(group_label)
-                parts.append("</optgroup>")
-            else:
-                options([(group_value, group_label)])
-        parts.append("</select>")
-        # Every value and label is escaped above.
-        return mark_safe("".join(parts))
-
-
-class FastSelectMultiple(FastSelect, forms.SelectMultiple):
-    pass
-
-
-def _pk(value) -> str:
-    return "" if value is None else str(getattr(value, "pk", value))
-
-
-class SharedModelChoiceField(forms.ChoiceField):
-    """A ModelChoiceField over objects read once: no query to render or to validate."""
-
-    def __init__(self, *, objects: dict, **kwargs):
-        self.objects = objects
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return _pk(value)
-
-    def valid_value(self, value) -> bool:
-        return value.isdigit() and int(value) in self.objects
-
-    def clean(self, value):
-        value = super().clean(value)
-        return self.objects[int(value)] if value else None
-
-    def has_changed(self, initial, data) -> bool:
-        return _pk(initial) != _pk(data)
-
-
-class SharedModelMultipleChoiceField(forms.MultipleChoiceField):
-    def __init__(self, *, objects: dict, **kwargs):
-        self.objects = objects
-        super().__init__(**kwargs)
-
-    def prepare_value(self, value):
-        return [_pk(v) for v in value] if isinstance(value, (list, tuple)) else value
-
-    def valid_value(self, value) -> bool:
-        return value.isdigit() and int(value) in self.objects
-
-    def clean(self, value):
-        return [self.objects[int(v)] for v in super().clean(value)]
-
-    def has_changed(self, initial, data) -> bool:
-        return {_pk(v) for v in initial or []} - {""} != {_pk(v) for v in data or []} - {""}
-
-
-class ExistingItemField(forms.Field):
-    """The hidden id of a row: the item from the formset's own queryset, without the query per
-    row a ModelChoiceField would make."""
-
-    widget = forms.HiddenInput
-    default_error_messages = {
-        "invalid_choice": _(
-            "Этот пункт уже удалён из плана. Если он нужен, скопируйте текст в новую строку."
-        ),
-    }
-
-    def __init__(self, *, objects: dict, **kwargs):
-        self.objects = objects
-        super().__init__(required=False, **kwargs)
-
-    def prepare_value(self, value):
-        return _pk(value)
-
-    def to_python(self, value):
-        if value in self.empty_values:
-            return None
-        try:
-            return self.objects[int(value)]
-        except (KeyError, TypeError, ValueError) as error:
-            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice") from error
-
-    def has_changed(self, initial, data) -> bool:
-        return _pk(initial) != _pk(data)
-
-
-class NumberedRowMixin:
-    """A row of an editor with a number (`position`): a new row whose only change is the number
-    the page gave it (the next one, or a reorder) is still blank and is not saved."""
-
-    def has_changed(self) -> bool:
-        if self.instance.pk is None:
-            return bool(set(self.changed_data) - {"position"})
-        return super().has_changed()
-
-
 class PlanItemForm(NumberedRowMixin, InvalidFieldsMixin, forms.ModelForm):
     class Meta:
         model = PlanItem
@@ -339,42 +210,6 @@ class PlanItemForm(NumberedRowMixin, InvalidFieldsMixin, forms.ModelForm):
         else:
             cleaned["date_from"] = cleaned["date_to"] = None
         return cleaned
-
-
-class SharedChoicesFormSet(BaseInlineFormSet):
-    """An inline formset of an editor's rows (plan items here; agenda questions, guests,
-    protocol questions and decisions in meetings). Every row gets the one `choices` object
-    read for the request, and each row's hidden id is looked up in the rows already read, not
-    queried per row. `rows`, a list the caller has read, stands in for the queryset."""
-
-    id_field = ExistingItemField
-    delete_class = "row-delete"  # what the page's script toggles a row's look by
-
-    def __init__(self, *args, choices, rows: list | None = None, **kwargs):
-        self.choices = choices
-        self._rows = rows
-        super().__init__(*args, **kwargs)
-
-    def get_queryset(self):
-        if self._rows is not None:
-            return self._rows
-        if not hasattr(self, "_queryset_list"):
-            self._queryset_list = list(super().get_queryset())
-        return self._queryset_list
-
-    def get_form_kwargs(self, index):
-        return {**super().get_form_kwargs(index), "choices": self.choices}
-
-    @cached_property
-    def rows_by_pk(self) -> dict:
-        return {row.pk: row for row in self.get_queryset()}
-
-    def add_fields(self, form, index):
-        super().add_fields(form, index)
-        form.fields["id"] = self.id_field(objects=self.rows_by_pk, initial=form.fields["id"].initial)
-        if "DELETE" in form.fields:
-            form.fields["DELETE"].label = _("Удалить")
-            form.fields["DELETE"].widget.attrs["class"] = f"form-check-input {self.delete_class}"
 
 
 class BasePlanItemFormSet(SharedChoicesFormSet):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
@@ -24,6 +25,7 @@ from associations.models import (
     PlanItem,
     PlanTransition,
 )
+from rmo_portal.editors import Row, VersionConflict, rows_apply
 
 Status = AnnualPlan.Status
 
@@ -37,17 +39,18 @@ TRANSITIONS: dict[tuple[str, str], str] = {
 }
 
 
-class PlanConflict(Exception):
+class PlanConflict(VersionConflict):
     """The plan was saved by someone else since the user opened it."""
 
     def __init__(self, plan: AnnualPlan, changes: list[str]):
         self.plan = plan
-        self.changes = changes
         # The conditional binds looser than `or`: without a user the old expression raised.
         who = _person_name(plan.updated_by) if plan.updated_by else "—"
         super().__init__(
+            plan,
             _("План уже изменил(а) %(who)s в %(when)s. Ваши правки не сохранены, но остались в форме.")
-            % {"who": who, "when": timezone.localtime(plan.updated_at).strftime("%d.%m.%Y %H:%M")}
+            % {"who": who, "when": timezone.localtime(plan.updated_at).strftime("%d.%m.%Y %H:%M")},
+            changes,
         )
 
 
@@ -166,11 +169,15 @@ def plan_conflict(*, plan: AnnualPlan, version: int) -> PlanConflict | None:
     return PlanConflict(plan, _changes_since(plan, version))
 
 
+PLAN_HEADER_FIELDS = ("theme", "goal", "tasks", "expected_results", "considered_protocol_number", "considered_on")
+
+
 @transaction.atomic
-def plan_save(*, plan: AnnualPlan, version: int, header_form, item_formset, user) -> AnnualPlan:
-    """Save the header and every item in one go. Refused when the plan is not editable, and
-    raises PlanConflict when someone saved it after `version` was read: nothing is lost, the
-    page re-renders what the user typed with what changed."""
+def plan_save(*, plan: AnnualPlan, version: int, header: dict, items: list[Row], user: User) -> AnnualPlan:
+    """Save the header (`header`, of PLAN_HEADER_FIELDS) and every item (`Row`s of the editor)
+    in one go. Refused when the plan is not editable, and raises PlanConflict when someone saved
+    it after `version` was read: nothing is lost, the page re-renders what the user typed with
+    what changed."""
     locked = AnnualPlan.objects.select_for_update(of=("self",)).select_related("updated_by").get(pk=plan.pk)
     if not access.can_write_association(user, locked.association):
         raise PermissionDenied
@@ -181,15 +188,17 @@ def plan_save(*, plan: AnnualPlan, version: int, header_form, item_formset, user
     if locked.version != version:
         raise PlanConflict(locked, _changes_since(locked, version))
 
-    plan = header_form.save(commit=False)
-    plan.version = locked.version + 1
-    plan.updated_by = user
-    plan.status = locked.status
-    plan.save()
-    item_formset.instance = plan
-    item_formset.save()
-    plan_renumber(plan=plan)
-    return plan
+    for name, value in header.items():
+        if name not in PLAN_HEADER_FIELDS:
+            raise TypeError(f"plan_save: unknown field {name}")
+        setattr(locked, name, value)
+    locked.version += 1
+    locked.updated_by = user
+    locked.full_clean()
+    locked.save()
+    rows_apply(manager=locked.items, parent_field="plan", parent=locked, rows=items)
+    plan_renumber(plan=locked)
+    return locked
 
 
 def plan_renumber(*, plan: AnnualPlan) -> None:
@@ -340,6 +349,25 @@ def plan_item_mark(
     item.executed_on = executed_on if execution == PlanItem.Execution.DONE else None
     item.execution_note = note.strip()
     item.moved_timing = moved_timing.strip() if execution == PlanItem.Execution.MOVED else ""
+    item.marked_by = user
+    item.save()
+    return item
+
+
+@transaction.atomic
+def plan_item_mark_held(*, item: PlanItem, user: User, held_on: datetime.date, note: str) -> PlanItem | None:
+    """A meeting that carries out `item` was held (`meetings.services.meeting_hold`): the item
+    of an approved plan is marked done that day, with its history, unless it is marked already.
+    Whoever records the meeting (its secretary too) may do so; the plan's own marks
+    (`plan_item_mark`) stay its writers'."""
+    item = PlanItem.objects.select_for_update(of=("self",)).select_related("plan").get(pk=item.pk)
+    if item.plan.status != Status.APPROVED or item.execution == PlanItem.Execution.DONE:
+        return None
+    if held_on > timezone.localdate():
+        raise ValidationError(_("Дата выполнения не может быть в будущем."))
+    item.execution = PlanItem.Execution.DONE
+    item.executed_on = held_on
+    item.execution_note = note
     item.marked_by = user
     item.save()
     return item

@@ -30,22 +30,12 @@ from associations.plans.forms import (
     PlanReviewForm,
     plan_item_formset,
 )
+from rmo_portal.editors import editor_save, errors_fit, formset_rows, posted_version, refusal
 
 
 def _host(request) -> str:
     """The site's address for links in e-mails: https://rmo.example.org."""
     return request.build_absolute_uri("/")[:-1]
-
-
-def _refusal(error: Exception) -> str:
-    if isinstance(error, PermissionDenied):
-        return _("Это действие вам недоступно.")
-    return " ".join(error.messages)
-
-
-def _field_errors_fit(error: ValidationError, form) -> bool:
-    """The service's error names fields of this form: show it next to them."""
-    return hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields)
 
 
 def _plan_or_404(request, pk) -> AnnualPlan:
@@ -102,7 +92,7 @@ def plan_create(request, pk: int):
     try:
         plan = create(association=association, academic_year=year, user=request.user)
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
         return redirect(f"{back}?year={year.pk}")
     if form.cleaned_data["mode"] == "copy":
         count = plan.items.count()
@@ -143,27 +133,25 @@ def plan_edit(request, pk: int):
         formset = plan_item_formset(plan, request.POST, choices=choices)
         if header_form.is_valid() and formset.is_valid():
             version = header_form.cleaned_data["version"]
-            try:
-                plan_services.plan_save(
-                    plan=plan, version=version, header_form=header_form, item_formset=formset, user=request.user,
-                )
-            except plan_services.PlanConflict as error:
-                conflict = error
-                version = error.plan.version
-            except (ValidationError, PermissionDenied) as error:
-                messages.error(request, _refusal(error))
-            else:
+            header = {name: header_form.cleaned_data[name] for name in plan_services.PLAN_HEADER_FIELDS}
+            outcome = editor_save(
+                lambda: plan_services.plan_save(
+                    plan=plan, version=version, header=header, items=formset_rows(formset), user=request.user,
+                ),
+                version=version,
+            )
+            conflict, version = outcome.conflict, outcome.version
+            if outcome.error is not None:
+                messages.error(request, outcome.message)
+            elif outcome.saved:
                 messages.success(request, _("План сохранён."))
                 if request.POST.get("after") == "close":
                     return redirect("associations:plan", plan.pk)
                 return redirect(request.get_full_path())  # the editor again, with the same pickers
         else:
-            try:
-                posted_version = int(request.POST.get("version", ""))
-            except ValueError:
-                posted_version = plan.version
-            conflict = plan_services.plan_conflict(plan=plan, version=posted_version)
-            version = plan.version if conflict else posted_version
+            posted = posted_version(request.POST, plan.version)
+            conflict = plan_services.plan_conflict(plan=plan, version=posted)
+            version = plan.version if conflict else posted
             bad_rows = sum(1 for errors in formset.errors if errors) + bool(formset.non_form_errors())
             messages.error(
                 request,
@@ -204,7 +192,7 @@ def plan_submit(request, pk: int):
     try:
         plan_services.plan_submit(plan=plan, user=request.user, host=_host(request))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, _refusal(error))
+        messages.error(request, refusal(error))
     else:
         messages.success(request, _("План отправлен на рассмотрение."))
     return redirect("associations:plan", plan.pk)
@@ -217,19 +205,19 @@ def _review(request, pk: int, *, decide, done: str):
         try:
             decide(plan=plan, user=request.user, comment=form.cleaned_data["comment"], host=_host(request))
         except ValidationError as error:
-            if not _field_errors_fit(error, form):
-                messages.error(request, _refusal(error))
+            if not errors_fit(error, form):
+                messages.error(request, refusal(error))
                 return redirect("associations:plan", plan.pk)
             form.add_error(None, error)
         except PermissionDenied as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, refusal(error))
             return redirect("associations:plan", plan.pk)
         else:
             messages.success(request, done)
             return redirect("associations:plan", plan.pk)
     detail = plan_selectors.plan_detail(user=request.user, pk=plan.pk)
     if not detail.can_review:
-        messages.error(request, _refusal(PermissionDenied()))
+        messages.error(request, refusal(PermissionDenied()))
         return redirect("associations:plan", plan.pk)
     return _render_detail(request, detail, review_form=form)
 
@@ -265,12 +253,12 @@ def plan_item_mark(request, pk: int):
                 note=data["execution_note"], moved_timing=data["moved_timing"],
             )
         except ValidationError as error:
-            if not _field_errors_fit(error, form):
-                messages.error(request, _refusal(error))
+            if not errors_fit(error, form):
+                messages.error(request, refusal(error))
                 return redirect(back)
             form.add_error(None, error)
         except PermissionDenied as error:
-            messages.error(request, _refusal(error))
+            messages.error(request, refusal(error))
             return redirect(back)
         else:
             messages.success(
@@ -279,6 +267,6 @@ def plan_item_mark(request, pk: int):
             return redirect(back)
     detail = plan_selectors.plan_detail(user=request.user, pk=item.plan_id)
     if not detail.can_mark:
-        messages.error(request, _refusal(PermissionDenied()))
+        messages.error(request, refusal(PermissionDenied()))
         return redirect(back)
     return _render_detail(request, detail, mark_form=form)

@@ -31,9 +31,31 @@ def test_year_is_written_with_a_slash_and_spans_september_to_august():
 
 
 @pytest.mark.django_db
-def test_current_year_is_created_once():
-    assert AcademicYear.objects.current() == AcademicYear.objects.current()
-    assert AcademicYear.objects.count() == 1
+def test_reading_the_current_year_never_writes(django_assert_num_queries):
+    # The migration created the years up to the coming one; reading them is one SELECT each.
+    with django_assert_num_queries(2):
+        assert AcademicYear.objects.current() == AcademicYear.objects.current()
+    current = AcademicYear.start_year_for(datetime.date.today())
+    assert set(AcademicYear.objects.values_list("start_year", flat=True)) == set(range(2020, current + 2))
+
+
+@pytest.mark.django_db
+def test_a_missing_year_is_not_created_by_reading_it():
+    with pytest.raises(AcademicYear.DoesNotExist):
+        AcademicYear.objects.for_date(datetime.date(2060, 10, 1))
+    assert not AcademicYear.objects.filter(start_year=2060).exists()
+
+
+@pytest.mark.django_db
+def test_the_academic_years_command_creates_the_coming_year_once(capsys):
+    from django.core.management import call_command
+
+    AcademicYear.objects.filter(start_year__gt=2021).delete()
+    call_command("academic_years", "--until", "2023")
+    assert "2022/2023, 2023/2024" in capsys.readouterr().out
+    call_command("academic_years", "--until", "2023")
+    assert "нет новых" in capsys.readouterr().out
+    assert sorted(AcademicYear.objects.values_list("start_year", flat=True)) == [2020, 2021, 2022, 2023]
 
 
 @pytest.mark.parametrize(

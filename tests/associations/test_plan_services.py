@@ -6,25 +6,14 @@ import datetime
 import pytest
 from django.core import mail
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.forms import inlineformset_factory, modelform_factory
 
-from associations.models import AcademicYear, AnnualPlan, PlanItem, PlanSection, WorkForm
+from associations.models import AcademicYear, AnnualPlan, PlanItem
 from associations.plans import services as ps
 from associations.plans.selectors import district_plans, execution_of, plans_awaiting
+from rmo_portal.editors import Row
+from tests import factories as f
 
 Status = AnnualPlan.Status
-
-
-def make_plan(association, year, *, n_items=3, status=Status.DRAFT, responsible=()):
-    plan = AnnualPlan.objects.create(association=association, academic_year=year, status=status,
-                                     theme="Воспитание гражданина", goal="Цель")
-    section = PlanSection.objects.get(name="Заседания МО")
-    form = WorkForm.objects.get(name="заседание")
-    for i in range(1, n_items + 1):
-        item = PlanItem.objects.create(plan=plan, position=i, section=section, form=form,
-                                       content=f"Пункт {i}", timing=PlanItem.Timing.MONTH, month=9 + i % 4)
-        item.responsible.set(responsible)
-    return plan
 
 
 @pytest.fixture
@@ -33,7 +22,7 @@ def plan(world):
     world.head_person.save()
     world.deputy.person.email = "zavuch@example.org"
     world.deputy.person.save()
-    return make_plan(world.mo, world.year, responsible=[world.teacher_person])
+    return f.plan_with_items(world.mo, world.year, responsible=[world.teacher_person])
 
 
 def status_of(plan):
@@ -85,7 +74,7 @@ def test_each_transition_tells_the_other_side_by_email(world, plan, django_captu
     ],
 )
 def test_transitions_that_do_not_exist_are_refused(world, start, action, role):
-    plan = make_plan(world.mo, world.year, status=start)
+    plan = f.plan_with_items(world.mo, world.year, status=start)
     call = {"submit": ps.plan_submit, "approve": ps.plan_approve, "return": ps.plan_return}[action]
     kwargs = {"comment": "x"} if action == "return" else {}
 
@@ -109,7 +98,7 @@ def test_transitions_that_do_not_exist_are_refused(world, start, action, role):
     ],
 )
 def test_transitions_by_the_wrong_side_are_refused(world, start, action, role):
-    plan = make_plan(world.mo, world.year, status=start)
+    plan = f.plan_with_items(world.mo, world.year, status=start)
     call = {"submit": ps.plan_submit, "approve": ps.plan_approve, "return": ps.plan_return}[action]
     kwargs = {"comment": "x"} if action == "return" else {}
 
@@ -127,17 +116,15 @@ def test_return_needs_a_comment(world, plan):
 
 
 def test_an_empty_plan_cannot_be_submitted(world):
-    plan = make_plan(world.mo, world.year, n_items=0)
+    plan = f.plan_with_items(world.mo, world.year, n_items=0)
     with pytest.raises(ValidationError, match="ни одного пункта"):
         ps.plan_submit(plan=plan, user=world.head)
 
 
 def test_the_district_reviews_the_rmo_plan(world):
-    from tests import factories as f
-
     f.AppointmentFactory(association=world.rmo, person=world.teacher_person, order_issuer="ОО")
     world.teacher._rmo_roles = None
-    plan = make_plan(world.rmo, world.year)
+    plan = f.plan_with_items(world.rmo, world.year)
     ps.plan_submit(plan=plan, user=world.teacher)
     ps.plan_approve(plan=plan, user=world.methodologist)
     assert status_of(plan) == Status.APPROVED
@@ -145,7 +132,7 @@ def test_the_district_reviews_the_rmo_plan(world):
 
 def test_copy_from_last_year_moves_dates_and_clears_marks(world):
     last_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year - 1)[0]
-    old = make_plan(world.mo, last_year, n_items=2, status=Status.APPROVED, responsible=[world.teacher_person])
+    old = f.plan_with_items(world.mo, last_year, n_items=2, status=Status.APPROVED, responsible=[world.teacher_person])
     dated = old.items.get(position=2)
     dated.timing = PlanItem.Timing.DATES
     dated.date_from = datetime.date(last_year.start_year, 10, 15)
@@ -169,7 +156,7 @@ def test_copy_from_last_year_moves_dates_and_clears_marks(world):
 def test_copy_without_an_earlier_plan_or_into_an_existing_one_is_refused(world):
     with pytest.raises(ValidationError, match="Нет плана"):
         ps.plan_copy_from_previous(association=world.mo, academic_year=world.year, user=world.head)
-    make_plan(world.mo, world.year)
+    f.plan_with_items(world.mo, world.year)
     with pytest.raises(ValidationError, match="уже есть"):
         ps.plan_create(association=world.mo, academic_year=world.year, user=world.head)
 
@@ -195,21 +182,21 @@ def test_execution_marks_only_on_an_approved_plan(world, plan):
     ],
 )
 def test_marks_need_their_details(world, execution, kwargs, field):
-    plan = make_plan(world.mo, world.year, status=Status.APPROVED)
+    plan = f.plan_with_items(world.mo, world.year, status=Status.APPROVED)
     with pytest.raises(ValidationError) as excinfo:
         ps.plan_item_mark(item=plan.items.first(), user=world.head, execution=execution, **kwargs)
     assert field in excinfo.value.message_dict
 
 
 def test_marks_by_others_are_refused(world):
-    plan = make_plan(world.mo, world.year, status=Status.APPROVED)
+    plan = f.plan_with_items(world.mo, world.year, status=Status.APPROVED)
     for user in (world.teacher, world.deputy, world.other_deputy):
         with pytest.raises(PermissionDenied):
             ps.plan_item_mark(item=plan.items.first(), user=user, execution="cancelled", note="x")
 
 
 def test_execution_percentage_and_overdue(world):
-    plan = make_plan(world.mo, world.year, n_items=4, status=Status.APPROVED)
+    plan = f.plan_with_items(world.mo, world.year, n_items=4, status=Status.APPROVED)
     first, second, third, _fourth = plan.items.order_by("position")
     ps.plan_item_mark(item=first, user=world.head, execution="done", executed_on=world.year.starts_on)
     ps.plan_item_mark(item=second, user=world.head, execution="cancelled", note="Карантин")
@@ -234,31 +221,14 @@ def test_month_timing_is_due_at_the_end_of_that_month_in_the_academic_year(world
     assert PlanItem(timing=PlanItem.Timing.MONTH, month=10).timing_label == "октябрь"
 
 
-HeaderForm = modelform_factory(AnnualPlan, fields=["theme", "goal"])
-ItemFormSet = inlineformset_factory(
-    AnnualPlan, PlanItem, fields=["position", "section", "content", "timing", "month", "responsible"],
-    extra=0, can_delete=True,
-)
-
-
-def post_data(plan, theme, contents):
-    data = {"theme": theme, "goal": plan.goal, "items-TOTAL_FORMS": len(contents),
-            "items-INITIAL_FORMS": plan.items.count(), "items-MIN_NUM_FORMS": 0, "items-MAX_NUM_FORMS": 1000}
-    for i, (item, content) in enumerate(zip(plan.items.order_by("position"), contents, strict=False)):
-        data.update({f"items-{i}-id": item.pk, f"items-{i}-position": item.position,
-                     f"items-{i}-section": item.section_id, f"items-{i}-content": content,
-                     f"items-{i}-timing": item.timing, f"items-{i}-month": item.month or "",
-                     f"items-{i}-responsible": [p.pk for p in item.responsible.all()],
-                     f"items-{i}-plan": plan.pk})
-    return data
-
-
 def save(plan, version, user, theme, contents):
-    data = post_data(plan, theme, contents)
-    header = HeaderForm(data, instance=plan)
-    items = ItemFormSet(data, instance=plan, prefix="items")
-    assert header.is_valid() and items.is_valid(), (header.errors, items.errors)
-    return ps.plan_save(plan=plan, version=version, header_form=header, item_formset=items, user=user)
+    """The service takes values: the header's fields and a row per item (here: new contents)."""
+    rows = [
+        Row(pk=item.pk, values={"content": content})
+        for item, content in zip(plan.items.order_by("position"), contents, strict=False)
+        if item.content != content
+    ]
+    return ps.plan_save(plan=plan, version=version, header={"theme": theme}, items=rows, user=user)
 
 
 def test_concurrent_saves_never_overwrite_silently(world, plan):

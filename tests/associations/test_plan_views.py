@@ -9,46 +9,20 @@ import re
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.forms import CheckboxInput, SelectMultiple
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from associations.models import AcademicYear, AnnualPlan, Person, PlanItem, PlanSection, PlanTransition, WorkForm
+from associations.models import AcademicYear, AnnualPlan, Person, PlanItem, PlanTransition
 from meetings.models import Meeting
 from tests import factories as f
+from tests.helpers import get_counting_queries, login, messages_of
 
 Status = AnnualPlan.Status
 
 
 # --- fixtures and helpers -------------------------------------------------------------------
-
-
-def make_plan(association, year, *, n_items=3, status=Status.DRAFT, responsible=()):
-    plan = AnnualPlan.objects.create(
-        association=association, academic_year=year, status=status,
-        theme="Воспитание гражданина", goal="Создание условий для роста мастерства",
-        tasks="Обновить формы работы\nОбобщить опыт",
-    )
-    sections = [PlanSection.objects.get(name="Заседания МО"), PlanSection.objects.get(name="Открытые мероприятия")]
-    form = WorkForm.objects.get(name="заседание")
-    through = PlanItem.responsible.through
-    items = PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan, position=i, section=sections[0] if i <= n_items // 2 else sections[1], form=form,
-            content=f"Пункт {i}", timing=PlanItem.Timing.MONTH, month=ACADEMIC_MONTHS[(i - 1) % 12],
-        )
-        for i in range(1, n_items + 1)
-    )
-    through.objects.bulk_create(
-        through(planitem_id=item.pk, person_id=person.pk) for item in items for person in responsible
-    )
-    return plan
-
-
-ACADEMIC_MONTHS = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
 
 
 @pytest.fixture
@@ -57,7 +31,7 @@ def plan(world):
     world.head_person.save()
     world.deputy.person.email = "zavuch@example.org"
     world.deputy.person.save()
-    return make_plan(world.mo, world.year, responsible=[world.teacher_person, world.head_person])
+    return f.plan_with_items(world.mo, world.year, responsible=[world.teacher_person, world.head_person])
 
 
 def url(name, *args):
@@ -67,17 +41,6 @@ def url(name, *args):
 def status_of(plan):
     plan.refresh_from_db()
     return plan.status
-
-
-def login(user) -> Client:
-    """A client of its own, for tests with two people at once."""
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def editor_data(response) -> dict:
@@ -185,7 +148,7 @@ def test_the_review_cycle_through_the_pages(world, plan, django_capture_on_commi
 
 def test_the_district_reviews_the_rmo_plan_through_the_pages(world):
     f.AppointmentFactory(association=world.rmo, person=world.teacher_person, order_issuer="Отдел образования")
-    plan = make_plan(world.rmo, world.year, responsible=[world.teacher_person])
+    plan = f.plan_with_items(world.rmo, world.year, responsible=[world.teacher_person])
     rmo_head = login(world.teacher)
     assert "Редактировать план" in rmo_head.get(url("plan", plan.pk)).content.decode()
     rmo_head.post(url("plan_submit", plan.pk))
@@ -216,7 +179,7 @@ def test_the_district_reviews_the_rmo_plan_through_the_pages(world):
     ],
 )
 def test_refused_transitions_say_why_and_change_nothing(world, start, action, role, refusal):
-    plan = make_plan(world.mo, world.year, status=start, responsible=[world.head_person])
+    plan = f.plan_with_items(world.mo, world.year, status=start, responsible=[world.head_person])
     client = login(getattr(world, role))
     response = client.post(url(f"plan_{action}", plan.pk), {"comment": "Замечание"}, follow=True)
 
@@ -229,7 +192,7 @@ def test_refused_transitions_say_why_and_change_nothing(world, start, action, ro
 
 @pytest.mark.parametrize(("action", "role"), [("submit", "teacher"), ("submit", "other_deputy")])
 def test_a_draft_is_out_of_sight_of_teachers_and_other_schools(world, action, role):
-    plan = make_plan(world.mo, world.year)
+    plan = f.plan_with_items(world.mo, world.year)
     assert login(getattr(world, role)).post(url(f"plan_{action}", plan.pk)).status_code == 404
     assert status_of(plan) == Status.DRAFT
 
@@ -248,7 +211,7 @@ def test_return_without_a_comment_shows_the_error_at_the_comment(world, plan):
 
 
 def test_an_empty_plan_cannot_be_submitted(world):
-    plan = make_plan(world.mo, world.year, n_items=0)
+    plan = f.plan_with_items(world.mo, world.year, n_items=0)
     response = login(world.head).post(url("plan_submit", plan.pk), follow=True)
     assert "В плане нет ни одного пункта." in messages_of(response)
     assert status_of(plan) == Status.DRAFT
@@ -347,7 +310,7 @@ def test_a_second_plan_for_the_same_year_is_refused(world, plan):
 
 def test_a_plan_for_another_year_and_bad_input(world):
     head = login(world.head)
-    next_year = AcademicYear.objects.create(start_year=world.year.start_year + 1)
+    next_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year + 1)[0]
     response = head.post(url("plan_create", world.mo.pk), {"mode": "blank", "year": next_year.pk})
     assert response.status_code == 302
     assert AnnualPlan.objects.get(association=world.mo).academic_year == next_year
@@ -371,7 +334,7 @@ def test_only_a_writer_creates_a_plan(world):
 
 def test_copy_from_last_year_through_the_view(world):
     last_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year - 1)[0]
-    old = make_plan(world.mo, last_year, n_items=4, status=Status.APPROVED, responsible=[world.teacher_person])
+    old = f.plan_with_items(world.mo, last_year, n_items=4, status=Status.APPROVED, responsible=[world.teacher_person])
     dated = old.items.get(position=4)
     dated.timing = PlanItem.Timing.DATES
     dated.date_from = datetime.date(last_year.start_year, 11, 14)
@@ -447,7 +410,7 @@ def test_the_editor_saves_the_header_and_the_rows(world, plan):
 
 
 def test_the_editor_saves_forty_rows_with_reorder_delete_and_a_new_row(world):
-    plan = make_plan(world.mo, world.year, n_items=40, responsible=[world.teacher_person])
+    plan = f.plan_with_items(world.mo, world.year, n_items=40, responsible=[world.teacher_person])
     items = list(plan.items.order_by("position"))
     head = login(world.head)
     data = editor_data(head.get(url("plan_edit", plan.pk)))
@@ -552,7 +515,7 @@ def test_the_rmo_editor_offers_its_members_and_on_request_the_whole_district(wor
     heads and secretaries of the district's associations, the methodical office and whoever is
     already responsible; «Показать всех педагогов района» lists the district (never another
     district), and a choice made there is saved."""
-    plan = make_plan(world.rmo, world.year, responsible=[world.teacher_person])
+    plan = f.plan_with_items(world.rmo, world.year, responsible=[world.teacher_person])
     member = f.PersonFactory(school=world.other_school, last_name="Членова")
     f.MembershipFactory(association=world.rmo, person=member, academic_year=world.year)
     last_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year - 1)[0]
@@ -692,7 +655,9 @@ def mark(client, item, **fields):
 
 @pytest.fixture
 def approved(world):
-    return make_plan(world.mo, world.year, n_items=4, status=Status.APPROVED, responsible=[world.teacher_person])
+    return f.plan_with_items(
+        world.mo, world.year, n_items=4, status=Status.APPROVED, responsible=[world.teacher_person]
+    )
 
 
 def test_marks_need_their_details_and_the_errors_show_at_the_fields(world, approved):
@@ -843,34 +808,6 @@ def test_home_lists_what_waits_for_each_side(world, plan):
 # --- query counts -----------------------------------------------------------------------------
 
 
-def add_items(plan, n, people):
-    start = plan.items.count()
-    sections = list(PlanSection.objects.all()[:4])
-    forms = list(WorkForm.objects.all()[:5])
-    items = PlanItem.objects.bulk_create(
-        PlanItem(
-            plan=plan, position=start + i, section=sections[i % 4], form=forms[i % 5], content=f"Пункт {start + i}",
-            timing=PlanItem.Timing.MONTH, month=ACADEMIC_MONTHS[i % 12],
-            execution=PlanItem.Execution.DONE if i % 3 == 0 else PlanItem.Execution.PENDING,
-            executed_on=timezone.localdate() if i % 3 == 0 else None,
-        )
-        for i in range(1, n + 1)
-    )
-    through = PlanItem.responsible.through
-    through.objects.bulk_create(
-        through(planitem_id=item.pk, person_id=person.pk)
-        for k, item in enumerate(items)
-        for person in people[k % 3:][:2]
-    )
-
-
-def count_queries(client, path):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response
-
-
 @pytest.fixture
 def people(world):
     return [world.head_person, world.teacher_person, *f.PersonFactory.create_batch(4, school=world.school)]
@@ -878,33 +815,33 @@ def people(world):
 
 @pytest.mark.parametrize(("status", "role"), [(Status.APPROVED, "head"), (Status.SUBMITTED, "deputy")])
 def test_the_plan_page_does_not_grow_with_its_rows(world, people, status, role):
-    plan = make_plan(world.mo, world.year, n_items=0, status=status)
+    plan = f.plan_with_items(world.mo, world.year, n_items=0, status=status)
     PlanTransition.objects.create(plan=plan, from_status="draft", to_status="submitted", by=world.head, by_name="x")
     client = login(getattr(world, role))
-    add_items(plan, 10, people)
-    few, _ = count_queries(client, url("plan", plan.pk))
-    add_items(plan, 50, people)
-    many, response = count_queries(client, url("plan", plan.pk))
+    f.add_plan_items(plan, 10, people)
+    few, _ = get_counting_queries(client, url("plan", plan.pk))
+    f.add_plan_items(plan, 50, people)
+    many, response = get_counting_queries(client, url("plan", plan.pk))
     assert many == few
     assert response.content.decode().count('data-testid="plan-item"') == 60
 
 
 def test_the_editor_does_not_grow_with_its_rows(world, people):
-    plan = make_plan(world.mo, world.year, n_items=0)
+    plan = f.plan_with_items(world.mo, world.year, n_items=0)
     client = login(world.head)
-    add_items(plan, 10, people)
-    few, _ = count_queries(client, url("plan_edit", plan.pk))
-    add_items(plan, 50, people)
-    many, response = count_queries(client, url("plan_edit", plan.pk))
+    f.add_plan_items(plan, 10, people)
+    few, _ = get_counting_queries(client, url("plan_edit", plan.pk))
+    f.add_plan_items(plan, 50, people)
+    many, response = get_counting_queries(client, url("plan_edit", plan.pk))
     assert many == few
     assert response.content.decode().count('data-testid="editor-row"') == 60 + 3 + 1  # rows, blank rows, template
 
 
 def test_plan_page_query_count(world, people, django_assert_num_queries):
-    plan = make_plan(world.mo, world.year, n_items=0, status=Status.APPROVED)
-    add_items(plan, 60, people)
+    plan = f.plan_with_items(world.mo, world.year, n_items=0, status=Status.APPROVED)
+    f.add_plan_items(plan, 60, people)
     for item in plan.items.order_by("position")[:20]:
-        link_meeting(world, item)
+        f.meeting_of_item(item)
     client = login(world.head)
     # 1 session, 2 user, 3 person (roles), 4 head appointments (roles), 5 the plan with its
     # association, school, district, year and last editor (scoped by a subquery), 6 items with
@@ -917,26 +854,18 @@ def test_plan_page_query_count(world, people, django_assert_num_queries):
     assert html.count('data-testid="item-meeting"') == 20
 
 
-def link_meeting(world, item, **fields) -> Meeting:
-    return Meeting.objects.create(
-        association=item.plan.association, academic_year=item.plan.academic_year, theme=item.content,
-        starts_at=timezone.make_aware(datetime.datetime(world.year.start_year, 10, 15, 15, 0)), plan_item=item,
-        **fields,
-    )
-
-
 def test_the_plan_page_links_each_item_to_the_meetings_that_carry_it_out(world, plan):
     first, second = plan.items.order_by("position")[:2]
-    held = link_meeting(world, first, status=Meeting.Status.HELD, kind=Meeting.Kind.SEMINAR)
-    link_meeting(world, second, status=Meeting.Status.CANCELLED, cancel_reason="Карантин")
+    held = f.meeting_of_item(first, status=Meeting.Status.HELD, kind=Meeting.Kind.SEMINAR)
+    f.meeting_of_item(second, status=Meeting.Status.CANCELLED, cancel_reason="Карантин")
     html = login(world.head).get(url("plan", plan.pk)).content.decode()
     assert f'<a href="{reverse("meetings:meeting", args=[held.pk])}">Семинар 15.10.{world.year.start_year}</a>' in html
     assert f"Заседание 15.10.{world.year.start_year}</a> <span class=\"text-muted\">(отменено)</span>" in html
 
 
 def test_editor_query_count(world, people, django_assert_num_queries):
-    plan = make_plan(world.mo, world.year, n_items=0)
-    add_items(plan, 60, people)
+    plan = f.plan_with_items(world.mo, world.year, n_items=0)
+    f.add_plan_items(plan, 60, people)
     client = login(world.head)
     # 1 session, 2 user, 3 person (roles), 4 head appointments (roles), 5 the plan (scoped),
     # 6 sections, 7 forms of work, 8 the association's people (the choices, shared by every

@@ -44,7 +44,7 @@ def test_sent_reminders_get_the_date_they_were_about(migrator):
     SentReminder = old.get_model("meetings", "SentReminder")
 
     district = District.objects.create(name="Тестовый район", slug="test-migration")
-    year = AcademicYear.objects.create(start_year=2025)
+    year = AcademicYear.objects.get_or_create(start_year=2025)[0]
     rmo = Association.objects.create(district=district, name="РМО", kind="district")
     starts = timezone.make_aware(datetime.datetime(2025, 10, 15, 23, 30))
     meeting = Meeting.objects.create(association=rmo, academic_year=year, theme="Тема", starts_at=starts)
