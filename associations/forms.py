@@ -70,7 +70,7 @@ class AppointmentAddForm(forms.ModelForm):
         association = self._chosen_association()
         if association is not None:
             return gettext("Если оставить пустым, будет записано: «%(issuer)s».") % {
-                "issuer": services.appointment_default_issuer(association)
+                "issuer": services.appointment_default_issuer(association=association)
             }
         return gettext(
             "Если оставить пустым: для РМО — отдел образования района, для школьного МО — "
@@ -166,7 +166,7 @@ class MembershipAddForm(InvalidFieldsMixin, forms.Form):
         members = Membership.objects.filter(association=association, academic_year=academic_year)
         field = self.fields["people"]
         field.queryset = (
-            services.membership_pool(association)
+            services.membership_pool(association=association)
             .exclude(pk__in=members.values("person_id"))
             .select_related("school")
             .order_by("school__short_name", "last_name", "first_name", "patronymic")

@@ -219,6 +219,13 @@ class Person(models.Model):
         return "".join(f"{p[0]}." for p in (self.first_name, self.patronymic) if p)
 
     @property
+    def contact_email(self) -> str:
+        """Where to write to the person: their own address, else their login's ('' when neither
+        is known). The login is read only when it was fetched or is asked for."""
+        address = self.email or (self.user.email if self.user_id and self.user else "")
+        return address.strip().lower()
+
+    @property
     def short_name(self) -> str:
         """«Иванова М.П.», as lists write it."""
         return f"{self.last_name} {self.initials}"
@@ -353,6 +360,16 @@ class ClassAssignment(models.Model):
         return f"{self.grade} «{self.letter}»"
 
 
+class AppointmentQuerySet(models.QuerySet):
+    def in_office(self, on: datetime.date) -> AppointmentQuerySet:
+        """Appointments in force on the day `on`: begun by then and not ended by then."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on), starts_on__lte=on)
+
+    def in_office_during(self, first: datetime.date, last: datetime.date) -> AppointmentQuerySet:
+        """Appointments in force on some day of [first, last] (an academic year, say)."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=first), starts_on__lte=last)
+
+
 class Appointment(models.Model):
     """A head or secretary of an association, appointed by order. Written only by
     `services.appointment_create`, which enforces the job instruction and the regulation."""
@@ -390,6 +407,8 @@ class Appointment(models.Model):
     created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
 
     history = HistoricalRecords()
+
+    objects = AppointmentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("назначение")

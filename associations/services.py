@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import QuerySet
@@ -35,7 +35,7 @@ def years_phrase(n: int) -> str:
     return ngettext("%(count)d год", "%(count)d года", n) % {"count": n}
 
 
-def appointment_default_issuer(association: Association) -> str:
+def appointment_default_issuer(*, association: Association) -> str:
     if association.is_district:
         return association.district.education_department
     school = association.school
@@ -165,7 +165,7 @@ def appointment_create(
         role=role,
         order_number=order_number,
         order_date=order_date,
-        order_issuer=order_issuer or appointment_default_issuer(association),
+        order_issuer=order_issuer or appointment_default_issuer(association=association),
         starts_on=starts_on,
         position_rule_confirmed=bool(
             role == Appointment.Role.HEAD
@@ -219,7 +219,7 @@ def appointment_update(
                 }
             )
     appointment.order_number = order_number
-    appointment.order_issuer = order_issuer or appointment_default_issuer(appointment.association)
+    appointment.order_issuer = order_issuer or appointment_default_issuer(association=appointment.association)
     appointment.ends_on = ends_on
     appointment.full_clean()
     appointment.save()
@@ -229,25 +229,26 @@ def appointment_update(
 # --- the members of an association, year by year ------------------------------------------------
 
 
-def membership_pool(association: Association) -> QuerySet[Person]:
+def membership_pool(*, association: Association) -> QuerySet[Person]:
     """Who may be a member: the people of a school МО's school, of the РМО's district."""
     if association.is_district:
         return Person.objects.filter(district_id=association.district_id)
     return Person.objects.filter(school_id=association.school_id)
 
 
-def _require_writer(user, association: Association) -> None:
+def _require_writer(user: User, association: Association) -> None:
     if not access.can_write_association(user, association):
         raise PermissionDenied
 
 
 @transaction.atomic
-def membership_add(*, association: Association, academic_year: AcademicYear, people: list[Person], user) -> int:
+def membership_add(*, association: Association, academic_year: AcademicYear, people: list[Person], user: User) -> int:
     """Make the people members of the association for the year; those who already are stay as
     they are (so a double submit, or two heads at once, adds each person once). Returns how
     many were added. Nobody is added when one of them is not the association's to take."""
     _require_writer(user, association)
-    allowed = set(membership_pool(association).filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
+    pool = membership_pool(association=association)
+    allowed = set(pool.filter(pk__in=[p.pk for p in people]).values_list("pk", flat=True))
     strangers = [p for p in people if p.pk not in allowed]
     if strangers:
         raise ValidationError(
@@ -263,7 +264,7 @@ def membership_add(*, association: Association, academic_year: AcademicYear, peo
 
 
 @transaction.atomic
-def membership_remove(*, membership: Membership, user) -> None:
+def membership_remove(*, membership: Membership, user: User) -> None:
     """Take a person off the association's list for that year. What they took part in stays
     recorded: a meeting's attendance keeps its marks, a protocol its names."""
     _require_writer(user, membership.association)
@@ -271,14 +272,14 @@ def membership_remove(*, membership: Membership, user) -> None:
 
 
 @transaction.atomic
-def membership_copy_previous(*, association: Association, academic_year: AcademicYear, user) -> int:
+def membership_copy_previous(*, association: Association, academic_year: AcademicYear, user: User) -> int:
     """Carry last year's members over to `academic_year`, except those who have left the
     school (or the district); returns how many were added."""
     _require_writer(user, association)
     previous = Membership.objects.filter(
         association=association, academic_year__start_year=academic_year.start_year - 1
     )
-    people = list(membership_pool(association).filter(pk__in=previous.values("person_id")))
+    people = list(membership_pool(association=association).filter(pk__in=previous.values("person_id")))
     return membership_add(association=association, academic_year=academic_year, people=people, user=user)
 
 

@@ -21,15 +21,12 @@ from django.utils.translation import ngettext
 
 from associations.models import ClassAssignment, Person
 from meetings.declension import classes_phrase, heard_line, heard_separator
-from meetings.models import Attendance, Decision, Meeting, Protocol
+from meetings.models import PRESENT_LIST_LIMIT, Attendance, Decision, Meeting, Protocol
 from reports.rendering import PDF_MIMETYPE, ExportFile, render_pdf
 
 # Documents go to the education department in Russian whatever the reader's browser says.
 DOCUMENT_LANGUAGE = "ru"
 
-#: Above this many present the protocol gives the count and appends the list (guides say 10–15;
-#: S4 says 15).
-LIST_APPENDED_ABOVE = 15
 
 NBSP = "\u00a0"
 
@@ -248,7 +245,7 @@ def protocol_context(protocol: Protocol, *, draft: bool = False) -> dict:
             )
         )
 
-    list_appended = len(present) > LIST_APPENDED_ABOVE
+    list_appended = len(present) > PRESENT_LIST_LIMIT
     return {
         "protocol": protocol,
         "meeting": meeting,
@@ -308,13 +305,6 @@ def protocol_pdf(protocol: Protocol, *, draft: bool = False) -> bytes:
         return render_pdf("meetings/protocol_pdf.html", protocol_context(protocol, draft=draft))
 
 
-def protocol_filename(protocol: Protocol, *, draft: bool = False) -> str:
-    """«protocol-7-2025-2026-2.pdf»: association, academic year, number (as signing stores it)."""
-    start = protocol.academic_year.start_year
-    suffix = "-draft" if draft else ""
-    return f"protocol-{protocol.association_id}-{start}-{start + 1}-{protocol.number}{suffix}.pdf"
-
-
 def protocol_export(protocol: Protocol, *, draft: bool = False) -> ExportFile:
     """(filename, mimetype, bytes), the exporters' contract."""
-    return protocol_filename(protocol, draft=draft), PDF_MIMETYPE, protocol_pdf(protocol, draft=draft)
+    return protocol.file_name(draft=draft), PDF_MIMETYPE, protocol_pdf(protocol, draft=draft)

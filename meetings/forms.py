@@ -266,7 +266,7 @@ class MeetingForm(InvalidFieldsMixin, forms.ModelForm):
         cleaned["starts_at"] = starts_at
         if cleaned.get("academic_year") is None and "academic_year" not in self.errors:
             try:
-                cleaned["academic_year"] = academic_year_proposed_for(day)
+                cleaned["academic_year"] = academic_year_proposed_for(day=day)
             except ValidationError as error:
                 self.add_error("date", error.messages)
         return cleaned
@@ -478,9 +478,10 @@ class ProtocolChoices:
         today = timezone.localtime(meeting.starts_at).date()
         appointments = {
             role: person_id
-            for role, person_id in Appointment.objects.filter(
-                Q(ends_on__isnull=True) | Q(ends_on__gt=today), association=association, starts_on__lte=today
-            ).order_by("starts_on").values_list("role", "person_id")
+            for role, person_id in Appointment.objects.in_office(today)
+            .filter(association=association)
+            .order_by("starts_on")
+            .values_list("role", "person_id")
         }
         chosen = [pk for pk in (protocol.chair_id, protocol.secretary_id, *appointments.values()) if pk]
         also = (

@@ -26,6 +26,11 @@ class SignedProtocolError(ValidationError):
         super().__init__(_("Протокол подписан и не может быть изменён."), code="signed")
 
 
+#: Above this many people present, the protocol gives the count and «список прилагается»
+#: (guides say 10–15; S4 says 15): the page and the PDF alike.
+PRESENT_LIST_LIMIT = 15
+
+
 class Meeting(models.Model):
     class Kind(models.TextChoices):
         SESSION = "session", _("заседание")
@@ -264,6 +269,12 @@ class Protocol(models.Model):
     @property
     def is_signed(self) -> bool:
         return self.status == self.Status.SIGNED
+
+    def file_name(self, *, draft: bool = False) -> str:
+        """«protocol-7-2025-2026-2.pdf»: association, academic year, number (as signing stores it)."""
+        start = self.academic_year.start_year
+        suffix = "-draft" if draft else ""
+        return f"protocol-{self.association_id}-{start}-{start + 1}-{self.number}{suffix}.pdf"
 
     def save(self, *args, **kwargs):
         # The one way into "signed" is services.protocol_sign, which saves the row as a draft

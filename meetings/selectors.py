@@ -16,10 +16,16 @@ from django.utils.translation import ngettext
 from associations import access
 from associations.models import AcademicYear, Association, ClassAssignment, Membership, Person
 from meetings.declension import heard_line, heard_separator
-from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
-
-# Above this many people present, the protocol gives the count and «список прилагается».
-PRESENT_LIST_LIMIT = 15
+from meetings.models import (
+    PRESENT_LIST_LIMIT,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Guest,
+    Meeting,
+    Protocol,
+    ProtocolItem,
+)
 
 
 def meetings_visible_to(user) -> QuerySet[Meeting]:

@@ -27,7 +27,7 @@ from meetings.models import Attendance, Decision, Meeting, Protocol, ProtocolIte
 from rmo_portal.editors import Row, VersionConflict, rows_apply
 
 
-def academic_year_proposed_for(day: datetime.date) -> AcademicYear:
+def academic_year_proposed_for(*, day: datetime.date) -> AcademicYear:
     """The year a meeting on `day` belongs to (`AcademicYear.proposed_start_year_for`: the
     calendar's, except that the last days of August already belong to the coming year)."""
     try:
@@ -52,7 +52,7 @@ class MeetingConflict(VersionConflict):
         )
 
 
-def _require_recorder(user, association: Association) -> None:
+def _require_recorder(user: User, association: Association) -> None:
     if not access.can_record_meeting(user, association):
         raise PermissionDenied
 
@@ -71,7 +71,7 @@ def meeting_create(
     if unknown:
         raise TypeError(f"meeting_create: unknown fields {sorted(unknown)}")
     if fields.get("academic_year") is None:
-        fields["academic_year"] = academic_year_proposed_for(timezone.localtime(fields["starts_at"]).date())
+        fields["academic_year"] = academic_year_proposed_for(day=timezone.localtime(fields["starts_at"]).date())
     meeting = Meeting(association=association, created_by=user, **fields)
     meeting.full_clean()
     meeting.save()
@@ -115,7 +115,7 @@ def meeting_save(
 
 
 @transaction.atomic
-def meeting_cancel(*, meeting: Meeting, user, reason: str) -> Meeting:
+def meeting_cancel(*, meeting: Meeting, user: User, reason: str) -> Meeting:
     _require_recorder(user, meeting.association)
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Укажите причину отмены.")})
@@ -129,7 +129,7 @@ def meeting_cancel(*, meeting: Meeting, user, reason: str) -> Meeting:
 
 
 @transaction.atomic
-def meeting_hold(*, meeting: Meeting, user) -> Meeting:
+def meeting_hold(*, meeting: Meeting, user: User) -> Meeting:
     """Mark the meeting held; its plan item, if the plan is approved, is marked done that day."""
     _require_recorder(user, meeting.association)
     if meeting.status == Meeting.Status.CANCELLED:
@@ -148,7 +148,7 @@ def meeting_hold(*, meeting: Meeting, user) -> Meeting:
 
 
 @transaction.atomic
-def attendance_save(*, meeting: Meeting, user, rows: list[dict]) -> list[Attendance]:
+def attendance_save(*, meeting: Meeting, user: User, rows: list[dict]) -> list[Attendance]:
     """rows: {"person": Person, "present": bool, "absence_reason": str}. Replaces the list."""
     _require_recorder(user, meeting.association)
     if _has_signed_protocol(meeting):
@@ -173,7 +173,7 @@ def attendance_save(*, meeting: Meeting, user, rows: list[dict]) -> list[Attenda
 
 
 @transaction.atomic
-def protocol_create(*, meeting: Meeting, user) -> Protocol:
+def protocol_create(*, meeting: Meeting, user: User) -> Protocol:
     """The next number of the association's year. The association row is locked for the
     transaction, so concurrent creations queue up instead of taking the same number."""
     Association.objects.select_for_update(of=("self",)).get(pk=meeting.association_id)
@@ -238,7 +238,7 @@ def protocol_save(*, protocol: Protocol, version: int, user: User, values: dict,
 
 
 @transaction.atomic
-def protocol_sign(*, protocol: Protocol, user) -> Protocol:
+def protocol_sign(*, protocol: Protocol, user: User) -> Protocol:
     """Freeze the protocol: render its PDF once, keep the bytes and their SHA-256."""
     from meetings.documents import protocol_pdf  # the rendering leaf; imported late, it loads WeasyPrint
 
@@ -272,12 +272,7 @@ def protocol_sign(*, protocol: Protocol, user) -> Protocol:
     locked.signed_by = user
     pdf = protocol_pdf(locked)
     locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    year = locked.academic_year
-    locked.pdf.save(
-        f"protocol-{locked.association_id}-{year.start_year}-{year.start_year + 1}-{locked.number}.pdf",
-        ContentFile(pdf),
-        save=False,
-    )
+    locked.pdf.save(locked.file_name(), ContentFile(pdf), save=False)
     # Protocol.save refuses rows already signed in the database; this one is still a draft there.
     locked.save()
     Meeting.objects.filter(pk=locked.meeting_id, status=Meeting.Status.PLANNED).update(status=Meeting.Status.HELD)
@@ -285,7 +280,9 @@ def protocol_sign(*, protocol: Protocol, user) -> Protocol:
 
 
 @transaction.atomic
-def decision_mark_done(*, decision: Decision, user, note: str = "", done_on: datetime.date | None = None) -> Decision:
+def decision_mark_done(
+    *, decision: Decision, user: User, note: str = "", done_on: datetime.date | None = None
+) -> Decision:
     """The responsible person or the association's head marks a decision done."""
     decision = Decision.objects.select_for_update(of=("self",)).select_related(
         "protocol_item__protocol__association", "responsible"
@@ -306,25 +303,3 @@ def decision_mark_done(*, decision: Decision, user, note: str = "", done_on: dat
     decision.done_note = note.strip()
     decision.save()
     return decision
-
-
-# --- calendar tokens (the secret of a user's iCalendar feed URL) --------------------------------
-
-
-def calendar_token_for(*, user):
-    """The user's feed token (a CalendarToken), created on first use."""
-    from meetings.models import CalendarToken
-
-    return CalendarToken.objects.get_or_create(user=user)[0]
-
-
-@transaction.atomic
-def calendar_token_regenerate(*, user):
-    """A new secret for the user's feeds: every URL with the old one answers 404 from now on."""
-    from meetings.models import CalendarToken, new_calendar_token
-
-    token, created = CalendarToken.objects.select_for_update().get_or_create(user=user)
-    if not created:
-        token.token = new_calendar_token()
-        token.save(update_fields=["token", "created_at"])
-    return token

@@ -405,11 +405,9 @@ def protocol_pdf(request, pk: int):
         return response
 
     from meetings import documents  # loads WeasyPrint: only when a preview is asked for
-
-    start = protocol.academic_year.start_year
-    filename = f"protocol-{protocol.association_id}-{start}-{start + 1}-{protocol.number}-draft.pdf"
     from reports.rendering import pdf_response
 
-    response = pdf_response(filename, documents.protocol_pdf(protocol, draft=True))
+    filename, _mimetype, content = documents.protocol_export(protocol, draft=True)
+    response = pdf_response(filename, content)
     response["Cache-Control"] = "private, no-store"
     return response

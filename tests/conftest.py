@@ -5,6 +5,7 @@ the second school or the second district and must answer 404 to the first school
 from __future__ import annotations
 
 import datetime
+import socket
 from dataclasses import dataclass
 
 import pytest
@@ -104,3 +105,19 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture
+def no_network(monkeypatch):
+    """Any attempt to open a socket fails the test: the attempts, for the test to check, and
+    none allowed at the end."""
+    attempts = []
+
+    def refuse(*args, **kwargs):
+        attempts.append(args)
+        raise AssertionError(f"network access attempted: {args!r}")
+
+    monkeypatch.setattr(socket, "create_connection", refuse)
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    yield attempts
+    assert attempts == []

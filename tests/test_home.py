@@ -4,43 +4,19 @@ upcoming meetings and «Мои поручения» there; its query count does 
 still imports nothing of `meetings` (reports → meetings → associations)."""
 
 import ast
-import datetime
 from pathlib import Path
 
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve, reverse
-from django.utils import timezone
 
-from associations.models import AcademicYear
-from meetings.models import Decision, Meeting, Protocol, ProtocolItem
+from meetings.models import Meeting
 from rmo_portal import views
+from tests import factories as f
 
 ROLES = ["admin", "methodologist", "deputy", "head", "teacher", "other_deputy", "other_district_methodologist",
          "outsider"]
-
-
-def moscow(day: datetime.date, hour: int = 15) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def make_meeting(association, days: int, theme: str, **fields) -> Meeting:
-    starts_at = moscow(timezone.localdate() + datetime.timedelta(days=days))
-    return Meeting.objects.create(association=association, theme=theme, starts_at=starts_at,
-                                  academic_year=AcademicYear.objects.for_date(starts_at.date()), **fields)
-
-
-def make_decision(world, person, text: str, due_in: int) -> Decision:
-    meeting = make_meeting(world.mo, -7, "Прошедшее заседание")
-    number = Protocol.objects.filter(association=world.mo).count() + 1
-    protocol = Protocol.objects.create(meeting=meeting, association=world.mo, academic_year=meeting.academic_year,
-                                       number=number)
-    item = ProtocolItem.objects.create(protocol=protocol, decided=text)
-    decision = Decision.objects.create(protocol_item=item, text=text, responsible=person,
-                                       due_on=timezone.localdate() + datetime.timedelta(days=due_in))
-    Protocol.objects.filter(pk=protocol.pk).update(status="signed", signed_at=timezone.now(), pdf_sha256="0" * 64)
-    return decision
 
 
 def test_home_is_the_project_view():
@@ -60,12 +36,16 @@ def test_anonymous_users_log_in(world, client):
 
 
 def test_a_teacher_sees_classes_meetings_and_tasks(world, client_for):
-    make_meeting(world.mo, 2, "Заседание нашего МО", place="Кабинет № 12")
-    make_meeting(world.rmo, 3, "Семинар района", kind=Meeting.Kind.SEMINAR)
-    make_meeting(world.other_mo, 2, "Заседание соседей")
-    make_meeting(world.mo, -2, "Уже прошло")
-    make_decision(world, world.teacher_person, "Подготовить классный час", due_in=-1)
-    make_decision(world, world.head_person, "Поручение руководителю", due_in=5)
+    f.MeetingFactory(
+        association=world.mo, starts_at=f.at(f.in_days(2)), theme="Заседание нашего МО", place="Кабинет № 12",
+    )
+    f.MeetingFactory(
+        association=world.rmo, starts_at=f.at(f.in_days(3)), theme="Семинар района", kind=Meeting.Kind.SEMINAR,
+    )
+    f.MeetingFactory(association=world.other_mo, starts_at=f.at(f.in_days(2)), theme="Заседание соседей")
+    f.MeetingFactory(association=world.mo, starts_at=f.at(f.in_days(-2)), theme="Уже прошло")
+    f.decision_of(world.mo, responsible=world.teacher_person, text="Подготовить классный час", due_on=f.in_days(-1))
+    f.decision_of(world.mo, responsible=world.head_person, text="Поручение руководителю", due_on=f.in_days(5))
 
     content = client_for(world.teacher).get(reverse("home")).content.decode()
     assert "6 «Б»" in content and world.mo.name in content  # what the page always showed
@@ -92,12 +72,14 @@ def test_the_home_page_does_not_grow_with_meetings_and_decisions(world, client_f
             assert client.get(reverse("home")).status_code == 200
         return len(ctx.captured_queries)
 
-    make_meeting(world.mo, 1, "Первое")
-    make_decision(world, world.teacher_person, "Первое поручение", due_in=3)
+    f.MeetingFactory(association=world.mo, starts_at=f.at(f.in_days(1)), theme="Первое")
+    f.decision_of(world.mo, responsible=world.teacher_person, text="Первое поручение", due_on=f.in_days(3))
     few = queries()
     for i in range(12):
-        make_meeting(world.mo if i % 2 else world.rmo, i + 1, f"Заседание {i}")
-        make_decision(world, world.teacher_person, f"Поручение {i}", due_in=i - 4)
+        f.MeetingFactory(
+            association=world.mo if i % 2 else world.rmo, starts_at=f.at(f.in_days(i + 1)), theme=f"Заседание {i}",
+        )
+        f.decision_of(world.mo, responsible=world.teacher_person, text=f"Поручение {i}", due_on=f.in_days(i - 4))
     assert queries() == few
 
 

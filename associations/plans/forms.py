@@ -192,23 +192,11 @@ class PlanItemForm(NumberedRowMixin, InvalidFieldsMixin, forms.ModelForm):
             self.fields[name] = choices.row_field(name)
 
     def clean(self):
+        """A row without a number goes to the end. The timing's rules are the model's
+        (`PlanItem.clean`, run by the form's model validation)."""
         cleaned = super().clean()
-        timing = cleaned.get("timing")
         if cleaned.get("position") is None:
             cleaned["position"] = LAST_POSITION
-        if timing == PlanItem.Timing.MONTH:
-            if not cleaned.get("month") and "month" not in self.errors:
-                self.add_error("month", _("Укажите месяц."))
-        else:
-            cleaned["month"] = None
-        if timing == PlanItem.Timing.DATES:
-            date_from, date_to = cleaned.get("date_from"), cleaned.get("date_to")
-            if not date_from and "date_from" not in self.errors:
-                self.add_error("date_from", _("Укажите дату."))
-            elif date_from and date_to and date_to < date_from:
-                self.add_error("date_to", _("Дата окончания раньше даты начала."))
-        else:
-            cleaned["date_from"] = cleaned["date_to"] = None
         return cleaned
 
 

@@ -12,6 +12,7 @@ import datetime
 import re
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -195,6 +196,25 @@ class PlanItem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.position}. {self.content[:60]}"
+
+    def clean(self):
+        """The timing's rules: a month for «месяц», a first date (and a last one not before it)
+        for «даты»; the other fields of the timing are cleared."""
+        errors = {}
+        if self.timing == self.Timing.MONTH:
+            if not self.month:
+                errors["month"] = _("Укажите месяц.")
+        else:
+            self.month = None
+        if self.timing == self.Timing.DATES:
+            if not self.date_from:
+                errors["date_from"] = _("Укажите дату.")
+            elif self.date_to and self.date_to < self.date_from:
+                errors["date_to"] = _("Дата окончания раньше даты начала.")
+        else:
+            self.date_from = self.date_to = None
+        if errors:
+            raise ValidationError(errors)
 
     @property
     def timing_label(self) -> str:

@@ -10,7 +10,6 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mass_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -54,7 +53,7 @@ class PlanConflict(VersionConflict):
         )
 
 
-def _person_name(user) -> str:
+def _person_name(user: User) -> str:
     person = getattr(user, "person", None)
     try:
         return person.short_name if person else (user.get_full_name() or user.get_username())
@@ -63,7 +62,7 @@ def _person_name(user) -> str:
 
 
 @transaction.atomic
-def plan_create(*, association: Association, academic_year: AcademicYear, user) -> AnnualPlan:
+def plan_create(*, association: Association, academic_year: AcademicYear, user: User) -> AnnualPlan:
     if not access.can_write_association(user, association):
         raise PermissionDenied
     exists = ValidationError(_("План на %(year)s учебный год уже есть.") % {"year": academic_year})
@@ -89,7 +88,7 @@ def _shift_year(day: datetime.date | None, years: int) -> datetime.date | None:
 
 
 @transaction.atomic
-def plan_copy_from_previous(*, association: Association, academic_year: AcademicYear, user) -> AnnualPlan:
+def plan_copy_from_previous(*, association: Association, academic_year: AcademicYear, user: User) -> AnnualPlan:
     """A new draft for the year from the association's latest earlier plan: header, items with
     their sections, forms and responsible people, exact dates moved on by the years between,
     execution marks cleared."""
@@ -219,20 +218,17 @@ def _reviewers_emails(association: Association) -> list[str]:
         )
     else:
         people = Person.objects.filter(school=association.school, position=Person.Position.DEPUTY_DIRECTOR)
-    return [p.email or (p.user.email if p.user else "") for p in people.select_related("user")]
+    return [p.contact_email for p in people.select_related("user")]
 
 
 def _editors_emails(association: Association) -> list[str]:
     # Filter the appointments themselves: an exclude() across Person.appointments dropped a
     # head who had any ended appointment anywhere (a former secretary, another МО).
     today = timezone.localdate()
-    heads = Appointment.objects.filter(
-        Q(ends_on__isnull=True) | Q(ends_on__gt=today),
-        association=association,
-        role=Appointment.Role.HEAD,
-        starts_on__lte=today,
+    heads = Appointment.objects.in_office(today).filter(
+        association=association, role=Appointment.Role.HEAD
     ).select_related("person", "person__user")
-    return [a.person.email or (a.person.user.email if a.person.user else "") for a in heads]
+    return [a.person.contact_email for a in heads]
 
 
 def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = "") -> None:
@@ -267,7 +263,7 @@ def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = ""
 
 
 def _transition(
-    *, plan: AnnualPlan, to: str, user, comment: str = "", host: str = "", notify: bool = True
+    *, plan: AnnualPlan, to: str, user: User, comment: str = "", host: str = "", notify: bool = True
 ) -> AnnualPlan:
     with transaction.atomic():
         locked = AnnualPlan.objects.select_for_update(of=("self",)).select_related(
@@ -308,21 +304,21 @@ def _transition(
     return locked
 
 
-def plan_submit(*, plan: AnnualPlan, user, host: str = "", notify: bool = True) -> AnnualPlan:
+def plan_submit(*, plan: AnnualPlan, user: User, host: str = "", notify: bool = True) -> AnnualPlan:
     return _transition(plan=plan, to=Status.SUBMITTED, user=user, host=host, notify=notify)
 
 
-def plan_return(*, plan: AnnualPlan, user, comment: str, host: str = "", notify: bool = True) -> AnnualPlan:
+def plan_return(*, plan: AnnualPlan, user: User, comment: str, host: str = "", notify: bool = True) -> AnnualPlan:
     return _transition(plan=plan, to=Status.RETURNED, user=user, comment=comment, host=host, notify=notify)
 
 
-def plan_approve(*, plan: AnnualPlan, user, comment: str = "", host: str = "", notify: bool = True) -> AnnualPlan:
+def plan_approve(*, plan: AnnualPlan, user: User, comment: str = "", host: str = "", notify: bool = True) -> AnnualPlan:
     return _transition(plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host, notify=notify)
 
 
 @transaction.atomic
 def plan_item_mark(
-    *, item: PlanItem, user, execution: str, executed_on: datetime.date | None = None,
+    *, item: PlanItem, user: User, execution: str, executed_on: datetime.date | None = None,
     note: str = "", moved_timing: str = "",
 ) -> PlanItem:
     """Execution control on an approved plan: done (date, note), moved (new timing, reason),

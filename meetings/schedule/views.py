@@ -26,6 +26,7 @@ from meetings import services
 from meetings.models import CalendarToken, Meeting
 from meetings.schedule import calendar_feed
 from meetings.schedule import selectors as schedule
+from meetings.schedule import services as schedule_services
 
 MEETINGS_PER_PAGE = 50
 DECISIONS_PER_PAGE = 50
@@ -110,13 +111,13 @@ def association_feed(request, token: str, pk: int):
 @require_http_methods(["GET", "HEAD", "POST"])
 def feed_settings(request):
     if request.method == "POST":
-        services.calendar_token_regenerate(user=request.user)
+        schedule_services.calendar_token_regenerate(user=request.user)
         messages.success(
             request,
             _("Ссылки заменены. Прежние больше не работают: обновите подписку в своём календаре."),
         )
         return redirect("meetings:feed_settings")
-    token = services.calendar_token_for(user=request.user).token
+    token = schedule_services.calendar_token_for(user=request.user).token
     associations = (
         access.associations_visible_to(request.user)
         .select_related("school")

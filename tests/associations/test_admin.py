@@ -10,8 +10,6 @@ import pytest
 from django.contrib.admin.models import LogEntry
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from associations import admin as associations_admin
@@ -26,6 +24,7 @@ from associations.models import (
     School,
 )
 from tests import factories as f
+from tests.helpers import count_queries
 
 ADD_URL = "admin:associations_appointment_add"
 
@@ -277,13 +276,6 @@ def _make_rows(model, n: int) -> None:
             f.AppointmentFactory(created_by=f.UserFactory())
 
 
-def _changelist_queries(client, url: str) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(url)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     "model",
@@ -295,9 +287,9 @@ def test_changelist_query_count_does_not_grow_with_rows(client, model):
     url = reverse(f"admin:associations_{model._meta.model_name}_changelist")
 
     _make_rows(model, 3)
-    few = _changelist_queries(client, url)
+    few = count_queries(client, url)
     _make_rows(model, 6)
-    many = _changelist_queries(client, url)
+    many = count_queries(client, url)
 
     assert model.objects.count() >= 9
     assert many == few

@@ -18,11 +18,6 @@ def rmo(db):
     return f.DistrictAssociationFactory()
 
 
-def district_person(rmo, **kwargs):
-    defaults = {"school": None, "district": rmo.district, "position": Person.Position.METHODIST}
-    return f.PersonFactory(**{**defaults, **kwargs})
-
-
 def appoint(association, person, **kwargs):
     return appointment_create(
         association=association, person=person, order_number="112-о", order_date=ORDER_DATE, **kwargs
@@ -30,7 +25,7 @@ def appoint(association, person, **kwargs):
 
 
 def test_rmo_head_with_three_years_is_refused_with_the_rule_quoted(rmo):
-    person = district_person(rmo, experience_since=datetime.date(2022, 9, 1))
+    person = f.DistrictPersonFactory(district=rmo.district, experience_since=datetime.date(2022, 9, 1))
 
     with pytest.raises(ValidationError) as excinfo:
         appoint(rmo, person)
@@ -43,7 +38,7 @@ def test_rmo_head_with_three_years_is_refused_with_the_rule_quoted(rmo):
 
 
 def test_rmo_head_with_exactly_five_years_on_the_order_date_is_appointed(rmo):
-    person = district_person(rmo, experience_since=datetime.date(2020, 8, 28))
+    person = f.DistrictPersonFactory(district=rmo.district, experience_since=datetime.date(2020, 8, 28))
 
     appointment = appoint(rmo, person)
 
@@ -53,14 +48,14 @@ def test_rmo_head_with_exactly_five_years_on_the_order_date_is_appointed(rmo):
 
 
 def test_rmo_head_one_day_short_of_five_years_is_refused(rmo):
-    person = district_person(rmo, experience_since=datetime.date(2020, 8, 29))
+    person = f.DistrictPersonFactory(district=rmo.district, experience_since=datetime.date(2020, 8, 29))
 
     with pytest.raises(ValidationError, match="4 года"):
         appoint(rmo, person)
 
 
 def test_rmo_head_without_education_data_is_refused(rmo):
-    person = district_person(rmo, education="")
+    person = f.DistrictPersonFactory(district=rmo.district, education="")
 
     with pytest.raises(ValidationError) as excinfo:
         appoint(rmo, person)
@@ -73,22 +68,22 @@ def test_rmo_head_without_education_data_is_refused(rmo):
     "education", [Person.Education.HIGHER_OTHER, Person.Education.VOCATIONAL_PEDAGOGICAL]
 )
 def test_rmo_head_without_higher_pedagogical_education_is_refused(rmo, education):
-    person = district_person(rmo, education=education)
+    person = f.DistrictPersonFactory(district=rmo.district, education=education)
 
     with pytest.raises(ValidationError, match="высшее педагогическое"):
         appoint(rmo, person)
 
 
 def test_rmo_head_without_experience_date_is_refused(rmo):
-    person = district_person(rmo, experience_since=None)
+    person = f.DistrictPersonFactory(district=rmo.district, experience_since=None)
 
     with pytest.raises(ValidationError, match="нет данных о педагогическом стаже"):
         appoint(rmo, person)
 
 
 def test_new_head_ends_the_previous_appointment_and_history_stays(rmo):
-    first = district_person(rmo, last_name="Орлова")
-    second = district_person(rmo, last_name="Белова")
+    first = f.DistrictPersonFactory(district=rmo.district, last_name="Орлова")
+    second = f.DistrictPersonFactory(district=rmo.district, last_name="Белова")
     old = appoint(rmo, first)
 
     new = appointment_create(
@@ -103,11 +98,11 @@ def test_new_head_ends_the_previous_appointment_and_history_stays(rmo):
 
 
 def test_new_head_cannot_start_before_the_current_one(rmo):
-    appoint(rmo, district_person(rmo))
+    appoint(rmo, f.DistrictPersonFactory(district=rmo.district))
 
     with pytest.raises(ValidationError) as excinfo:
         appointment_create(
-            association=rmo, person=district_person(rmo), order_number="1",
+            association=rmo, person=f.DistrictPersonFactory(district=rmo.district), order_number="1",
             order_date=datetime.date(2025, 8, 1),
         )
     assert "starts_on" in excinfo.value.message_dict
@@ -115,10 +110,10 @@ def test_new_head_cannot_start_before_the_current_one(rmo):
 
 
 def test_secretary_does_not_end_the_head(rmo):
-    head = appoint(rmo, district_person(rmo))
+    head = appoint(rmo, f.DistrictPersonFactory(district=rmo.district))
     appointment_create(
-        association=rmo, person=district_person(rmo, education=""), role=Appointment.Role.SECRETARY,
-        order_number="113-о", order_date=ORDER_DATE,
+        association=rmo, person=f.DistrictPersonFactory(district=rmo.district, education=""),
+        role=Appointment.Role.SECRETARY, order_number="113-о", order_date=ORDER_DATE,
     )
     head.refresh_from_db()
     assert head.ends_on is None
@@ -174,5 +169,5 @@ def test_head_from_another_district_is_refused(rmo):
 
 
 def test_appointment_history_is_recorded(rmo):
-    appointment = appoint(rmo, district_person(rmo))
+    appointment = appoint(rmo, f.DistrictPersonFactory(district=rmo.district))
     assert appointment.history.count() == 1

@@ -12,6 +12,7 @@ from django.urls import reverse
 from associations import services
 from associations.models import AcademicYear, Membership
 from tests import factories as f
+from tests.helpers import messages_of
 
 
 def detail(association, year=None) -> str:
@@ -21,10 +22,6 @@ def detail(association, year=None) -> str:
 
 def add_url(association) -> str:
     return reverse("associations:members_add", args=[association.pk])
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
 
 
 def members(association, year) -> set[int]:

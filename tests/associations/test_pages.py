@@ -3,55 +3,31 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from associations.models import Person
 from associations.services import appointment_create
 from tests import factories as f
-
-
-def count_queries(client, url, **params):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries), response
-
-
-def add_schools(world, n):
-    """n more schools in the world's district, each with an МО, a head, 3 members and classes."""
-    for _ in range(n):
-        school = f.SchoolFactory(district=world.district)
-        mo = f.AssociationFactory(school=school)
-        head = f.PersonFactory(school=school, position=Person.Position.ORGANIZER)
-        f.AppointmentFactory(association=mo, person=head)
-        for person in [head, f.PersonFactory(school=school), f.PersonFactory(school=school)]:
-            f.MembershipFactory(association=mo, person=person, academic_year=world.year)
-            f.ClassAssignmentFactory(teacher=person, academic_year=world.year)
-
-
-def add_members(world, association, n):
-    for _ in range(n):
-        person = f.PersonFactory(school=world.school)
-        f.MembershipFactory(association=association, person=person, academic_year=world.year)
-        f.ClassAssignmentFactory(teacher=person, academic_year=world.year)
+from tests.helpers import get_counting_queries
 
 
 @pytest.mark.parametrize("url_name", ["home", "associations:list"])
 def test_association_tables_do_not_grow_with_rows(world, client_for, url_name):
     client = client_for(world.methodologist)
-    add_schools(world, 2)
-    few, _ = count_queries(client, reverse(url_name))
-    add_schools(world, 8)
-    many, response = count_queries(client, reverse(url_name))
+    for _ in range(2):
+        f.school_with_mo(world.district, year=world.year)
+    few, _ = get_counting_queries(client, reverse(url_name))
+    for _ in range(8):
+        f.school_with_mo(world.district, year=world.year)
+    many, response = get_counting_queries(client, reverse(url_name))
     assert many == few
     assert response.content.decode().count('href="/associations/') >= 13
 
 
 def test_association_list_query_count(world, client_for, django_assert_num_queries):
     client = client_for(world.methodologist)
-    add_schools(world, 5)
+    for _ in range(5):
+        f.school_with_mo(world.district, year=world.year)
     # 1 session, 2 user, 3 academic year (current), 4 person (roles), 5 head appointments
     # (roles), 6 schools for the filter, 7-8 academic years for the filter (the select widget
     # and crispy each iterate the choices), 9 associations with member counts, 10 heads of the
@@ -80,10 +56,10 @@ def test_association_list_filters_by_school_and_kind(world, client_for):
 def test_association_detail_does_not_grow_with_members(world, client_for):
     client = client_for(world.methodologist)
     url = reverse("associations:detail", args=[world.mo.pk])
-    add_members(world, world.mo, 3)
-    few, _ = count_queries(client, url)
-    add_members(world, world.mo, 20)
-    many, response = count_queries(client, url)
+    f.add_members(world, 3, association=world.mo, school=world.school, classes=True)
+    few, _ = get_counting_queries(client, url)
+    f.add_members(world, 20, association=world.mo, school=world.school, classes=True)
+    many, response = get_counting_queries(client, url)
     assert many == few
     assert response.content.decode().count("<tr>") >= 25
 
@@ -106,9 +82,9 @@ def test_association_detail_shows_head_order_history_members_and_classes(world, 
 def test_people_directory_does_not_grow_with_rows(world, client_for):
     client = client_for(world.methodologist)
     f.PersonFactory.create_batch(3, school=world.school)
-    few, _ = count_queries(client, reverse("associations:people"))
+    few, _ = get_counting_queries(client, reverse("associations:people"))
     f.PersonFactory.create_batch(30, school=world.other_school)
-    many, response = count_queries(client, reverse("associations:people"))
+    many, response = get_counting_queries(client, reverse("associations:people"))
     assert many == few
     assert "педагогов" in response.content.decode() or "педагога" in response.content.decode()
 

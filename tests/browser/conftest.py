@@ -21,22 +21,17 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
-CHROMIUM = Path("/usr/bin/chromium")
-# The machine has no internet: without these Chromium keeps trying (and failing) to reach
-# Google's update, sync and field-trial services.
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-VIEWPORT = {"width": 1280, "height": 800}
-ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
-PASSWORD = "pass12345"  # every factory user's password (tests/factories.py)
+from tests.browser.helpers import ASYNC_UNSAFE, CHROMIUM, CHROMIUM_ARGS, PASSWORD, VIEWPORT
+
+
+@pytest.fixture(autouse=True)
+def academic_years(request) -> None:
+    """Tests on the live server flush the database after themselves, and with it the academic
+    years that migration 0004 filled (reading the current year never creates it): put them back
+    first, as cron does with `manage.py academic_years`."""
+    if "live_server" in request.fixturenames:
+        request.getfixturevalue("transactional_db")
+        call_command("academic_years", verbosity=0)
 
 
 @pytest.fixture(scope="module")
@@ -105,25 +100,6 @@ def log_in(page):
         return page
 
     return log_in
-
-
-def watch_console(page) -> list[str]:
-    """Collect console errors, uncaught exceptions and failed requests of the page. Browsers
-    ask for /favicon.ico on their own; that one 404 is not a page's fault."""
-    errors: list[str] = []
-
-    def on_console(msg) -> None:
-        if msg.type == "error" and not msg.text.startswith("Failed to load resource"):
-            errors.append(msg.text)
-
-    def on_response(response) -> None:
-        if response.status >= 400 and not response.url.endswith("/favicon.ico"):
-            errors.append(f"{response.status} {response.url}")
-
-    page.on("console", on_console)
-    page.on("pageerror", lambda exc: errors.append(str(exc)))
-    page.on("response", on_response)
-    return errors
 
 
 @pytest.fixture

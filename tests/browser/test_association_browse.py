@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from associations.models import AcademicYear, Association
 from rmo_portal import demo
 from tests import factories as f
-from tests.browser.conftest import watch_console
+from tests.browser.helpers import watch_console
 
 pytestmark = pytest.mark.browser
 

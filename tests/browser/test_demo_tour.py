@@ -16,7 +16,7 @@ from playwright.sync_api import expect
 from associations.models import AcademicYear, AnnualPlan, Association
 from meetings.models import Decision, Meeting, Protocol
 from rmo_portal import demo
-from tests.browser.conftest import watch_console
+from tests.browser.helpers import watch_console
 
 pytestmark = pytest.mark.browser
 

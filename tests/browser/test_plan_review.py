@@ -17,8 +17,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from associations.models import AnnualPlan, PlanItem, PlanSection, WorkForm
-from tests.browser.conftest import PASSWORD, VIEWPORT, watch_console
+from associations.models import AnnualPlan, PlanItem
+from tests import factories as f
+from tests.browser.helpers import PASSWORD, VIEWPORT, watch_console
 
 pytestmark = pytest.mark.browser
 
@@ -53,25 +54,20 @@ def plan(world):
     # live_server tests flush the database after themselves, and with it the reference lists
     # that migration 0003 filled: make sure the ones this test picks exist.
     for order, name in enumerate(("Заседания МО", "Открытые мероприятия"), start=10):
-        PlanSection.objects.get_or_create(name=name, defaults={"order": order})
+        f.PlanSectionFactory(name=name, order=order)
     for order, name in enumerate(("заседание", "открытый классный час"), start=1):
-        WorkForm.objects.get_or_create(name=name, defaults={"order": order})
-    plan = AnnualPlan.objects.create(
+        f.WorkFormFactory(name=name, order=order)
+    plan = f.AnnualPlanFactory(
         association=world.mo, academic_year=world.year, theme="Воспитание гражданина",
-        goal="Создание условий для роста профессионального мастерства классных руководителей",
+        goal="Создание условий для роста профессионального мастерства классных руководителей", tasks="",
     )
-    section = PlanSection.objects.get(name="Заседания МО")
-    form = WorkForm.objects.get(name="заседание")
     for position, (content, month) in enumerate(
         [("Установочное заседание МО", 9), ("Профилактика деструктивного поведения", 11),
          ("Итоговое заседание МО", 5)],
         start=1,
     ):
-        item = PlanItem.objects.create(
-            plan=plan, position=position, section=section, form=form, content=content,
-            timing=PlanItem.Timing.MONTH, month=month,
-        )
-        item.responsible.set([world.head_person])
+        f.PlanItemFactory(plan=plan, position=position, content=content, month=month,
+                          responsible=[world.head_person])
     return plan
 
 

@@ -21,7 +21,7 @@ from associations.models import Appointment, Person
 from meetings import services
 from meetings.models import AgendaItem, Guest, Meeting, Protocol
 from tests import factories as f
-from tests.browser.conftest import watch_console
+from tests.browser.helpers import watch_console
 
 pytestmark = pytest.mark.browser
 

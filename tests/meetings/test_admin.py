@@ -7,40 +7,18 @@ from __future__ import annotations
 import datetime
 
 import pytest
-from django.contrib.auth import get_user_model
 from django.urls import reverse
 from django.utils import timezone
 
 from meetings import services
 from meetings.models import CalendarToken, Decision, Meeting, Protocol, ProtocolItem, SentReminder
-from tests.meetings.test_meeting_views import (
-    add_agenda,
-    build_meeting,
-    count_queries,
-    login,
-    make_meeting,
-    mark_attendance,
-    sign_protocol,
-)
+from tests import factories as f
+from tests.helpers import count_queries, login
 
 
 @pytest.fixture
 def admin_client_(world):
     return login(world.admin)
-
-
-def _fill(world, n: int) -> None:
-    """n meetings, each with a signed protocol, its decisions, a calendar token and a reminder."""
-    User = get_user_model()
-    for i in range(n):
-        meeting = build_meeting(world, n_agenda=2, n_attendees=2, theme=f"Заседание {i}")
-        sign_protocol(world, meeting, decisions_per_item=2)
-        user = User.objects.create(username=f"calendar{len(CalendarToken.objects.all())}")
-        CalendarToken.objects.create(user=user)
-        SentReminder.objects.create(
-            kind=SentReminder.Kind.MEETING, object_id=meeting.pk, email=f"t{i}@example.org",
-            for_date=meeting.starts_at.date(),
-        )
 
 
 EMPTY_INLINE = [("TOTAL_FORMS", "0"), ("INITIAL_FORMS", "0"), ("MIN_NUM_FORMS", "0"), ("MAX_NUM_FORMS", "1000")]
@@ -50,26 +28,26 @@ CHANGELISTS = ["meeting", "protocol", "protocolitem", "decision", "calendartoken
 @pytest.mark.parametrize("model", CHANGELISTS)
 def test_changelists_run_the_same_queries_for_one_or_five_rows(world, admin_client_, model):
     path = reverse(f"admin:meetings_{model}_changelist")
-    _fill(world, 1)
+    f.signed_meetings_with_feeds(world, 1)
     admin_client_.get(path)
     one = count_queries(admin_client_, path)
-    _fill(world, 4)
+    f.signed_meetings_with_feeds(world, 4)
     assert count_queries(admin_client_, path) == one
 
 
 @pytest.mark.parametrize("model", CHANGELISTS)
 def test_changelists_search_and_filter(world, admin_client_, model):
-    _fill(world, 1)
+    f.signed_meetings_with_feeds(world, 1)
     path = reverse(f"admin:meetings_{model}_changelist")
     assert admin_client_.get(path, {"q": "Заседание"}).status_code == 200
 
 
 @pytest.fixture
 def signed(world):
-    meeting = make_meeting(world)
-    add_agenda(meeting, 1, [world.teacher_person])
-    mark_attendance(world, meeting, [world.head_person, world.teacher_person])
-    return sign_protocol(world, meeting)
+    meeting = f.recorded_meeting(world)
+    f.add_agenda(meeting, 1, [world.teacher_person])
+    f.mark_attendance(world, meeting, [world.head_person, world.teacher_person])
+    return f.sign_protocol(world, meeting)
 
 
 def _state(protocol):
@@ -111,15 +89,15 @@ def test_a_signed_protocol_is_read_only_in_the_admin(world, admin_client_, signe
 
 def test_protocols_are_not_added_or_deleted_in_the_admin(world, admin_client_):
     assert admin_client_.get(reverse("admin:meetings_protocol_add")).status_code == 403
-    draft = services.protocol_create(meeting=make_meeting(world), user=world.head)
+    draft = services.protocol_create(meeting=f.recorded_meeting(world), user=world.head)
     delete = reverse("admin:meetings_protocol_delete", args=[draft.pk])
     assert admin_client_.post(delete, {"post": "yes"}).status_code == 403
     assert Protocol.objects.filter(pk=draft.pk).exists()
 
 
 def test_a_drafts_header_is_corrected_but_never_its_number(world, admin_client_):
-    meeting = make_meeting(world)
-    add_agenda(meeting, 1)
+    meeting = f.recorded_meeting(world)
+    f.add_agenda(meeting, 1)
     draft = services.protocol_create(meeting=meeting, user=world.head)
     change = reverse("admin:meetings_protocol_change", args=[draft.pk])
     page = admin_client_.get(change)
@@ -139,7 +117,7 @@ def test_a_drafts_header_is_corrected_but_never_its_number(world, admin_client_)
 
 
 def test_meeting_admin_shows_agenda_guests_and_attendance(world, admin_client_):
-    meeting = build_meeting(world, n_agenda=2, n_attendees=3, theme="Заседание")
+    meeting = f.build_meeting(world, n_agenda=2, n_attendees=3, theme="Заседание")
     page = admin_client_.get(reverse("admin:meetings_meeting_change", args=[meeting.pk]))
     assert page.status_code == 200
     inline_models = {formset.formset.model.__name__ for formset in page.context["inline_admin_formsets"]}
@@ -161,7 +139,7 @@ def test_calendar_tokens_and_reminders_are_read_only(world, admin_client_):
 
 
 def test_editing_a_meeting_in_the_admin_bumps_its_version(world, admin_client_):
-    meeting = make_meeting(world, day=world.year.starts_on + datetime.timedelta(days=3))
+    meeting = f.recorded_meeting(world, day=world.year.starts_on + datetime.timedelta(days=3))
     change = reverse("admin:meetings_meeting_change", args=[meeting.pk])
     response = admin_client_.post(change, {
         "association": str(world.mo.pk), "academic_year": str(meeting.academic_year_id), "kind": meeting.kind,

@@ -11,41 +11,29 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from associations.models import AcademicYear
 from meetings import services
+from meetings.schedule import services as schedule_services
 from meetings.models import AgendaItem, CalendarToken, Meeting
-
-
-def moscow(day: datetime.date, hour: int = 15, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-def make_meeting(association, starts_at, *, theme, **fields):
-    return Meeting.objects.create(
-        association=association,
-        academic_year=AcademicYear.objects.for_date(timezone.localtime(starts_at).date()),
-        theme=theme,
-        starts_at=starts_at,
-        **fields,
-    )
+from tests import factories as f
 
 
 @pytest.fixture
 def meetings(world):
     day = timezone.localdate() + datetime.timedelta(days=10)
-    session = make_meeting(world.mo, moscow(day, 15, 30), theme="Профилактика буллинга", place="Кабинет № 12",
-                           duration_minutes=60)
+    session = f.MeetingFactory(association=world.mo, starts_at=f.at(day, 15, 30), theme="Профилактика буллинга",
+                               place="Кабинет № 12", duration_minutes=60)
     AgendaItem.objects.create(meeting=session, position=1, title="О плане работы на четверть")
     AgendaItem.objects.create(meeting=session, position=2, title="Об итогах мониторинга")
-    seminar = make_meeting(world.rmo, moscow(day + datetime.timedelta(days=1), 10), theme="Наставничество",
-                           kind=Meeting.Kind.SEMINAR, status=Meeting.Status.CANCELLED, cancel_reason="Карантин")
-    hidden = make_meeting(world.other_mo, moscow(day, 12), theme="Чужое заседание")
-    far = make_meeting(world.other_district_rmo, moscow(day, 12), theme="Чужой район")
+    seminar = f.MeetingFactory(association=world.rmo, starts_at=f.at(day + datetime.timedelta(days=1), 10),
+                               theme="Наставничество", kind=Meeting.Kind.SEMINAR, status=Meeting.Status.CANCELLED,
+                               cancel_reason="Карантин")
+    hidden = f.MeetingFactory(association=world.other_mo, starts_at=f.at(day, 12), theme="Чужое заседание")
+    far = f.MeetingFactory(association=world.other_district_rmo, starts_at=f.at(day, 12), theme="Чужой район")
     return {"session": session, "seminar": seminar, "hidden": hidden, "far": far}
 
 
 def token_of(user) -> str:
-    return services.calendar_token_for(user=user).token
+    return schedule_services.calendar_token_for(user=user).token
 
 
 def fetch(client, url):
@@ -112,7 +100,7 @@ def test_an_inactive_users_feed_is_404(world, client, meetings):
 
 def test_regenerating_revokes_the_old_url(world, client, meetings):
     old = token_of(world.teacher)
-    new = services.calendar_token_regenerate(user=world.teacher).token
+    new = schedule_services.calendar_token_regenerate(user=world.teacher).token
     assert new != old
     assert client.get(reverse("meetings:feed", args=[old])).status_code == 404
     assert client.get(reverse("meetings:association_feed", args=[old, world.mo.pk])).status_code == 404
@@ -148,7 +136,9 @@ def test_the_feed_does_not_grow_with_meetings(world, client, meetings):
     few = queries()
     day = timezone.localdate() + datetime.timedelta(days=3)
     for i in range(15):
-        m = make_meeting(world.mo if i % 2 else world.rmo, moscow(day, 8 + i % 10), theme=f"Тема {i}")
+        m = f.MeetingFactory(
+            association=world.mo if i % 2 else world.rmo, starts_at=f.at(day, 8 + i % 10), theme=f"Тема {i}",
+        )
         AgendaItem.objects.create(meeting=m, position=1, title="О разном")
     assert queries() == few
 

@@ -11,47 +11,33 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meetings.models import Decision, Meeting, Protocol, ProtocolItem
+from meetings.models import Decision
 from meetings.schedule import selectors as schedule
 from tests import factories as f
 
 TODAY = timezone.localdate
 
 
-def make_decision(world, *, responsible, due_in: int, association=None, signed=True, text="Провести классные часы"):
-    """A decision of a protocol of `association` (the world's МО by default), due in `due_in`
-    days; the protocol is marked signed the way the database sees a signed one."""
-    association = association or world.mo
-    meeting = Meeting.objects.create(
-        association=association, academic_year=world.year, theme="Заседание",
-        starts_at=timezone.now() - datetime.timedelta(days=7),
-    )
-    number = Protocol.objects.filter(association=association, academic_year=world.year).count() + 1
-    protocol = Protocol.objects.create(meeting=meeting, association=association, academic_year=world.year,
-                                       number=number)
-    item = ProtocolItem.objects.create(protocol=protocol, decided=text)
-    decision = Decision.objects.create(protocol_item=item, text=text, responsible=responsible,
-                                       due_on=TODAY() + datetime.timedelta(days=due_in))
-    if signed:
-        Protocol.objects.filter(pk=protocol.pk).update(status="signed", signed_at=timezone.now(), pdf_sha256="0" * 64)
-    return decision
-
-
 @pytest.fixture
 def decisions(world):
     other_person = world.other_deputy.person
+    teacher, head = world.teacher_person, world.head_person
     return {
-        "teacher_overdue": make_decision(world, responsible=world.teacher_person, due_in=-3, text="Сдать отчёт"),
-        "teacher_later": make_decision(world, responsible=world.teacher_person, due_in=10, text="Провести час"),
-        "teacher_draft": make_decision(world, responsible=world.teacher_person, due_in=5, signed=False,
+        "teacher_overdue": f.decision_of(world.mo, world.year, responsible=teacher, due_on=f.in_days(-3),
+                                         text="Сдать отчёт"),
+        "teacher_later": f.decision_of(world.mo, world.year, responsible=teacher, due_on=f.in_days(10),
+                                       text="Провести час"),
+        "teacher_draft": f.decision_of(world.mo, world.year, responsible=teacher, due_on=f.in_days(5), signed=False,
                                        text="Черновое поручение"),
-        "head_own": make_decision(world, responsible=world.head_person, due_in=2, text="Подготовить анализ"),
-        "other_school": make_decision(world, responsible=other_person, due_in=1, association=world.other_mo,
+        "head_own": f.decision_of(world.mo, world.year, responsible=head, due_on=f.in_days(2),
+                                  text="Подготовить анализ"),
+        "other_school": f.decision_of(world.other_mo, world.year, responsible=other_person, due_on=f.in_days(1),
                                       text="Чужое поручение"),
-        "rmo": make_decision(world, responsible=world.head_person, due_in=4, association=world.rmo,
+        "rmo": f.decision_of(world.rmo, world.year, responsible=head, due_on=f.in_days(4),
                              text="Поручение РМО"),
-        "far": make_decision(world, responsible=world.other_district_methodologist.person, due_in=4,
-                             association=world.other_district_rmo, text="Поручение другого района"),
+        "far": f.decision_of(world.other_district_rmo, world.year,
+                             responsible=world.other_district_methodologist.person, due_on=f.in_days(4),
+                             text="Поручение другого района"),
     }
 
 
@@ -65,9 +51,9 @@ def page(client, **params):
 
 
 def test_overdue_is_open_and_past_its_date(world):
-    overdue = make_decision(world, responsible=world.teacher_person, due_in=-1)
-    today = make_decision(world, responsible=world.teacher_person, due_in=0)
-    done = make_decision(world, responsible=world.teacher_person, due_in=-5)
+    overdue = f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(-1))
+    today = f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(0))
+    done = f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(-5))
     Decision.objects.filter(pk=done.pk).update(status="done", done_on=TODAY())
     done.refresh_from_db()
     assert overdue.is_overdue() and not today.is_overdue() and not done.is_overdue()
@@ -149,12 +135,12 @@ def test_the_list_does_not_grow_with_decisions(world, client_for):
         return len(ctx.captured_queries)
 
     for _ in range(3):
-        make_decision(world, responsible=world.teacher_person, due_in=-1)
+        f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(-1))
     few = queries()
     school = f.SchoolFactory(district=world.district)
     mo = f.AssociationFactory(school=school)
     for i in range(20):
-        make_decision(world, responsible=f.PersonFactory(school=school), due_in=i - 5, association=mo)
+        f.decision_of(mo, world.year, responsible=f.PersonFactory(school=school), due_on=f.in_days(i - 5))
     assert queries() == few
 
 

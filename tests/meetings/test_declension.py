@@ -9,7 +9,6 @@ from associations.models import Person
 from meetings.declension import accusative_short, agree, classes_phrase, heard_line, position_accusative
 from meetings.models import ProtocolItem
 from tests import factories as f
-from tests.meetings.test_protocol_numbering import make_meeting
 
 M, F = Person.Gender.MALE, Person.Gender.FEMALE
 
@@ -100,7 +99,7 @@ def test_agree_follows_the_stored_gender(masculine, feminine, fallback):
 def protocol(world):
     from meetings import services
 
-    return services.protocol_create(meeting=make_meeting(world), user=world.head)
+    return services.protocol_create(meeting=f.recorded_meeting(world), user=world.head)
 
 
 def test_heard_line_names_the_class_teacher_by_the_class_of_the_protocols_year(world, protocol):
@@ -160,7 +159,7 @@ def test_in_the_district_association_the_school_follows_the_position(world):
     from meetings.models import Meeting, Protocol
 
     meeting = Meeting.objects.create(association=world.rmo, academic_year=world.year, theme="Тема",
-                                     starts_at=make_meeting(world).starts_at)
+                                     starts_at=f.recorded_meeting(world).starts_at)
     protocol = Protocol.objects.create(meeting=meeting, association=world.rmo, academic_year=world.year, number=1)
     item = ProtocolItem.objects.create(protocol=protocol, heard_person=world.teacher_person)
     assert heard_line(item) == "Соколову М.П., классного руководителя 6 «Б» класса МБОУ «СОШ № 1»"

@@ -31,7 +31,7 @@ from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Pr
 from meetings.schedule import selectors as schedule
 from meetings.schedule.selectors import decisions_for_reminders
 from rmo_portal.demo import meetings as meetings_demo
-from tests.meetings.test_meeting_views import form_data
+from tests.helpers import form_data
 
 pytestmark = pytest.mark.django_db
 

@@ -6,171 +6,20 @@ query counts that do not grow with the agenda or the attendance."""
 from __future__ import annotations
 
 import datetime
-from html.parser import HTMLParser
 
 import pytest
-from django.db import connection
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from associations.models import AcademicYear, AnnualPlan, Appointment, Person, PlanItem, PlanSection
+from associations.models import AcademicYear, AnnualPlan, Appointment, PlanItem, PlanSection
 from meetings import services
-from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+from meetings.models import AgendaItem, Attendance, Guest, Meeting, Protocol, ProtocolItem
 from tests import factories as f
-
-# --- helpers, shared with test_protocol_views.py and test_admin.py --------------------------------
-
-
-def at(day: datetime.date, hour: int = 15, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
+from tests.helpers import count_queries, form_data, login, messages_of
 
 
 def url(name: str, *args) -> str:
     return reverse(f"meetings:{name}", args=args)
-
-
-def login(user) -> Client:
-    """A client of its own, for tests with two people at once."""
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def messages_of(response) -> list[str]:
-    return [str(m) for m in response.context["messages"]]
-
-
-def make_meeting(world, *, association=None, day=None, hour=15, minute=0, user=None, theme="Профилактика буллинга",
-                 **fields) -> Meeting:
-    day = day or world.year.starts_on + datetime.timedelta(days=40)
-    return services.meeting_create(
-        association=association or world.mo, user=user or world.head, starts_at=at(day, hour, minute), theme=theme,
-        **fields,
-    )
-
-
-def add_members(world, n: int, *, association=None, year=None) -> list[Person]:
-    association = association or world.mo
-    people = []
-    for _ in range(n):
-        person = f.PersonFactory(school=association.school, district=association.district)
-        f.MembershipFactory(association=association, person=person, academic_year=year or world.year)
-        people.append(person)
-    return people
-
-
-def add_agenda(meeting: Meeting, n: int, speakers=()) -> list[AgendaItem]:
-    items = []
-    for i in range(1, n + 1):
-        item = AgendaItem.objects.create(meeting=meeting, position=i, title=f"О вопросе {i}")
-        item.speakers.set(speakers)
-        items.append(item)
-    return items
-
-
-def mark_attendance(world, meeting: Meeting, people, *, absent=()) -> None:
-    services.attendance_save(
-        meeting=meeting, user=world.head,
-        rows=[
-            {"person": p, "present": p not in absent, "absence_reason": "" if p not in absent else "больничный лист"}
-            for p in people
-        ],
-    )
-
-
-def sign_protocol(world, meeting: Meeting, *, decisions_per_item: int = 1) -> Protocol:
-    """A protocol of the meeting, filled in and signed through the services."""
-    protocol = services.protocol_create(meeting=meeting, user=world.head)
-    Protocol.objects.filter(pk=protocol.pk).update(chair=world.head_person, secretary=world.teacher_person)
-    items = list(protocol.items.all()) or [ProtocolItem.objects.create(protocol=protocol, position=1)]
-    for item in items:
-        ProtocolItem.objects.filter(pk=item.pk).update(heard="Доклад", decided="Принять к сведению")
-        for i in range(decisions_per_item):
-            Decision.objects.create(
-                protocol_item=item, text=f"Провести классный час {i + 1}", responsible=world.teacher_person,
-                due_on=world.year.starts_on + datetime.timedelta(days=90),
-            )
-    return services.protocol_sign(protocol=Protocol.objects.get(pk=protocol.pk), user=world.head)
-
-
-class _FormFields(HTMLParser):
-    """The values a browser would post for one <form> of a page (nothing inside <template>)."""
-
-    def __init__(self, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
-        self.template_depth = 0
-        self.data: dict[str, list[str]] = {}
-        self._select: tuple[str, bool] | None = None
-        self._select_options: list[tuple[str, bool]] = []
-        self._option_value: str | None = None
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def _add(self, name, value):
-        self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and a.get("id") == self.form_id:
-            self.inside = True
-            return
-        if tag == "template":
-            self.template_depth += 1
-        if not self.inside or self.template_depth or "disabled" in a:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("radio", "checkbox"):
-                if "checked" in a:
-                    self._add(name, a.get("value", "on"))
-            elif kind not in ("submit", "button"):
-                self._add(name, a.get("value", ""))
-        elif tag == "select" and name:
-            self._select = (name, "multiple" in a)
-            self._select_options = []
-        elif tag == "option" and self._select:
-            self._select_options.append((a.get("value", ""), "selected" in a))
-        elif tag == "textarea" and name:
-            self._textarea = name
-            self._text = []
-
-    def handle_endtag(self, tag):
-        if tag == "template":
-            self.template_depth -= 1
-        if tag == "form" and self.inside:
-            self.inside = False
-        if tag == "select" and self._select:
-            name, multiple = self._select
-            chosen = [v for v, selected in self._select_options if selected]
-            if not chosen and not multiple and self._select_options:
-                chosen = [self._select_options[0][0]]
-            for value in chosen:
-                self._add(name, value)
-            if multiple and not chosen:
-                self.data.setdefault(name, [])
-            self._select = None
-        if tag == "textarea" and self._textarea:
-            text = "".join(self._text)
-            self._add(self._textarea, text[1:] if text.startswith("\n") else text)
-            self._textarea = None
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text.append(data)
-
-
-def form_data(response, form_id: str) -> dict:
-    """What the page's form would post, as a dict for the test client (lists for selects with
-    several values)."""
-    parser = _FormFields(form_id)
-    parser.feed(response.content.decode())
-    assert parser.data, f"no form #{form_id} on the page"
-    return {name: values if len(values) != 1 else values[0] for name, values in parser.data.items()}
 
 
 # --- fixtures ----------------------------------------------------------------------------------
@@ -192,20 +41,20 @@ def scene(world):
     """Three meetings of the school МО: one with a signed protocol, one with a draft, one planned
     without a protocol (in the past, so that «held» is possible)."""
     people = [world.head_person, world.teacher_person]
-    signed_meeting = make_meeting(world, theme="Установочное заседание")
-    add_agenda(signed_meeting, 1, [world.head_person])
-    mark_attendance(world, signed_meeting, people)
-    signed = sign_protocol(world, signed_meeting)
+    signed_meeting = f.recorded_meeting(world, theme="Установочное заседание")
+    f.add_agenda(signed_meeting, 1, [world.head_person])
+    f.mark_attendance(world, signed_meeting, people)
+    signed = f.sign_protocol(world, signed_meeting)
 
-    draft_meeting = make_meeting(world, theme="Профилактика")
-    add_agenda(draft_meeting, 1)
-    mark_attendance(world, draft_meeting, people)
+    draft_meeting = f.recorded_meeting(world, theme="Профилактика")
+    f.add_agenda(draft_meeting, 1)
+    f.mark_attendance(world, draft_meeting, people)
     draft = services.protocol_create(meeting=draft_meeting, user=world.head)
     ProtocolItem.objects.filter(protocol=draft).update(decided="Принять к сведению")
     Protocol.objects.filter(pk=draft.pk).update(chair=world.head_person, secretary=world.teacher_person)
 
-    planned = make_meeting(world, day=world.year.starts_on, hour=0, minute=5, theme="Без протокола")
-    mark_attendance(world, planned, people)
+    planned = f.recorded_meeting(world, day=world.year.starts_on, hour=0, minute=5, theme="Без протокола")
+    f.mark_attendance(world, planned, people)
     return {"signed": signed, "draft": draft, "planned": planned}
 
 
@@ -306,9 +155,9 @@ def test_unknown_or_malformed_ids_are_404(world, client_for):
 
 
 def test_class_teachers_read_their_districts_rmo_events_but_not_another_districts(world, client_for):
-    rmo_meeting = make_meeting(world, association=world.rmo, user=world.methodologist, theme="Районный семинар")
+    rmo_meeting = f.recorded_meeting(world, association=world.rmo, user=world.methodologist, theme="Районный семинар")
     f.AppointmentFactory(association=world.other_district_rmo, person=world.other_district_methodologist.person)
-    far = make_meeting(world, association=world.other_district_rmo, user=world.other_district_methodologist)
+    far = f.recorded_meeting(world, association=world.other_district_rmo, user=world.other_district_methodologist)
     client = client_for(world.teacher)
     assert client.get(url("meeting", rmo_meeting.pk)).status_code == 200
     assert client.get(url("association_meetings", world.rmo.pk)).status_code == 200
@@ -321,7 +170,7 @@ def test_class_teachers_read_their_districts_rmo_events_but_not_another_district
 
 
 def test_the_secretary_records_but_a_former_secretary_does_not(world, secretary):
-    meeting = make_meeting(world)
+    meeting = f.recorded_meeting(world)
     assert login(secretary).get(url("meeting_edit", meeting.pk)).status_code == 200
     Appointment.objects.filter(role=Appointment.Role.SECRETARY).update(ends_on=timezone.localdate())
     assert login(secretary).get(url("meeting_edit", meeting.pk)).status_code == 403
@@ -332,7 +181,7 @@ def test_the_secretary_records_but_a_former_secretary_does_not(world, secretary)
 
 def test_association_meetings_lists_the_years_meetings_with_their_protocols(world, scene, client_for):
     next_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year + 1)[0]
-    later = make_meeting(world, day=next_year.starts_on + datetime.timedelta(days=10), theme="В следующем году")
+    later = f.recorded_meeting(world, day=next_year.starts_on + datetime.timedelta(days=10), theme="В следующем году")
     page = client_for(world.head).get(url("association_meetings", world.mo.pk))
     html = page.content.decode()
     assert html.count('data-testid="meeting-row"') == 3
@@ -367,7 +216,7 @@ def test_the_short_form_of_the_list_plans_a_meeting_and_opens_its_agenda(world):
     assert (meeting.kind, meeting.duration_minutes, meeting.academic_year) == (
         Meeting.Kind.ROUND_TABLE, 90, world.year,
     )
-    assert timezone.localtime(meeting.starts_at) == at(day, 15)
+    assert timezone.localtime(meeting.starts_at) == f.at(day, 15)
 
 
 def test_association_page_links_to_its_meetings(world, client_for):
@@ -405,7 +254,7 @@ def test_create_a_meeting_with_its_agenda_and_guests(world):
     meeting = Meeting.objects.get()
     assert response["Location"] == url("meeting", meeting.pk)
     assert meeting.kind == Meeting.Kind.WORKSHOP and meeting.created_by == world.head
-    assert timezone.localtime(meeting.starts_at) == at(day, 14, 30)
+    assert timezone.localtime(meeting.starts_at) == f.at(day, 14, 30)
     assert meeting.academic_year == world.year
     agenda = list(meeting.agenda.order_by("position"))
     assert [a.title for a in agenda] == [
@@ -511,8 +360,8 @@ def test_the_meeting_links_to_an_item_of_the_associations_plan_for_its_year(worl
 
 
 def test_edit_changes_the_meeting_its_agenda_and_guests(world):
-    meeting = make_meeting(world, place="каб. 1")
-    first, second = add_agenda(meeting, 2, [world.teacher_person])
+    meeting = f.recorded_meeting(world, place="каб. 1")
+    first, second = f.add_agenda(meeting, 2, [world.teacher_person])
     Guest.objects.create(meeting=meeting, full_name="Петрова Е.Н.")
     client = login(world.head)
     data = form_data(client.get(url("meeting_edit", meeting.pk)), "meeting-form")
@@ -534,7 +383,7 @@ def test_edit_changes_the_meeting_its_agenda_and_guests(world):
 
 
 def test_concurrent_edits_of_a_meeting_keep_what_was_typed(world):
-    meeting = make_meeting(world, theme="Исходная тема")
+    meeting = f.recorded_meeting(world, theme="Исходная тема")
     alice, bob = login(world.head), login(world.head)
     alice_data = form_data(alice.get(url("meeting_edit", meeting.pk)), "meeting-form")
     bob_data = form_data(bob.get(url("meeting_edit", meeting.pk)), "meeting-form")
@@ -572,7 +421,7 @@ def test_a_meeting_with_a_signed_protocol_is_not_edited(world, scene):
 
 
 def test_cancel_needs_a_reason(world):
-    meeting = make_meeting(world)
+    meeting = f.recorded_meeting(world)
     client = login(world.head)
     refused = client.post(url("meeting_cancel", meeting.pk), {"reason": "  "})
     assert refused.status_code == 200
@@ -599,8 +448,8 @@ def test_a_meeting_with_a_protocol_is_not_cancelled(world, scene):
 
 
 def test_held_marks_a_past_meeting_and_refuses_a_future_one(world):
-    past = make_meeting(world, day=world.year.starts_on, hour=0, minute=5)
-    future = make_meeting(world, day=timezone.localdate() + datetime.timedelta(days=3))
+    past = f.recorded_meeting(world, day=world.year.starts_on, hour=0, minute=5)
+    future = f.recorded_meeting(world, day=timezone.localdate() + datetime.timedelta(days=3))
     client = login(world.head)
     assert 'data-testid="meeting-hold"' not in client.get(url("meeting", future.pk)).content.decode()
     refused = client.post(url("meeting_hold", future.pk), follow=True)
@@ -614,10 +463,10 @@ def test_held_marks_a_past_meeting_and_refuses_a_future_one(world):
 
 
 def test_attendance_lists_the_members_of_the_meetings_year(world):
-    members = add_members(world, 3)
+    members = f.add_members(world, 3)
     next_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year + 1)[0]
-    add_members(world, 1, year=next_year)  # a member of another year is not on this sheet
-    meeting = make_meeting(world)
+    f.add_members(world, 1, year=next_year)  # a member of another year is not on this sheet
+    meeting = f.recorded_meeting(world)
     Guest.objects.create(meeting=meeting, full_name="Петрова Е.Н.", position="заместитель директора по ВР")
     response = login(world.head).get(url("attendance", meeting.pk))
     html = response.content.decode()
@@ -629,8 +478,8 @@ def test_attendance_lists_the_members_of_the_meetings_year(world):
 
 
 def test_absent_without_a_reason_is_an_error_next_to_the_row_and_nothing_is_saved(world):
-    add_members(world, 2)
-    meeting = make_meeting(world)
+    f.add_members(world, 2)
+    meeting = f.recorded_meeting(world)
     client = login(world.head)
     data = form_data(client.get(url("attendance", meeting.pk)), "attendance-form")
     data.update({"att-1-present": "0", "att-1-absence_reason": ""})
@@ -647,8 +496,8 @@ def test_absent_without_a_reason_is_an_error_next_to_the_row_and_nothing_is_save
 
 
 def test_attendance_is_saved_and_counted(world):
-    add_members(world, 2)
-    meeting = make_meeting(world)
+    f.add_members(world, 2)
+    meeting = f.recorded_meeting(world)
     Guest.objects.create(meeting=meeting, full_name="Петрова Е.Н.")
     client = login(world.head)
     data = form_data(client.get(url("attendance", meeting.pk)), "attendance-form")
@@ -671,8 +520,8 @@ def test_attendance_is_saved_and_counted(world):
 
 
 def test_a_teacher_reads_the_attendance_without_a_form(world):
-    meeting = make_meeting(world)
-    mark_attendance(world, meeting, [world.head_person, world.teacher_person], absent=[world.head_person])
+    meeting = f.recorded_meeting(world)
+    f.mark_attendance(world, meeting, [world.head_person, world.teacher_person], absent=[world.head_person])
     response = login(world.teacher).get(url("attendance", meeting.pk))
     assert response.status_code == 200
     assert response.context["formset"] is None
@@ -698,33 +547,17 @@ def test_attendance_of_a_signed_protocol_is_frozen(world, scene):
 # --- pages that do not grow with their rows ------------------------------------------------------------
 
 
-def build_meeting(world, *, n_agenda: int, n_attendees: int, theme: str) -> Meeting:
-    meeting = make_meeting(world, theme=theme)
-    people = add_members(world, n_attendees)
-    add_agenda(meeting, n_agenda, people[:2])
-    mark_attendance(world, meeting, people, absent=people[:1])
-    Guest.objects.bulk_create(Guest(meeting=meeting, full_name=f"Гость {i}") for i in range(2))
-    return meeting
-
-
-def count_queries(client, path) -> int:
-    with CaptureQueriesContext(connection) as queries:
-        response = client.get(path)
-    assert response.status_code == 200
-    return len(queries)
-
-
 @pytest.mark.parametrize("page", ["meeting", "attendance"])
 def test_meeting_pages_run_the_same_queries_for_3_or_25_people(world, page):
-    small = build_meeting(world, n_agenda=1, n_attendees=3, theme="Маленькое")
-    large = build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
+    small = f.build_meeting(world, n_agenda=1, n_attendees=3, theme="Маленькое")
+    large = f.build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
     client = login(world.head)
     client.get(url(page, small.pk))  # warm-up: the current academic year, sessions
     assert count_queries(client, url(page, small.pk)) == count_queries(client, url(page, large.pk))
 
 
 def test_meeting_page_query_count(world, django_assert_num_queries):
-    meeting = build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
+    meeting = f.build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
     client = login(world.head)
     # 1 session, 2 user, 3 person (roles), 4 appointments (roles), 5 the meeting with its
     # association, school, district, year, plan item, plan and protocol (scoped by a subquery),
@@ -735,7 +568,7 @@ def test_meeting_page_query_count(world, django_assert_num_queries):
 
 
 def test_attendance_page_query_count(world, django_assert_num_queries):
-    meeting = build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
+    meeting = f.build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
     client = login(world.head)
     # 1 session, 2 user, 3 person (roles), 4 appointments (roles), 5 the meeting (scoped),
     # 6 the year's members with their people, 7 the marks with their people, 8 guests
@@ -745,8 +578,8 @@ def test_attendance_page_query_count(world, django_assert_num_queries):
 
 
 def test_meeting_editor_query_count_is_flat(world):
-    small = build_meeting(world, n_agenda=1, n_attendees=3, theme="Маленькое")
-    large = build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
+    small = f.build_meeting(world, n_agenda=1, n_attendees=3, theme="Маленькое")
+    large = f.build_meeting(world, n_agenda=5, n_attendees=25, theme="Большое")
     client = login(world.head)
     client.get(url("meeting_edit", small.pk))
     assert count_queries(client, url("meeting_edit", small.pk)) == count_queries(client, url("meeting_edit", large.pk))

@@ -7,7 +7,6 @@ import threading
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, connections
-from django.utils import timezone
 
 from associations.models import AcademicYear, Appointment
 from meetings import services
@@ -15,48 +14,36 @@ from meetings.models import Attendance, Decision, Meeting, Protocol, ProtocolIte
 from tests import factories as f
 
 
-def at(day: datetime.date, hour=15):
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour)))
-
-
-def make_meeting(world, day=None, **kwargs):
-    day = day or world.year.starts_on + datetime.timedelta(days=60)
-    return services.meeting_create(
-        association=kwargs.pop("association", world.mo), user=world.head,
-        starts_at=at(day), theme=kwargs.pop("theme", "Профилактика деструктивного поведения"), **kwargs,
-    )
-
-
 def test_numbers_run_one_two_three_within_the_year(world):
-    numbers = [services.protocol_create(meeting=make_meeting(world), user=world.head).number for _ in range(3)]
+    numbers = [services.protocol_create(meeting=f.recorded_meeting(world), user=world.head).number for _ in range(3)]
     assert numbers == [1, 2, 3]
 
 
 def test_numbering_restarts_with_the_new_year_and_is_per_association(world):
-    services.protocol_create(meeting=make_meeting(world), user=world.head)
+    services.protocol_create(meeting=f.recorded_meeting(world), user=world.head)
     next_year_day = world.year.ends_on + datetime.timedelta(days=10)
-    assert services.protocol_create(meeting=make_meeting(world, next_year_day), user=world.head).number == 1
+    assert services.protocol_create(meeting=f.recorded_meeting(world, day=next_year_day), user=world.head).number == 1
     f.AppointmentFactory(association=world.other_mo, person=world.other_deputy.person)
     world.other_deputy._rmo_roles = None
     other = services.meeting_create(association=world.other_mo, user=world.other_deputy,
-                                    starts_at=at(world.year.starts_on), theme="Тема")
+                                    starts_at=f.at(world.year.starts_on), theme="Тема")
     assert services.protocol_create(meeting=other, user=world.other_deputy).number == 1
 
 
 def test_a_late_august_meeting_belongs_to_the_coming_year(world):
     day = datetime.date(world.year.start_year + 1, 8, 28)
-    meeting = make_meeting(world, day)
+    meeting = f.recorded_meeting(world, day=day)
     assert meeting.academic_year.start_year == world.year.start_year + 1
-    assert services.academic_year_proposed_for(datetime.date(2025, 8, 28)) == AcademicYear.objects.get(start_year=2025)
-    assert services.academic_year_proposed_for(datetime.date(2025, 8, 10)).start_year == 2024
+    assert services.academic_year_proposed_for(day=datetime.date(2025, 8, 28)) == AcademicYear.objects.get(start_year=2025)
+    assert services.academic_year_proposed_for(day=datetime.date(2025, 8, 10)).start_year == 2024
 
 
 def test_one_protocol_per_meeting_and_none_for_a_cancelled_one(world):
-    meeting = make_meeting(world)
+    meeting = f.recorded_meeting(world)
     services.protocol_create(meeting=meeting, user=world.head)
     with pytest.raises(ValidationError, match="уже есть протокол"):
         services.protocol_create(meeting=meeting, user=world.head)
-    cancelled = make_meeting(world)
+    cancelled = f.recorded_meeting(world)
     services.meeting_cancel(meeting=cancelled, user=world.head, reason="Карантин")
     with pytest.raises(ValidationError, match="отменённому"):
         services.protocol_create(meeting=cancelled, user=world.head)
@@ -65,7 +52,7 @@ def test_one_protocol_per_meeting_and_none_for_a_cancelled_one(world):
 def test_the_secretary_may_create_protocols_a_teacher_may_not(world):
     from django.core.exceptions import PermissionDenied
 
-    meeting = make_meeting(world)
+    meeting = f.recorded_meeting(world)
     with pytest.raises(PermissionDenied):
         services.protocol_create(meeting=meeting, user=world.teacher)
     f.AppointmentFactory(association=world.mo, person=world.teacher_person, role=Appointment.Role.SECRETARY)
@@ -76,7 +63,7 @@ def test_the_secretary_may_create_protocols_a_teacher_may_not(world):
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="concurrent transactions need PostgreSQL")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_creation_never_duplicates_or_skips(world):
-    meetings = [make_meeting(world) for _ in range(6)]
+    meetings = [f.recorded_meeting(world) for _ in range(6)]
     barrier = threading.Barrier(len(meetings))
     errors = []
 
@@ -102,7 +89,7 @@ def test_concurrent_creation_never_duplicates_or_skips(world):
 
 @pytest.fixture
 def signed(world):
-    meeting = make_meeting(world, world.year.starts_on)
+    meeting = f.recorded_meeting(world, day=world.year.starts_on)
     Attendance.objects.create(meeting=meeting, person=world.teacher_person, present=True)
     Attendance.objects.create(meeting=meeting, person=world.head_person, present=True)
     protocol = services.protocol_create(meeting=meeting, user=world.head)
@@ -163,7 +150,7 @@ def test_decisions_of_a_signed_protocol_can_still_be_marked_done(signed, world):
 
 
 def test_votes_cannot_exceed_those_present(world):
-    meeting = make_meeting(world, world.year.starts_on)
+    meeting = f.recorded_meeting(world, day=world.year.starts_on)
     Attendance.objects.create(meeting=meeting, person=world.teacher_person, present=True)
     protocol = services.protocol_create(meeting=meeting, user=world.head)
     Protocol.objects.filter(pk=protocol.pk).update(chair=world.head_person, secretary=world.teacher_person)
@@ -174,14 +161,14 @@ def test_votes_cannot_exceed_those_present(world):
 
 
 def test_sign_needs_chair_secretary_and_a_decision(world):
-    protocol = services.protocol_create(meeting=make_meeting(world), user=world.head)
+    protocol = services.protocol_create(meeting=f.recorded_meeting(world), user=world.head)
     with pytest.raises(ValidationError) as excinfo:
         services.protocol_sign(protocol=protocol, user=world.head)
     assert {"chair", "secretary", "__all__"} <= set(excinfo.value.message_dict)
 
 
 def test_absence_needs_a_reason(world):
-    meeting = make_meeting(world)
+    meeting = f.recorded_meeting(world)
     with pytest.raises(ValidationError, match="причину отсутствия"):
         services.attendance_save(meeting=meeting, user=world.head,
                                  rows=[{"person": world.teacher_person, "present": False, "absence_reason": ""}])

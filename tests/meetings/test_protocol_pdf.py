@@ -15,21 +15,27 @@ from django.utils import timezone
 from associations.models import Person
 from meetings import services
 from meetings.documents import (
-    LIST_APPENDED_ABOVE,
     people_phrase,
     protocol_context,
     protocol_export,
-    protocol_filename,
     protocol_pdf,
     quoted,
     russian_quotes,
     typeset,
 )
-from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+from meetings.models import (
+    PRESENT_LIST_LIMIT,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Guest,
+    Meeting,
+    Protocol,
+    ProtocolItem,
+)
 from reports.rendering import PDF_MIMETYPE
 from tests import factories as f
-from tests.meetings.test_protocol_numbering import make_meeting
-from tests.reports import embedded_files, flat, footer_texts, image_count, page_texts, pdf_text
+from tests.helpers import embedded_files, flat, footer_texts, image_count, page_texts, pdf_text
 
 M, F = Person.Gender.MALE, Person.Gender.FEMALE
 PASSWD_LINE = "root:x:0:0"
@@ -67,8 +73,10 @@ def member(world, last, first, patronymic, gender, **fields) -> Person:
 def record(world):
     """Protocol № 2 of the school МО: 12 present, Лебедев absent on sick leave, two guests,
     three questions; a vote on the first; decisions with due dates and who answers for them."""
-    services.protocol_create(meeting=make_meeting(world), user=world.head)  # № 1
-    meeting = make_meeting(world, kind=Meeting.Kind.WORKSHOP, theme="Профилактика деструктивного поведения обучающихся")
+    services.protocol_create(meeting=f.recorded_meeting(world), user=world.head)  # № 1
+    meeting = f.recorded_meeting(
+        world, kind=Meeting.Kind.WORKSHOP, theme="Профилактика деструктивного поведения обучающихся"
+    )
     people = {p[0]: member(world, *p) for p in MEMBERS}
     present = [world.head_person, world.teacher_person, *people.values()]
     absent = member(world, "Лебедев", "Андрей", "Павлович", M)
@@ -187,7 +195,7 @@ def test_more_than_fifteen_present_gives_the_count_and_appends_the_list(world, r
     Attendance.objects.bulk_create(Attendance(meeting_id=record.meeting_id, person=p) for p in extra)
     pdf = protocol_pdf(record)
     text = text_of(pdf)
-    assert 12 + len(extra) > LIST_APPENDED_ABOVE
+    assert 12 + len(extra) > PRESENT_LIST_LIMIT
     assert norm("Присутствовали: 20 человек (список прилагается)") in text
     assert norm("Абрамова Е.В., Белая О.И.") not in text  # no list in the header
     pages = [norm(page) for page in page_texts(pdf)]
@@ -203,7 +211,7 @@ def test_more_than_fifteen_present_gives_the_count_and_appends_the_list(world, r
 
 def test_the_district_association_prints_the_department_and_the_district_body(world):
     meeting = Meeting.objects.create(association=world.rmo, academic_year=world.year, theme="Наставничество",
-                                     starts_at=make_meeting(world).starts_at)
+                                     starts_at=f.recorded_meeting(world).starts_at)
     protocol = Protocol.objects.create(meeting=meeting, association=world.rmo, academic_year=world.year, number=1,
                                        chair=world.methodologist.person)
     Attendance.objects.create(meeting=meeting, person=world.teacher_person)
@@ -226,8 +234,8 @@ def test_a_draft_says_so_on_every_page(world, record):
 
 def test_filename_and_export_triple(world, record):
     stem = f"protocol-{world.mo.pk}-{world.year.start_year}-{world.year.start_year + 1}-2"
-    assert protocol_filename(record) == f"{stem}.pdf"
-    assert protocol_filename(record, draft=True) == f"{stem}-draft.pdf"
+    assert record.file_name() == f"{stem}.pdf"
+    assert record.file_name(draft=True) == f"{stem}-draft.pdf"
     filename, mimetype, content = protocol_export(record, draft=True)
     assert (filename, mimetype) == (f"{stem}-draft.pdf", PDF_MIMETYPE) and content.startswith(b"%PDF")
 
@@ -261,49 +269,12 @@ def test_markup_in_the_texts_is_printed_never_followed(world, record, no_network
     assert flat(IMG) in text and flat(LINK) in text  # escaped, printed as typed
 
 
-@pytest.fixture
-def no_network(monkeypatch):
-    import socket
-
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    yield attempts
-    assert attempts == []
-
-
 # --- queries ---------------------------------------------------------------------------------
 
 
-def sized_protocol(world, *, items: int, attendees: int) -> Protocol:
-    """A protocol with every kind of row the document reads: people with classes, guests, agenda
-    questions with speakers, items with a speaker, a decision and a vote."""
-    meeting = make_meeting(world, theme=f"Тема на {items} вопросов")
-    people = [member(world, f"Участник{i:02d}", "Инна", "Ивановна", F) for i in range(attendees)]
-    for i, person in enumerate(people):
-        f.ClassAssignmentFactory(teacher=person, academic_year=world.year)
-        Attendance.objects.create(meeting=meeting, person=person, present=i != 0, absence_reason="" if i else "отпуск")
-    Guest.objects.create(meeting=meeting, full_name="Петрова Е.Н.", position="заместитель директора по ВР")
-    for n in range(1, items + 1):
-        AgendaItem.objects.create(meeting=meeting, position=n, title=f"О вопросе {n}").speakers.add(people[n])
-    protocol = services.protocol_create(meeting=meeting, user=world.head)
-    Protocol.objects.filter(pk=protocol.pk).update(chair=people[1], secretary=people[2])
-    for n, item in enumerate(protocol.items.order_by("position"), start=1):
-        ProtocolItem.objects.filter(pk=item.pk).update(heard_person=people[n], heard=f"Доклад {n}",
-                                                       decided=f"Решение {n}", votes_for=2)
-        Decision.objects.create(protocol_item=item, text=f"Сделать {n}", responsible=people[n],
-                                due_on=datetime.date(2026, 3, n))
-    return Protocol.objects.get(pk=protocol.pk)
-
-
 def test_queries_do_not_grow_with_items_and_people(world, django_assert_num_queries):
-    small = sized_protocol(world, items=1, attendees=3)
-    large = sized_protocol(world, items=5, attendees=25)
+    small = f.sized_protocol(world, items=1, attendees=3)
+    large = f.sized_protocol(world, items=5, attendees=25)
     with CaptureQueriesContext(connection) as one:
         protocol_pdf(small)
     with CaptureQueriesContext(connection) as five:

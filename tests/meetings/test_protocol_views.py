@@ -16,19 +16,11 @@ from associations.models import Appointment
 from meetings import services
 from meetings.models import Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
 from tests import factories as f
-from tests.meetings.test_meeting_views import (
-    add_agenda,
-    add_members,
-    build_meeting,
-    count_queries,
-    form_data,
-    login,
-    make_meeting,
-    mark_attendance,
-    messages_of,
-    sign_protocol,
-    url,
-)
+from tests.helpers import count_queries, form_data, login, messages_of
+
+
+def url(name: str, *args) -> str:
+    return reverse(f"meetings:{name}", args=args)
 
 
 def pdf_bytes(response) -> bytes:
@@ -56,12 +48,12 @@ def test_a_meeting_recorded_and_its_protocol_signed_through_the_pages(world):
     """«Done when»: a meeting of 12 members with 2 guests and 3 agenda questions; attendance with
     one absent; protocol № 2 written with decisions and signed; its PDF served as stored; every
     edit path refused afterwards."""
-    others = add_members(world, 10)
+    others = f.add_members(world, 10)
     members = [world.head_person, world.teacher_person, *others]
     client = login(world.head)
 
     # The year's first meeting already has protocol № 1.
-    first = make_meeting(world, day=world.year.starts_on + datetime.timedelta(days=5), theme="Установочное")
+    first = f.recorded_meeting(world, day=world.year.starts_on + datetime.timedelta(days=5), theme="Установочное")
     client.post(url("protocol_create", first.pk))
     assert Protocol.objects.get(meeting=first).number == 1
 
@@ -211,9 +203,9 @@ def secretary(world):
 
 @pytest.fixture
 def draft(world):
-    meeting = make_meeting(world)
-    add_agenda(meeting, 2, [world.teacher_person])
-    mark_attendance(world, meeting, [world.head_person, world.teacher_person])
+    meeting = f.recorded_meeting(world)
+    f.add_agenda(meeting, 2, [world.teacher_person])
+    f.mark_attendance(world, meeting, [world.head_person, world.teacher_person])
     return services.protocol_create(meeting=meeting, user=world.head)
 
 
@@ -341,9 +333,9 @@ def test_a_decision_needs_a_responsible_and_a_due_date(world, draft):
 
 
 def test_the_protocol_page_gives_the_count_and_an_appended_list_above_fifteen(world):
-    meeting = make_meeting(world)
-    people = add_members(world, 16)
-    mark_attendance(world, meeting, people)
+    meeting = f.recorded_meeting(world)
+    people = f.add_members(world, 16)
+    f.mark_attendance(world, meeting, people)
     protocol = services.protocol_create(meeting=meeting, user=world.head)
     html = login(world.head).get(url("protocol", protocol.pk)).content.decode()
     assert "Присутствовали: 16 человек (список прилагается)." in html
@@ -366,7 +358,7 @@ def test_a_teacher_reads_a_signed_protocol_and_not_a_draft(world, draft):
     assert teacher.get(url("protocol_pdf", draft.pk)).status_code == 404
     page = teacher.get(url("meeting", draft.meeting_id)).content.decode()
     assert "Протокол готовится" in page and url("protocol", draft.pk) not in page
-    signed = sign_protocol(world, make_meeting(world, theme="Подписанное"))
+    signed = f.sign_protocol(world, f.recorded_meeting(world, theme="Подписанное"))
     page = teacher.get(url("protocol", signed.pk))
     assert page.status_code == 200
     assert 'data-testid="sign"' not in page.content.decode()
@@ -375,7 +367,7 @@ def test_a_teacher_reads_a_signed_protocol_and_not_a_draft(world, draft):
 
 
 def test_a_signed_pdf_answers_not_modified_to_its_etag(world):
-    signed = sign_protocol(world, make_meeting(world))
+    signed = f.sign_protocol(world, f.recorded_meeting(world))
     client = login(world.teacher)
     response = client.get(url("protocol_pdf", signed.pk), HTTP_IF_NONE_MATCH=f'"{signed.pdf_sha256}"')
     assert response.status_code == 304
@@ -393,31 +385,17 @@ def test_a_drafts_pdf_is_a_preview_marked_draft_and_never_cached(world, draft):
 # --- query counts --------------------------------------------------------------------------------------
 
 
-def build_protocol(world, *, n_items: int, n_attendees: int, theme: str) -> Protocol:
-    meeting = build_meeting(world, n_agenda=n_items, n_attendees=n_attendees, theme=theme)
-    protocol = services.protocol_create(meeting=meeting, user=world.head)
-    Protocol.objects.filter(pk=protocol.pk).update(chair=world.head_person, secretary=world.teacher_person)
-    for item in protocol.items.all():
-        ProtocolItem.objects.filter(pk=item.pk).update(
-            heard="Доклад", decided="Решение", votes_for=1, heard_person=world.teacher_person
-        )
-        for i in range(2):
-            Decision.objects.create(protocol_item=item, text=f"Решение {i}", responsible=world.teacher_person,
-                                    due_on=world.year.ends_on)
-    return protocol
-
-
 @pytest.mark.parametrize("page", ["protocol", "protocol_edit"])
 def test_protocol_pages_run_the_same_queries_for_1_or_5_questions(world, page):
-    small = build_protocol(world, n_items=1, n_attendees=3, theme="Маленькое")
-    large = build_protocol(world, n_items=5, n_attendees=25, theme="Большое")
+    small = f.build_protocol(world, n_items=1, n_attendees=3, theme="Маленькое")
+    large = f.build_protocol(world, n_items=5, n_attendees=25, theme="Большое")
     client = login(world.head)
     client.get(url(page, small.pk))
     assert count_queries(client, url(page, small.pk)) == count_queries(client, url(page, large.pk))
 
 
 def test_protocol_page_query_count(world, django_assert_num_queries):
-    protocol = build_protocol(world, n_items=5, n_attendees=25, theme="Большое")
+    protocol = f.build_protocol(world, n_items=5, n_attendees=25, theme="Большое")
     Guest.objects.create(meeting=protocol.meeting, full_name="Петрова Е.Н.")
     client = login(world.head)
     # 1 session, 2 user, 3 person (roles), 4 appointments (roles), 5 the protocol with its meeting,
@@ -448,8 +426,8 @@ def test_the_rmo_protocol_editor_lists_its_members_and_on_request_the_district(w
     """The РМО's pickers (chair, secretary, speakers, responsible) list its members of the
     year and the methodical office; the whole district on request, and a choice made there
     is saved and listed afterwards."""
-    meeting = make_meeting(world, association=world.rmo, user=world.methodologist)
-    add_agenda(meeting, 1)
+    meeting = f.recorded_meeting(world, association=world.rmo, user=world.methodologist)
+    f.add_agenda(meeting, 1)
     protocol = services.protocol_create(meeting=meeting, user=world.methodologist)
     member = f.PersonFactory(school=world.other_school, last_name="Членова")
     f.MembershipFactory(association=world.rmo, person=member, academic_year=world.year)

@@ -12,16 +12,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
-from meetings.models import AgendaItem, Decision, Meeting, Protocol, ProtocolItem, SentReminder
+from meetings.models import AgendaItem, Decision, Meeting, SentReminder
 from tests import factories as f
-
-
-def moscow(day: datetime.date, hour: int = 15, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-def in_days(n: int) -> datetime.date:
-    return timezone.localdate() + datetime.timedelta(days=n)
 
 
 def run(*args) -> str:
@@ -46,36 +38,22 @@ def people(world):
     return world
 
 
-def make_meeting(world, association, starts_at, **fields):
-    return Meeting.objects.create(association=association, academic_year=world.year,
-                                  theme=fields.pop("theme", "Профилактика буллинга"), starts_at=starts_at, **fields)
-
-
-def make_decision(world, *, responsible, due_on, signed=True, text="Провести классные часы"):
-    meeting = make_meeting(world, world.mo, timezone.now() - datetime.timedelta(days=10))
-    number = Protocol.objects.filter(association=world.mo, academic_year=world.year).count() + 1
-    protocol = Protocol.objects.create(meeting=meeting, association=world.mo, academic_year=world.year, number=number)
-    item = ProtocolItem.objects.create(protocol=protocol, decided=text)
-    decision = Decision.objects.create(protocol_item=item, text=text, responsible=responsible, due_on=due_on)
-    if signed:
-        Protocol.objects.filter(pk=protocol.pk).update(status="signed", signed_at=timezone.now(), pdf_sha256="0" * 64)
-    return decision
-
-
 # --- meetings -------------------------------------------------------------------------------------
 
 
 def test_tomorrows_meeting_reaches_the_members(people, mailoutbox, site):
     world = people
-    meeting = make_meeting(world, world.mo, moscow(in_days(1), 15, 30), place="Кабинет № 12")
+    meeting = f.MeetingFactory(
+        association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1), 15, 30), place="Кабинет № 12",
+    )
     AgendaItem.objects.create(meeting=meeting, position=1, title="О плане работы")
     output = run()
 
     assert sorted(m.to[0] for m in mailoutbox) == ["sokolova@example.ru", "volkova@example.ru"]
     letter = next(m for m in mailoutbox if m.to == ["sokolova@example.ru"])
-    assert letter.subject == f"Завтра, {in_days(1):%d.%m.%Y} в 15:30: заседание «Профилактика буллинга»"
+    assert letter.subject == f"Завтра, {f.in_days(1):%d.%m.%Y} в 15:30: заседание «Профилактика буллинга»"
     assert "Здравствуйте, Марина Петровна!" in letter.body
-    assert f"{in_days(1):%d.%m.%Y}, в 15:30" in letter.body
+    assert f"{f.in_days(1):%d.%m.%Y}, в 15:30" in letter.body
     assert "Кабинет № 12" in letter.body and "1. О плане работы" in letter.body
     assert world.mo.name in letter.body
     assert f"https://rmo.example.ru/meetings/{meeting.pk}/" in letter.body
@@ -87,8 +65,12 @@ def test_a_late_evening_meeting_is_tomorrows_by_moscow_date(people, mailoutbox):
     """23:30 Moscow tomorrow is 20:30 UTC tomorrow; 00:30 the day after is still «tomorrow» in
     UTC (21:30) but not in Moscow."""
     world = people
-    make_meeting(world, world.mo, moscow(in_days(1), 23, 30), theme="Поздно")
-    make_meeting(world, world.mo, moscow(in_days(2), 0, 30), theme="Послезавтра")
+    f.MeetingFactory(
+        association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1), 23, 30), theme="Поздно",
+    )
+    f.MeetingFactory(
+        association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(2), 0, 30), theme="Послезавтра",
+    )
     run()
     assert {m.subject.split("«")[1] for m in mailoutbox} == {"Поздно»"}
 
@@ -97,7 +79,10 @@ def test_a_district_event_reaches_the_rmo_members(people, mailoutbox):
     world = people
     f.MembershipFactory(association=world.rmo, academic_year=world.year, person__school=world.other_school,
                         person__email="rmo-member@example.ru")
-    make_meeting(world, world.rmo, moscow(in_days(1), 10), kind=Meeting.Kind.SEMINAR, theme="Наставничество")
+    f.MeetingFactory(
+        association=world.rmo, academic_year=world.year, starts_at=f.at(f.in_days(1), 10), kind=Meeting.Kind.SEMINAR,
+        theme="Наставничество",
+    )
     run()
     assert [m.to for m in mailoutbox] == [["rmo-member@example.ru"]]
     assert "семинар «Наставничество»" in mailoutbox[0].subject
@@ -105,10 +90,15 @@ def test_a_district_event_reaches_the_rmo_members(people, mailoutbox):
 
 def test_cancelled_held_and_other_days_meetings_are_skipped(people, mailoutbox):
     world = people
-    make_meeting(world, world.mo, moscow(in_days(1)), status=Meeting.Status.CANCELLED, cancel_reason="Карантин")
-    make_meeting(world, world.mo, moscow(in_days(0), 23))
-    make_meeting(world, world.mo, moscow(in_days(2), 9))
-    make_meeting(world, world.mo, moscow(in_days(-1)), status=Meeting.Status.HELD)
+    f.MeetingFactory(
+        association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1)), status=Meeting.Status.CANCELLED,
+        cancel_reason="Карантин",
+    )
+    f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(0), 23))
+    f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(2), 9))
+    f.MeetingFactory(
+        association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(-1)), status=Meeting.Status.HELD,
+    )
     run()
     assert mailoutbox == []
 
@@ -120,7 +110,7 @@ def test_members_of_another_year_are_not_reminded(people, mailoutbox):
     next_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year + 1)[0]
     f.MembershipFactory(association=world.mo, academic_year=next_year, person__school=world.school,
                         person__email="next-year@example.ru")
-    make_meeting(world, world.mo, moscow(in_days(1)))
+    f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1)))
     run()
     assert "next-year@example.ru" not in [m.to[0] for m in mailoutbox]
 
@@ -130,25 +120,31 @@ def test_members_of_another_year_are_not_reminded(people, mailoutbox):
 
 def test_a_decision_due_within_three_days_reaches_the_responsible(people, mailoutbox, site):
     world = people
-    in_three = make_decision(world, responsible=world.teacher_person, due_on=in_days(3), text="Сдать отчёт")
-    make_decision(world, responsible=world.teacher_person, due_on=in_days(4), text="Позже")
-    make_decision(world, responsible=world.teacher_person, due_on=in_days(-1), text="Просрочено")
-    make_decision(world, responsible=world.teacher_person, due_on=in_days(2), signed=False, text="Черновик")
-    done = make_decision(world, responsible=world.teacher_person, due_on=in_days(1), text="Сделано")
-    Decision.objects.filter(pk=done.pk).update(status="done", done_on=in_days(0))
+    in_three = f.decision_of(
+        world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(3), text="Сдать отчёт",
+    )
+    f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(4), text="Позже")
+    f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(-1), text="Просрочено")
+    f.decision_of(
+        world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(2), signed=False, text="Черновик",
+    )
+    done = f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(1), text="Сделано")
+    Decision.objects.filter(pk=done.pk).update(status="done", done_on=f.in_days(0))
     run()
 
     assert len(mailoutbox) == 1
     letter = mailoutbox[0]
     assert letter.to == ["sokolova@example.ru"]
-    assert letter.subject == f"Срок поручения через 3 дня, {in_days(3):%d.%m.%Y}: Сдать отчёт"
+    assert letter.subject == f"Срок поручения через 3 дня, {f.in_days(3):%d.%m.%Y}: Сдать отчёт"
     assert "Сдать отчёт" in letter.body and "Протокол № 1" in letter.body
     assert "https://rmo.example.ru/" in letter.body
     assert SentReminder.objects.get(kind="decision").object_id == in_three.pk
 
 
 def test_a_decision_due_tomorrow_says_so(people, mailoutbox):
-    make_decision(people, responsible=people.head_person, due_on=in_days(1), text="Подготовить анализ")
+    f.decision_of(
+        people.mo, people.year, responsible=people.head_person, due_on=f.in_days(1), text="Подготовить анализ",
+    )
     run()
     assert [m.to for m in mailoutbox] == [["volkova@example.ru"]]
     assert mailoutbox[0].subject.startswith("Срок поручения завтра,")
@@ -159,8 +155,8 @@ def test_a_decision_due_tomorrow_says_so(people, mailoutbox):
 
 def test_a_second_run_sends_nothing_again(people, mailoutbox):
     world = people
-    make_meeting(world, world.mo, moscow(in_days(1)))
-    make_decision(world, responsible=world.teacher_person, due_on=in_days(3))
+    f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1)))
+    f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(3))
     run()
     first = sorted((m.to[0], m.subject) for m in mailoutbox)
     assert len(first) == 3
@@ -179,13 +175,13 @@ def test_a_meeting_moved_to_another_day_is_reminded_again(people, mailoutbox, mo
     """Reminded for tomorrow, then moved two days on: the day before its new date the members
     are reminded again, with the new date; a third run sends nothing."""
     world = people
-    today = in_days(0)
-    meeting = make_meeting(world, world.mo, moscow(in_days(1), 15))
+    today = f.in_days(0)
+    meeting = f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1), 15))
     run_on(monkeypatch, today)
     assert len(mailoutbox) == 2
 
     new_day = today + datetime.timedelta(days=3)
-    meeting.starts_at = moscow(new_day, 10)
+    meeting.starts_at = f.at(new_day, 10)
     meeting.save()
     run_on(monkeypatch, new_day - datetime.timedelta(days=1))
     assert len(mailoutbox) == 4
@@ -201,9 +197,9 @@ def test_a_meeting_moved_to_another_day_is_reminded_again(people, mailoutbox, mo
 
 def test_a_meeting_moved_within_the_same_day_is_not_reminded_twice(people, mailoutbox):
     world = people
-    meeting = make_meeting(world, world.mo, moscow(in_days(1), 15))
+    meeting = f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1), 15))
     run()
-    meeting.starts_at = moscow(in_days(1), 17)
+    meeting.starts_at = f.at(f.in_days(1), 17)
     meeting.save()
     output = run()
     assert len(mailoutbox) == 2
@@ -212,14 +208,16 @@ def test_a_meeting_moved_within_the_same_day_is_not_reminded_twice(people, mailo
 
 def test_a_decision_given_a_new_term_is_reminded_of_it(people, mailoutbox):
     world = people
-    decision = make_decision(world, responsible=world.teacher_person, due_on=in_days(3), text="Сдать отчёт")
+    decision = f.decision_of(
+        world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(3), text="Сдать отчёт",
+    )
     run()
-    Decision.objects.filter(pk=decision.pk).update(due_on=in_days(1))
+    Decision.objects.filter(pk=decision.pk).update(due_on=f.in_days(1))
     run()
     run()
     assert [m.subject.split(":")[0] for m in mailoutbox] == [
-        f"Срок поручения через 3 дня, {in_days(3):%d.%m.%Y}",
-        f"Срок поручения завтра, {in_days(1):%d.%m.%Y}",
+        f"Срок поручения через 3 дня, {f.in_days(3):%d.%m.%Y}",
+        f"Срок поручения завтра, {f.in_days(1):%d.%m.%Y}",
     ]
 
 
@@ -227,7 +225,7 @@ def test_a_failed_letter_is_retried_and_the_sent_ones_are_not(people, mailoutbox
     """The run fails on one recipient: the letters that went out are recorded, the failed one
     is not, and the next run sends exactly that one."""
     world = people
-    make_meeting(world, world.mo, moscow(in_days(1)))
+    f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1)))
     real_send = EmailMessage.send
 
     def flaky(message, *args, **kwargs):
@@ -250,15 +248,15 @@ def test_the_same_address_twice_gets_one_letter(people, mailoutbox):
     world = people
     f.MembershipFactory(association=world.mo, academic_year=world.year, person__school=world.school,
                         person__email="SOKOLOVA@example.ru")
-    make_meeting(world, world.mo, moscow(in_days(1)))
+    f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1)))
     run()
     assert sorted(m.to[0] for m in mailoutbox) == ["sokolova@example.ru", "volkova@example.ru"]
 
 
 def test_dry_run_sends_and_records_nothing(people, mailoutbox):
     world = people
-    make_meeting(world, world.mo, moscow(in_days(1)))
-    make_decision(world, responsible=world.teacher_person, due_on=in_days(2))
+    f.MeetingFactory(association=world.mo, academic_year=world.year, starts_at=f.at(f.in_days(1)))
+    f.decision_of(world.mo, world.year, responsible=world.teacher_person, due_on=f.in_days(2))
     output = run("--dry-run")
     assert mailoutbox == []
     assert not SentReminder.objects.exists()

@@ -6,41 +6,27 @@ import datetime
 import re
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from associations.models import AcademicYear
 from meetings.models import Meeting
 from meetings.schedule import selectors as schedule
 from tests import factories as f
-
-
-def moscow(day: datetime.date, hour: int = 15, minute: int = 0) -> datetime.datetime:
-    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(hour, minute)))
-
-
-def make_meeting(association, starts_at, *, theme="Профилактика деструктивного поведения", **fields):
-    fields.setdefault("place", "Актовый зал")
-    return Meeting.objects.create(
-        association=association,
-        academic_year=AcademicYear.objects.for_date(timezone.localtime(starts_at).date()),
-        theme=theme,
-        starts_at=starts_at,
-        **fields,
-    )
+from tests.helpers import count_queries
 
 
 def soon(days: int = 3, hour: int = 15) -> datetime.datetime:
-    return moscow(timezone.localdate() + datetime.timedelta(days=days), hour)
+    return f.at(timezone.localdate() + datetime.timedelta(days=days), hour)
 
 
 @pytest.fixture
 def everywhere(world):
     """One upcoming meeting in each association of the world, named after it."""
     names = ["mo", "other_mo", "rmo", "other_district_rmo", "other_district_mo"]
-    return {name: make_meeting(getattr(world, name), soon(), theme=f"Тема {name}") for name in names}
+    return {
+        name: f.MeetingFactory(association=getattr(world, name), starts_at=soon(), theme=f"Тема {name}")
+        for name in names
+    }
 
 
 def content(client, name="meetings:schedule", **params):
@@ -89,10 +75,10 @@ def test_outsiders_see_an_empty_schedule_and_anonymous_users_log_in(world, clien
 
 
 def test_upcoming_first_soonest_first_and_the_past_on_its_tab(world, client_for):
-    make_meeting(world.mo, soon(5), theme="Через пять дней")
-    make_meeting(world.mo, soon(1), theme="Завтрашнее")
-    make_meeting(world.rmo, soon(-2), theme="Позавчерашнее")
-    make_meeting(world.mo, soon(-20), theme="Давнее")
+    f.MeetingFactory(association=world.mo, starts_at=soon(5), theme="Через пять дней")
+    f.MeetingFactory(association=world.mo, starts_at=soon(1), theme="Завтрашнее")
+    f.MeetingFactory(association=world.rmo, starts_at=soon(-2), theme="Позавчерашнее")
+    f.MeetingFactory(association=world.mo, starts_at=soon(-20), theme="Давнее")
     client = client_for(world.teacher)
 
     upcoming = content(client)
@@ -106,10 +92,10 @@ def test_upcoming_first_soonest_first_and_the_past_on_its_tab(world, client_for)
 
 def test_a_row_shows_moscow_date_and_time_kind_association_place_and_status(world, client_for):
     day = timezone.localdate() + datetime.timedelta(days=4)
-    make_meeting(world.mo, moscow(day, 23, 30), theme="Поздний круглый стол", kind=Meeting.Kind.ROUND_TABLE,
-                 place="Кабинет № 12")
-    make_meeting(world.rmo, soon(6), theme="Отменённый семинар", kind=Meeting.Kind.SEMINAR,
-                 status=Meeting.Status.CANCELLED, cancel_reason="Карантин")
+    f.MeetingFactory(association=world.mo, starts_at=f.at(day, 23, 30), theme="Поздний круглый стол",
+                     kind=Meeting.Kind.ROUND_TABLE, place="Кабинет № 12")
+    f.MeetingFactory(association=world.rmo, starts_at=soon(6), theme="Отменённый семинар", kind=Meeting.Kind.SEMINAR,
+                     status=Meeting.Status.CANCELLED, cancel_reason="Карантин")
     page = content(client_for(world.teacher))
     assert f"{day:%d.%m.%Y}" in page and "23:30" in page  # Moscow time, not UTC (20:30)
     assert "круглый стол" in page and "Кабинет № 12" in page and world.mo.name in page
@@ -117,8 +103,8 @@ def test_a_row_shows_moscow_date_and_time_kind_association_place_and_status(worl
 
 
 def test_filters_by_kind_and_association(world, client_for):
-    make_meeting(world.mo, soon(), theme="Заседание МО", kind=Meeting.Kind.SESSION)
-    make_meeting(world.rmo, soon(), theme="Семинар РМО", kind=Meeting.Kind.SEMINAR)
+    f.MeetingFactory(association=world.mo, starts_at=soon(), theme="Заседание МО", kind=Meeting.Kind.SESSION)
+    f.MeetingFactory(association=world.rmo, starts_at=soon(), theme="Семинар РМО", kind=Meeting.Kind.SEMINAR)
     client = client_for(world.teacher)
 
     page = content(client, kind="seminar")
@@ -175,8 +161,12 @@ def test_the_grid_is_monday_first_whole_weeks(world):
 def test_a_late_evening_meeting_lands_on_its_moscow_day(world, client_for):
     """23:30 Moscow on 30 November is 20:30 UTC: it belongs to the 30th. 00:30 on 1 December is
     21:30 UTC on 30 November: it belongs to December."""
-    late = make_meeting(world.mo, moscow(datetime.date(2025, 11, 30), 23, 30), theme="Поздно вечером")
-    early = make_meeting(world.mo, moscow(datetime.date(2025, 12, 1), 0, 30), theme="Сразу после полуночи")
+    late = f.MeetingFactory(
+        association=world.mo, starts_at=f.at(datetime.date(2025, 11, 30), 23, 30), theme="Поздно вечером",
+    )
+    early = f.MeetingFactory(
+        association=world.mo, starts_at=f.at(datetime.date(2025, 12, 1), 0, 30), theme="Сразу после полуночи",
+    )
     _, november = schedule.month_calendar(user=world.teacher, params={}, first=datetime.date(2025, 11, 1))
     days = {d.date: d.meetings for week in november.weeks for d in week}
     assert days[datetime.date(2025, 11, 30)] == [late]
@@ -201,8 +191,8 @@ def test_the_calendar_links_the_neighbouring_months_keeping_filters(world, clien
 
 def test_the_calendar_filters_like_the_list(world, client_for):
     day = datetime.date(2025, 11, 12)
-    make_meeting(world.mo, moscow(day), theme="Заседание МО")
-    make_meeting(world.rmo, moscow(day, 10), theme="Семинар РМО", kind=Meeting.Kind.SEMINAR)
+    f.MeetingFactory(association=world.mo, starts_at=f.at(day), theme="Заседание МО")
+    f.MeetingFactory(association=world.rmo, starts_at=f.at(day, 10), theme="Семинар РМО", kind=Meeting.Kind.SEMINAR)
     page = content(client_for(world.teacher), "meetings:calendar", month="2025-11", association=world.rmo.pk)
     assert "Семинар РМО" in page and "Заседание МО" not in page
 
@@ -216,45 +206,28 @@ def test_a_malformed_month_shows_the_current_one(world, client_for):
 # --- query counts --------------------------------------------------------------------------------------
 
 
-def add_meetings(world, n, *, first: datetime.date):
-    """n meetings over the district: new schools' МО, the world's МО and the РМО, one a day."""
-    school = f.SchoolFactory(district=world.district)
-    mo = f.AssociationFactory(school=school)
-    associations = [world.mo, world.rmo, mo, world.other_mo]
-    for i in range(n):
-        make_meeting(associations[i % 4], moscow(first + datetime.timedelta(days=i % 28), 9 + i % 9),
-                     theme=f"Заседание {i}", kind=Meeting.Kind.values[i % 7])
-
-
-def count(client, url, **params):
-    with CaptureQueriesContext(connection) as ctx:
-        response = client.get(url, params)
-    assert response.status_code == 200
-    return len(ctx.captured_queries)
-
-
 def test_the_schedule_does_not_grow_with_meetings(world, client_for):
     client = client_for(world.methodologist)
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
-    add_meetings(world, 10, first=tomorrow)
-    few = count(client, reverse("meetings:schedule"))
-    add_meetings(world, 30, first=tomorrow)
-    many = count(client, reverse("meetings:schedule"))
+    f.meetings_over_district(world, 10, first=tomorrow)
+    few = count_queries(client, reverse("meetings:schedule"))
+    f.meetings_over_district(world, 30, first=tomorrow)
+    many = count_queries(client, reverse("meetings:schedule"))
     assert many == few
 
 
 def test_the_calendar_does_not_grow_with_meetings(world, client_for):
     client = client_for(world.methodologist)
-    add_meetings(world, 10, first=datetime.date(2025, 11, 1))
-    few = count(client, reverse("meetings:calendar"), month="2025-11")
-    add_meetings(world, 30, first=datetime.date(2025, 11, 1))
-    many = count(client, reverse("meetings:calendar"), month="2025-11")
+    f.meetings_over_district(world, 10, first=datetime.date(2025, 11, 1))
+    few = count_queries(client, reverse("meetings:calendar"), month="2025-11")
+    f.meetings_over_district(world, 30, first=datetime.date(2025, 11, 1))
+    many = count_queries(client, reverse("meetings:calendar"), month="2025-11")
     assert many == few
 
 
 def test_schedule_query_count(world, client_for, django_assert_num_queries):
     client = client_for(world.teacher)
-    add_meetings(world, 12, first=timezone.localdate() + datetime.timedelta(days=1))
+    f.meetings_over_district(world, 12, first=timezone.localdate() + datetime.timedelta(days=1))
     # 1 session, 2 user, 3 person (roles), 4 appointments (roles), 5 count for the paginator,
     # 6 the associations offered by the filter, 7 the page of meetings with their associations
     # and schools
@@ -264,7 +237,7 @@ def test_schedule_query_count(world, client_for, django_assert_num_queries):
 
 def test_calendar_query_count(world, client_for, django_assert_num_queries):
     client = client_for(world.teacher)
-    add_meetings(world, 12, first=datetime.date(2025, 11, 1))
+    f.meetings_over_district(world, 12, first=datetime.date(2025, 11, 1))
     # 1 session, 2 user, 3 person (roles), 4 appointments (roles), 5 the grid's meetings with
     # their associations and schools, 6 the associations offered by the filter
     with django_assert_num_queries(6):

@@ -16,7 +16,6 @@ from openpyxl import load_workbook
 from associations.models import AcademicYear, AnnualPlan, PlanTransition
 from reports.rendering import XLSX_MIMETYPE
 from tests import factories as f
-from tests.reports import make_plan
 
 Status = AnnualPlan.Status
 URL = reverse("reports:district_plans")
@@ -31,7 +30,7 @@ def rows_of(response):
 def plans(world):
     """The first district: the МО of school 1 approved with a history, the РМО submitted,
     school 2 without a plan. The second district: an approved plan nobody here may see."""
-    mo_plan = make_plan(world.mo, world.year, items=8)
+    mo_plan = f.plan_document(world.mo, world.year, items=8)
     at = timezone.make_aware(datetime.datetime(2025, 9, 20, 14, 30))
     PlanTransition.objects.create(
         plan=mo_plan, from_status=Status.DRAFT, to_status=Status.SUBMITTED, by=world.head, by_name="Волкова А.",
@@ -41,8 +40,8 @@ def plans(world):
         plan=mo_plan, from_status=Status.SUBMITTED, to_status=Status.APPROVED, by=world.deputy,
         by_name="Петрова Е.", at=at + datetime.timedelta(days=2),
     )
-    rmo_plan = make_plan(world.rmo, world.year, items=3, status=Status.SUBMITTED)
-    far_plan = make_plan(world.other_district_mo, world.year, items=2)
+    rmo_plan = f.plan_document(world.rmo, world.year, items=3, status=Status.SUBMITTED)
+    far_plan = f.plan_document(world.other_district_mo, world.year, items=2)
     return {"mo": mo_plan, "rmo": rmo_plan, "far": far_plan}
 
 
@@ -98,7 +97,7 @@ def test_filter_by_school_status_and_year(world, plans, client_for):
     assert set(rows_of(client.get(URL, {"status": "none"}))) == {world.other_mo.name}
 
     last_year = AcademicYear.objects.get_or_create(start_year=world.year.start_year - 1)[0]
-    old = make_plan(world.other_mo, last_year, items=1, status=Status.DRAFT)
+    old = f.plan_document(world.other_mo, last_year, items=1, status=Status.DRAFT)
     rows = rows_of(client.get(URL, {"year": last_year.pk}))
     assert rows[world.other_mo.name].plan.pk == old.pk
     assert rows[world.mo.name].plan is None
@@ -156,23 +155,12 @@ def test_xlsx_export_without_filters_lists_every_association(world, plans, clien
     assert world.other_district_mo.name not in names
 
 
-def district_with_plans(world, count: int) -> None:
-    """`count` school associations in the methodologist's district, each with a plan that has
-    items, responsible people and a transition."""
-    for i in range(count):
-        association = f.AssociationFactory(school=f.SchoolFactory(district=world.district))
-        plan = make_plan(association, world.year, items=2, status=[Status.DRAFT, Status.APPROVED][i % 2])
-        PlanTransition.objects.create(
-            plan=plan, from_status=Status.DRAFT, to_status=Status.SUBMITTED, by_name=f"Кто-то {i}"
-        )
-
-
 def test_district_table_queries_do_not_grow_with_plans(world, client_for, django_assert_num_queries):
     client = client_for(world.methodologist)
-    district_with_plans(world, 5)
+    f.district_plans(world, 5)
     with CaptureQueriesContext(connection) as five:
         assert len(rows_of(client.get(URL))) == 5 + 3
-    district_with_plans(world, 45)
+    f.district_plans(world, 45)
     with CaptureQueriesContext(connection) as fifty:
         assert len(rows_of(client.get(URL))) == 50 + 3
     assert len(five) == len(fifty)
@@ -189,10 +177,10 @@ def test_district_table_queries_do_not_grow_with_plans(world, client_for, django
 
 def test_district_xlsx_queries_do_not_grow_with_plans(world, client_for):
     client = client_for(world.methodologist)
-    district_with_plans(world, 5)
+    f.district_plans(world, 5)
     with CaptureQueriesContext(connection) as five:
         client.get(XLSX_URL)
-    district_with_plans(world, 45)
+    f.district_plans(world, 45)
     with CaptureQueriesContext(connection) as fifty:
         response = client.get(XLSX_URL)
     assert len(five) == len(fifty)

@@ -13,17 +13,8 @@ from openpyxl import load_workbook
 
 from associations.models import AnnualPlan
 from reports.rendering import PDF_MIMETYPE, XLSX_MIMETYPE
-from tests.reports import (
-    embedded_files,
-    flat,
-    footer_texts,
-    image_count,
-    make_plan,
-    marker,
-    page_texts,
-    pdf_reader,
-    pdf_text,
-)
+from tests import factories as f
+from tests.helpers import embedded_files, flat, footer_texts, image_count, page_texts, pdf_reader, pdf_text
 
 Status = AnnualPlan.Status
 
@@ -42,7 +33,7 @@ def year_slug(year) -> str:
 
 @pytest.fixture
 def plan(world):
-    return make_plan(
+    return f.plan_document(
         world.mo, world.year, items=25,
         considered_protocol_number="1", considered_on=datetime.date(2025, 8, 29),
         approved_by_position="заместитель директора по воспитательной работе",
@@ -79,11 +70,11 @@ def test_plan_pdf_has_the_header_the_theme_and_every_item(world, plan, client_fo
     ]:
         assert flat(expected) in text, expected
     for i in range(1, 26):
-        assert marker(i) in text, marker(i)
+        assert f.marker(i) in text, f.marker(i)
 
 
 def test_plan_pdf_pages_are_numbered_and_repeat_the_table_header(world, client_for):
-    plan = make_plan(world.mo, world.year, items=60)
+    plan = f.plan_document(world.mo, world.year, items=60)
     content = client_for(world.head).get(pdf_url(plan)).content
     pages = len(pdf_reader(content).pages)
     assert pages >= 3
@@ -93,7 +84,7 @@ def test_plan_pdf_pages_are_numbered_and_repeat_the_table_header(world, client_f
 
 
 def test_empty_header_fields_print_blank_lines(world, client_for):
-    plan = make_plan(world.mo, world.year, items=1, status=Status.DRAFT)
+    plan = f.plan_document(world.mo, world.year, items=1, status=Status.DRAFT)
     text = pdf_text(client_for(world.head).get(pdf_url(plan)).content)
     assert "протокол№от" in text  # № ___ от ________, lines drawn, no number, no date
     assert "«»20г." in text  # «__» ______ 20__ г.
@@ -101,7 +92,7 @@ def test_empty_header_fields_print_blank_lines(world, client_for):
 
 
 def test_rmo_plan_is_issued_by_the_district(world, client_for):
-    plan = make_plan(world.rmo, world.year, items=3, status=Status.DRAFT)
+    plan = f.plan_document(world.rmo, world.year, items=3, status=Status.DRAFT)
     text = pdf_text(client_for(world.methodologist).get(pdf_url(plan)).content)
     assert flat(world.district.education_department) in text
     assert "Районныйметодическийкабинет" in text
@@ -116,7 +107,7 @@ def test_hostile_item_content_is_printed_as_text_and_fetches_nothing(world, clie
         '<a rel="attachment" href="file:///etc/passwd">вложение</a>',
         '<img src="http://127.0.0.1:9/x.png">',
     ]
-    plan = make_plan(world.mo, world.year, items=len(hostile), content=lambda i: hostile[i - 1])
+    plan = f.plan_document(world.mo, world.year, items=len(hostile), content=lambda i: hostile[i - 1])
     response = client_for(world.head).get(pdf_url(plan))
     assert response.status_code == 200
     text = pdf_text(response.content)
@@ -127,8 +118,8 @@ def test_hostile_item_content_is_printed_as_text_and_fetches_nothing(world, clie
 
 
 def test_plan_pdf_queries_do_not_grow_with_items(world, client_for, django_assert_num_queries):
-    small = make_plan(world.mo, world.year, items=10)
-    large = make_plan(world.other_mo, world.year, items=60)
+    small = f.plan_document(world.mo, world.year, items=10)
+    large = f.plan_document(world.other_mo, world.year, items=60)
     client = client_for(world.admin)
     with CaptureQueriesContext(connection) as ten:
         assert client.get(pdf_url(small)).status_code == 200
@@ -169,7 +160,7 @@ def test_plan_xlsx_has_a_title_the_header_and_every_item(world, plan, client_for
     assert len(items) == 25
     contents = [row[2] for row in items]
     for i in range(1, 26):
-        assert sum(marker(i) in c for c in contents) == 1
+        assert sum(f.marker(i) in c for c in contents) == 1
     first = items[0]
     assert first[0] == 1
     assert first[1] == "Аналитико-прогностическая функция"
@@ -178,7 +169,7 @@ def test_plan_xlsx_has_a_title_the_header_and_every_item(world, plan, client_for
 
 
 def test_plan_xlsx_keeps_formulas_as_text(world, client_for):
-    plan = make_plan(world.mo, world.year, items=1, content=lambda i: '=HYPERLINK("http://evil","x")')
+    plan = f.plan_document(world.mo, world.year, items=1, content=lambda i: '=HYPERLINK("http://evil","x")')
     ws = load_workbook(io.BytesIO(client_for(world.head).get(xlsx_url(plan)).content)).active
     cell = next(c for row in ws.iter_rows() for c in row if c.value == '=HYPERLINK("http://evil","x")')
     assert cell.data_type == "s"
@@ -205,12 +196,12 @@ def test_plan_xlsx_keeps_formulas_as_text(world, client_for):
     ],
 )
 def test_access_to_the_plan_documents(world, client_for, url, who, status, expected):
-    plan = make_plan(world.mo, world.year, items=2, status=status)
+    plan = f.plan_document(world.mo, world.year, items=2, status=status)
     assert client_for(getattr(world, who)).get(url(plan)).status_code == expected
 
 
 def test_anonymous_is_sent_to_login(world, client):
-    plan = make_plan(world.mo, world.year, items=1)
+    plan = f.plan_document(world.mo, world.year, items=1)
     response = client.get(pdf_url(plan))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("login"))

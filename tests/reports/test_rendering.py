@@ -5,7 +5,6 @@ that the fetcher, not only the template's escaping, keeps local files and the ne
 from __future__ import annotations
 
 import base64
-import socket
 import struct
 import zlib
 from pathlib import Path
@@ -25,7 +24,7 @@ from reports.rendering import (
     pdf_response,
     render_pdf,
 )
-from tests.reports import embedded_files, flat, footer_texts, image_count, page_texts, pdf_reader, pdf_text
+from tests.helpers import embedded_files, flat, footer_texts, image_count, page_texts, pdf_reader, pdf_text
 
 PASSWD_LINE = "root:x:0:0"
 
@@ -50,20 +49,6 @@ def document(body: str, head: str = "") -> str:
         '<link rel="stylesheet" href="/static/css/print.css">'
         f"{head}</head><body><p>Проверка выборки ресурсов.</p>{body}</body></html>"
     )
-
-
-@pytest.fixture
-def no_network(monkeypatch):
-    """Any attempt to open a socket fails the test."""
-    attempts = []
-
-    def refuse(*args, **kwargs):
-        attempts.append(args)
-        raise AssertionError(f"network access attempted: {args!r}")
-
-    monkeypatch.setattr(socket, "create_connection", refuse)
-    monkeypatch.setattr(socket.socket, "connect", refuse)
-    return attempts
 
 
 @pytest.fixture

@@ -58,12 +58,6 @@ class Tally:
     failed: int = 0
 
 
-def email_of(person: Person) -> str:
-    """The person's own address, else their login's; '' when neither is known."""
-    address = person.email or (person.user.email if person.user_id and person.user else "")
-    return address.strip().lower()
-
-
 def greeting_name(person: Person) -> str:
     """«Мария Петровна», as a letter addresses a colleague."""
     return " ".join(part for part in (person.first_name, person.patronymic) if part)
@@ -127,7 +121,7 @@ class Command(BaseCommand):
     def _recipients(self, people, tally: Tally):
         seen: set[str] = set()
         for person in people:
-            address = email_of(person)
+            address = person.contact_email
             if not address:
                 tally.no_email += 1
                 continue
