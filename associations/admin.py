@@ -18,7 +18,6 @@ from django.urls import path, reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from associations import imports, services
 from associations.forms import AppointmentAddForm, AppointmentChangeForm, StaffImportForm
@@ -32,6 +31,7 @@ from associations.models import (
     Person,
     School,
 )
+from rmo_portal.admin_history import HistoryAdmin
 
 
 @admin.register(District)
@@ -158,7 +158,7 @@ class ClassAssignmentInline(admin.TabularInline):
 
 
 @admin.register(Person)
-class PersonAdmin(SimpleHistoryAdmin):
+class PersonAdmin(HistoryAdmin):
     list_display = (
         "full_name_display",
         "school",
@@ -246,7 +246,7 @@ class MembershipInline(admin.TabularInline):
 
 
 @admin.register(Association)
-class AssociationAdmin(SimpleHistoryAdmin):
+class AssociationAdmin(HistoryAdmin):
     list_display = ("name", "kind", "district", "school", "current_head")
     list_filter = ("kind", "district")
     search_fields = ("name", "school__short_name", "district__name")
@@ -284,7 +284,7 @@ class AssociationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(SimpleHistoryAdmin):
+class MembershipAdmin(HistoryAdmin):
     list_display = ("person", "association", "academic_year")
     list_filter = ("academic_year", "association__kind", "association__district")
     search_fields = (
@@ -298,7 +298,7 @@ class MembershipAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ClassAssignment)
-class ClassAssignmentAdmin(SimpleHistoryAdmin):
+class ClassAssignmentAdmin(HistoryAdmin):
     list_display = ("label_display", "school", "academic_year", "teacher")
     list_filter = ("academic_year", "school__district", "grade")
     search_fields = ("school__short_name", "teacher__last_name", "teacher__first_name")
@@ -326,7 +326,7 @@ class CurrentAppointmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(SimpleHistoryAdmin):
+class AppointmentAdmin(HistoryAdmin):
     """Adding goes through `services.appointment_create`; an existing appointment keeps its rule
     fields, only the order's details and the end date may be corrected."""
 

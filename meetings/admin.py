@@ -14,7 +14,6 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from meetings.models import (
     AgendaItem,
@@ -25,6 +24,7 @@ from meetings.models import (
     Protocol,
     ProtocolItem,
 )
+from rmo_portal.admin_history import HistoryAdmin
 
 
 def _signed(protocol: Protocol | None) -> bool:
@@ -87,7 +87,7 @@ class AttendanceInline(_MeetingInline):
 
 
 @admin.register(Meeting)
-class MeetingAdmin(SimpleHistoryAdmin):
+class MeetingAdmin(HistoryAdmin):
     list_display = ("starts_at", "kind", "theme", "association", "academic_year", "status", "protocol_number")
     list_filter = ("status", "kind", "academic_year", "association__kind", "association__district")
     search_fields = ("theme", "association__name", "association__school__short_name", "place")
@@ -159,7 +159,7 @@ class ProtocolItemInline(_FrozenInline):
 
 
 @admin.register(Protocol)
-class ProtocolAdmin(SimpleHistoryAdmin):
+class ProtocolAdmin(HistoryAdmin):
     list_display = ("number", "association", "academic_year", "meeting_date", "status", "signed_at", "chair")
     list_display_links = ("number", "association")
     list_filter = ("status", "academic_year", "decided_label", "association__kind", "association__district")
@@ -240,7 +240,7 @@ class ProtocolItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(Decision)
-class DecisionAdmin(SimpleHistoryAdmin):
+class DecisionAdmin(HistoryAdmin):
     """Decisions under control. The text, responsible and due date of a signed protocol's decision
     are read-only (the model refuses a change); its execution mark may still be set."""
 

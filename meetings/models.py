@@ -241,8 +241,9 @@ class Protocol(models.Model):
     version = models.PositiveIntegerField(_("версия"), default=1)
     updated_at = models.DateTimeField(_("изменён"), auto_now=True)
     signed_at = models.DateTimeField(_("подписан"), null=True, blank=True)
+    # PROTECT: deleting the login that signed would blank the signature without a trace.
     signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     pdf = models.FileField(_("PDF, как выдан"), upload_to="protocols/%Y/", blank=True)
     pdf_sha256 = models.CharField(_("SHA-256 PDF"), max_length=64, blank=True)

@@ -132,6 +132,8 @@ def meeting_cancel(*, meeting: Meeting, user: User, reason: str) -> Meeting:
 def meeting_hold(*, meeting: Meeting, user: User) -> Meeting:
     """Mark the meeting held; its plan item, if the plan is approved, is marked done that day."""
     _require_recorder(user, meeting.association)
+    if _has_signed_protocol(meeting):
+        raise SignedProtocolError()  # the version (and the feed's SEQUENCE) stays as signed
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("Отменённое заседание нельзя отметить проведённым."))
     if meeting.starts_at > timezone.now():

@@ -195,6 +195,8 @@ def meeting_hold(request, pk: int):
     meeting = selectors.meeting_for_edit(user=request.user, pk=pk)
     try:
         services.meeting_hold(meeting=meeting, user=request.user)
+    except SignedProtocolError:
+        messages.error(request, FROZEN_MEETING)
     except ValidationError as error:
         messages.error(request, refusal(error))
     else:

@@ -6,9 +6,9 @@ from __future__ import annotations
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
-from simple_history.admin import SimpleHistoryAdmin
 
 from associations.plans.models import AnnualPlan, PlanItem, PlanSection, PlanTransition, WorkForm
+from rmo_portal.admin_history import HistoryAdmin
 
 
 @admin.register(PlanSection)
@@ -59,7 +59,7 @@ class PlanTransitionInline(ReadOnlyInline):
 
 
 @admin.register(AnnualPlan)
-class AnnualPlanAdmin(SimpleHistoryAdmin):
+class AnnualPlanAdmin(HistoryAdmin):
     list_display = ("association", "academic_year", "status", "updated_at")
     list_filter = ("status", "academic_year", "association__kind", "association__district")
     list_select_related = ("association", "academic_year")
@@ -76,4 +76,5 @@ class AnnualPlanAdmin(SimpleHistoryAdmin):
         return request.user.is_superuser and (obj is None or obj.status == AnnualPlan.Status.DRAFT)
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
+        self.history_ids_or_404(object_id, version_id)
         raise PermissionDenied  # reverting would bypass the review workflow
