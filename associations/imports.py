@@ -41,6 +41,14 @@ from associations.models import (
 
 MAX_FILE_SIZE = 2 * 1024 * 1024
 MAX_ROWS = 2000
+# What is read of a sheet at the most, whatever the file declares: the template's columns with
+# room to spare, and every row read (blank ones too) counted against a bound. A few kilobytes of
+# XML can declare a cell in the last column (XFD) of the last row (1 048 576); read as declared,
+# that is gigabytes of empty cells.
+MAX_COLUMNS = 40
+MAX_ROWS_READ = 4 * MAX_ROWS
+# This many blank rows in a row end the data: formatting often reaches far below the list.
+BLANK_ROWS_END = 200
 # An XLSX is a zip: refuse one that would unpack to far more than a staff list can hold.
 MAX_UNPACKED_SIZE = 40 * 1024 * 1024
 EARLIEST_DATE = datetime.date(1940, 1, 1)
@@ -271,10 +279,11 @@ def _read_xlsx(data: bytes) -> list[tuple[Any, ...]]:
             sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
             raise _corrupt_xlsx()
-        # Some writers store a wrong sheet size; read what is there instead of trusting it.
+        _check_declared_size(sheet)
+        # Some writers store a wrong (smaller) sheet size; read what is there, within the bounds.
         sheet.reset_dimensions()
         try:
-            rows = list(_take_rows(sheet.iter_rows(min_row=1, min_col=1, values_only=True)))
+            rows = list(_take_rows(sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, values_only=True)))
         except ValidationError:
             raise
         except Exception:
@@ -307,15 +316,42 @@ def _is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+def _check_declared_size(sheet) -> None:
+    """Refuse a sheet that says it is larger than a staff list can be (its <dimension>)."""
+    try:
+        rows, columns = sheet.max_row or 0, sheet.max_column or 0
+    except Exception:  # an unreadable dimension is no dimension: the reading below is bounded anyway
+        return
+    if rows > MAX_ROWS_READ or columns > MAX_COLUMNS:
+        raise ValidationError(
+            _(
+                "Лист объявлен размером %(rows)s × %(columns)s ячеек, а список сотрудников занимает не больше "
+                "%(max_rows)s строк и %(max_columns)s столбцов. Скопируйте таблицу на новый лист и сохраните файл."
+            )
+            % {"rows": rows, "columns": columns, "max_rows": MAX_ROWS_READ, "max_columns": MAX_COLUMNS},
+            code="sheet_size",
+        )
+
+
 def _take_rows(rows: Iterable[Iterable[Any]]) -> Iterator[tuple[Any, ...]]:
-    """The rows as tuples, refusing a file with more than MAX_ROWS data rows."""
-    filled = 0
+    """The rows as tuples of at most MAX_COLUMNS values. Refuses a file with more than MAX_ROWS
+    data rows or more than MAX_ROWS_READ rows read (blank ones count); BLANK_ROWS_END blank rows
+    in a row end the data."""
+    filled = blank_run = 0
     for index, row in enumerate(rows):
-        row = tuple(row)
-        if index > 0 and not all(_is_blank(v) for v in row):
-            filled += 1
-            if filled > MAX_ROWS:
-                raise _too_many_rows()
+        if index >= MAX_ROWS_READ:
+            raise _too_many_rows()
+        row = tuple(row)[:MAX_COLUMNS]
+        if all(_is_blank(v) for v in row):
+            blank_run += 1
+            if blank_run >= BLANK_ROWS_END:
+                return
+        else:
+            blank_run = 0
+            if index > 0:
+                filled += 1
+                if filled > MAX_ROWS:
+                    raise _too_many_rows()
         yield row
 
 
