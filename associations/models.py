@@ -9,12 +9,18 @@ from __future__ import annotations
 import datetime
 
 from django.conf import settings
-from django.core.validators import MaxValueValidator, MinValueValidator
+from django.core.validators import MaxLengthValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
+
+
+def bounded_text(verbose_name, *, max_length: int, **options) -> models.TextField:
+    """A TextField with a maximum length that model validation (the services' full_clean)
+    enforces too: Django passes a TextField's max_length to its form field only."""
+    return models.TextField(verbose_name, max_length=max_length, validators=[MaxLengthValidator(max_length)], **options)
 
 
 class District(models.Model):

@@ -14,7 +14,8 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-from django.db.models import Prefetch
+from django.core.cache import cache
+from django.db.models import Count, Max, Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -305,6 +306,32 @@ def protocol_pdf(protocol: Protocol, *, draft: bool = False) -> bytes:
         return render_pdf("meetings/protocol_pdf.html", protocol_context(protocol, draft=draft))
 
 
+DRAFT_CACHE_SECONDS = 10 * 60
+
+
+def protocol_draft_key(protocol: Protocol) -> str:
+    """What a draft's preview depends on: the protocol's and the meeting's versions, and the
+    attendance as last saved (saving it replaces its rows, so their ids change). A name changed
+    in the admin shows within DRAFT_CACHE_SECONDS."""
+    marks = Attendance.objects.filter(meeting_id=protocol.meeting_id).aggregate(n=Count("pk"), last=Max("pk"))
+    return (
+        f"protocol-draft:{protocol.pk}:{protocol.version}:{protocol.meeting.version}:"
+        f"{marks['n']}:{marks['last']}"
+    )
+
+
+def protocol_draft_pdf(protocol: Protocol) -> bytes:
+    """The draft's preview, rendered once per version of what it shows (every GET rendered it
+    again: a long draft took seconds each time)."""
+    key = protocol_draft_key(protocol)
+    pdf = cache.get(key)
+    if pdf is None:
+        pdf = protocol_pdf(protocol, draft=True)
+        cache.set(key, pdf, DRAFT_CACHE_SECONDS)
+    return pdf
+
+
 def protocol_export(protocol: Protocol, *, draft: bool = False) -> ExportFile:
     """(filename, mimetype, bytes), the exporters' contract."""
-    return protocol.file_name(draft=draft), PDF_MIMETYPE, protocol_pdf(protocol, draft=draft)
+    content = protocol_draft_pdf(protocol) if draft else protocol_pdf(protocol)
+    return protocol.file_name(draft=draft), PDF_MIMETYPE, content

@@ -24,7 +24,17 @@ from django.utils.translation import gettext_lazy as _
 
 from associations.models import LATE_AUGUST_DAY, AcademicYear, Appointment, Association, Person, PlanItem
 from associations.selectors import pickable_people
-from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+from meetings.models import (
+    ITEM_MAX_DECISIONS,
+    PROTOCOL_MAX_ITEMS,
+    AgendaItem,
+    Attendance,
+    Decision,
+    Guest,
+    Meeting,
+    Protocol,
+    ProtocolItem,
+)
 from meetings.services import academic_year_proposed_for
 from rmo_portal.editors import (
     LAST_POSITION,
@@ -336,7 +346,7 @@ class BaseGuestFormSet(_RowFormSet):
 
 AgendaFormSet = inlineformset_factory(
     Meeting, AgendaItem, form=AgendaItemForm, formset=BaseAgendaFormSet, extra=AGENDA_EXTRA,
-    can_delete=True, max_num=50, validate_max=True,
+    can_delete=True, max_num=PROTOCOL_MAX_ITEMS, validate_max=True,  # each question becomes one of the protocol
 )
 GuestFormSet = inlineformset_factory(
     Meeting, Guest, form=GuestForm, formset=BaseGuestFormSet, extra=GUEST_EXTRA,
@@ -612,7 +622,7 @@ class BaseProtocolItemFormSet(_RowFormSet):
 
 ProtocolItemFormSet = inlineformset_factory(
     Protocol, ProtocolItem, form=ProtocolItemForm, formset=BaseProtocolItemFormSet, extra=ITEM_EXTRA,
-    can_delete=True, max_num=50, validate_max=True,
+    can_delete=True, max_num=PROTOCOL_MAX_ITEMS, validate_max=True,
 )
 
 
@@ -645,7 +655,7 @@ class BaseDecisionFormSet(_RowFormSet):
 
 DecisionFormSet = inlineformset_factory(
     ProtocolItem, Decision, form=DecisionForm, formset=BaseDecisionFormSet, extra=DECISION_EXTRA,
-    can_delete=True, max_num=50, validate_max=True,
+    can_delete=True, max_num=ITEM_MAX_DECISIONS, validate_max=True,
 )
 
 DECISION_TEMPLATE_PREFIX = "dec-__item__"

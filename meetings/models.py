@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from associations.models import AcademicYear, Association, Person, PlanItem
+from associations.models import AcademicYear, Association, Person, PlanItem, bounded_text
 
 
 class SignedProtocolError(ValidationError):
@@ -25,6 +25,15 @@ class SignedProtocolError(ValidationError):
     def __init__(self):
         super().__init__(_("Протокол подписан и не может быть изменён."), code="signed")
 
+
+# The bounds of what reaches a protocol, so that a protocol at every limit renders in a few
+# seconds (docs/benchmarks.md): a paragraph of СЛУШАЛИ / ВЫСТУПИЛИ / РЕШИЛИ, a decision, a note;
+# the questions of a protocol and the decisions of a question.
+PARAGRAPH_MAX_LENGTH = 2000
+DECISION_MAX_LENGTH = 500
+NOTE_MAX_LENGTH = 1000
+PROTOCOL_MAX_ITEMS = 15
+ITEM_MAX_DECISIONS = 5
 
 #: Above this many people present, the protocol gives the count and «список прилагается»
 #: (guides say 10–15; S4 says 15): the page and the PDF alike.
@@ -338,9 +347,9 @@ class ProtocolItem(_FrozenWithProtocol):
             "Пусто — составится автоматически."
         ),
     )
-    heard = models.TextField(_("СЛУШАЛИ: содержание"), blank=True)
-    spoke = models.TextField(_("ВЫСТУПИЛИ"), blank=True)
-    decided = models.TextField(_("РЕШИЛИ"), blank=True)
+    heard = bounded_text(_("СЛУШАЛИ: содержание"), blank=True, max_length=PARAGRAPH_MAX_LENGTH)
+    spoke = bounded_text(_("ВЫСТУПИЛИ"), blank=True, max_length=PARAGRAPH_MAX_LENGTH)
+    decided = bounded_text(_("РЕШИЛИ"), blank=True, max_length=PARAGRAPH_MAX_LENGTH)
     votes_for = models.PositiveSmallIntegerField(_("«за»"), null=True, blank=True)
     votes_against = models.PositiveSmallIntegerField(_("«против»"), null=True, blank=True)
     votes_abstained = models.PositiveSmallIntegerField(_("«воздержались»"), null=True, blank=True)
@@ -383,14 +392,14 @@ class Decision(models.Model):
     protocol_item = models.ForeignKey(
         ProtocolItem, on_delete=models.CASCADE, related_name="decisions", verbose_name=_("вопрос протокола")
     )
-    text = models.TextField(_("решение"))
+    text = bounded_text(_("решение"), max_length=DECISION_MAX_LENGTH)
     responsible = models.ForeignKey(
         Person, on_delete=models.PROTECT, related_name="decisions", verbose_name=_("ответственный")
     )
     due_on = models.DateField(_("срок"))
     status = models.CharField(_("статус"), max_length=10, choices=Status.choices, default=Status.OPEN)
     done_on = models.DateField(_("выполнено"), null=True, blank=True)
-    done_note = models.TextField(_("отметка о выполнении"), blank=True)
+    done_note = bounded_text(_("отметка о выполнении"), blank=True, max_length=NOTE_MAX_LENGTH)
 
     history = HistoricalRecords()
 

@@ -16,14 +16,23 @@ from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations import access
 from associations.models import AcademicYear, Association
 from associations.plans import services as plan_services
-from meetings.models import Attendance, Decision, Meeting, Protocol, ProtocolItem, SignedProtocolError
+from meetings.models import (
+    ITEM_MAX_DECISIONS,
+    PROTOCOL_MAX_ITEMS,
+    Attendance,
+    Decision,
+    Meeting,
+    Protocol,
+    ProtocolItem,
+    SignedProtocolError,
+)
 from rmo_portal.editors import Row, VersionConflict, rows_apply
 
 
@@ -82,6 +91,11 @@ def meeting_create(
 def _meeting_rows_apply(meeting: Meeting, *, agenda: Sequence[Row], guests: Sequence[Row]) -> None:
     rows_apply(manager=meeting.agenda, parent_field="meeting", parent=meeting, rows=list(agenda))
     rows_apply(manager=meeting.guests, parent_field="meeting", parent=meeting, rows=list(guests))
+    if agenda and meeting.agenda.count() > PROTOCOL_MAX_ITEMS:  # each question becomes one of the protocol
+        raise ValidationError(
+            _("В повестке не может быть больше %(count)d вопросов.") % {"count": PROTOCOL_MAX_ITEMS},
+            code="too_many_items",
+        )
 
 
 def _has_signed_protocol(meeting: Meeting) -> bool:
@@ -236,6 +250,20 @@ def protocol_save(*, protocol: Protocol, version: int, user: User, values: dict,
             rows_apply(manager=item.decisions, parent_field="protocol_item", parent=item, rows=decisions)
 
     rows_apply(manager=locked.items, parent_field="protocol", parent=locked, rows=list(items), on_row=decisions_apply)
+    if locked.items.count() > PROTOCOL_MAX_ITEMS:
+        raise ValidationError(
+            _("В протоколе не может быть больше %(count)d вопросов.") % {"count": PROTOCOL_MAX_ITEMS},
+            code="too_many_items",
+        )
+    crowded = (
+        Decision.objects.filter(protocol_item__protocol=locked).values("protocol_item").annotate(n=Count("pk"))
+        .filter(n__gt=ITEM_MAX_DECISIONS).exists()
+    )
+    if crowded:
+        raise ValidationError(
+            _("У вопроса не может быть больше %(count)d решений.") % {"count": ITEM_MAX_DECISIONS},
+            code="too_many_decisions",
+        )
     return locked
 
 

@@ -389,7 +389,8 @@ def protocol_sign(request, pk: int):
 @login_required
 def protocol_pdf(request, pk: int):
     """A signed protocol: the stored file, byte for byte as issued, its SHA-256 in the ETag. A
-    draft: a preview rendered now, marked «ЧЕРНОВИК» on every page, never cached."""
+    draft: a preview marked «ЧЕРНОВИК» on every page, rendered once per version of what it shows
+    (documents.protocol_draft_pdf) and never kept by the browser."""
     protocol = selectors.protocol_for_user(request.user, pk, queryset=selectors.protocol_queryset())
     if protocol.is_signed:
         etag = f'"{protocol.pdf_sha256}"'

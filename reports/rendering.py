@@ -18,6 +18,7 @@ import gc
 import logging
 import mimetypes
 import posixpath
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -158,10 +159,43 @@ def stylesheet(name: str) -> CSS:
     return _parsed(url, str(path), path.stat().st_mtime_ns)
 
 
+# A run of this many characters without a space (an entity counts as one) gets a zero-width
+# space every BREAK_EVERY characters: the place to break a word longer than its line. The
+# stylesheet's `overflow-wrap: anywhere` would break it too, but with `hyphens: auto` WeasyPrint
+# tries to hyphenate the whole run, and a 2 000-character word took 8 s to lay out.
+LONG_RUN = 40
+BREAK_EVERY = 20
+_TEXT = re.compile(r">([^<]+)<")
+_RUN = re.compile(r"(?:&[#\w]+;|[^\s<&])" + f"{{{LONG_RUN + 1},}}")
+_RAW = re.compile(r"(<(style|script)\b.*?</\2\s*>)", re.S | re.I)
+_TOKEN = re.compile(r"&[#\w]+;|.", re.S)
+ZWSP = "\u200b"
+
+
+def _breakable_run(match: re.Match) -> str:
+    tokens = _TOKEN.findall(match.group(0))
+    return ZWSP.join("".join(tokens[i : i + BREAK_EVERY]) for i in range(0, len(tokens), BREAK_EVERY))
+
+
+def breakable(html: str) -> str:
+    """The HTML with a place to break in every overlong run of its text (tags, styles and
+    scripts untouched)."""
+    parts = _RAW.split(html)
+    out = []
+    index = 0
+    while index < len(parts):
+        out.append(_TEXT.sub(lambda text: ">" + _RUN.sub(_breakable_run, text.group(1)) + "<", parts[index]))
+        if index + 1 < len(parts):
+            out.append(parts[index + 1])  # a <style> or <script> element, as it is
+        index += 3  # split() also returns the tag name group
+    return "".join(out)
+
+
 def html_to_pdf(html: str, *, stylesheets: tuple[str, ...] = (PRINT_CSS,)) -> bytes:
     """PDF bytes of an HTML document styled by the project's static `stylesheets`, fetching
-    nothing but the project's static files."""
+    nothing but the project's static files. Overlong words get places to break (`breakable`)."""
     css = [stylesheet(name) for name in stylesheets]
+    html = breakable(html)
     with _cyclic_gc_paused():
         return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(stylesheets=css)
 

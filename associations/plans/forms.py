@@ -27,6 +27,7 @@ from associations.models import (
     PlanSection,
     WorkForm,
 )
+from associations.plans.models import PLAN_MAX_ITEMS
 from associations.selectors import pickable_people
 from rmo_portal.editors import (
     LAST_POSITION,
@@ -211,7 +212,7 @@ PlanItemFormSet = inlineformset_factory(
     formset=BasePlanItemFormSet,
     extra=EXTRA_ROWS,
     can_delete=True,
-    max_num=500,
+    max_num=PLAN_MAX_ITEMS,
     validate_max=True,
 )
 

@@ -20,13 +20,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from associations.models import AcademicYear, Association, Person
+from associations.models import AcademicYear, Association, Person, bounded_text
 
 MONTHS_NOMINATIVE = [
     "", "январь", "февраль", "март", "апрель", "май", "июнь",
     "июль", "август", "сентябрь", "октябрь", "ноябрь", "декабрь",
 ]
 ACADEMIC_MONTH_ORDER = [9, 10, 11, 12, 1, 2, 3, 4, 5, 6, 7, 8]
+# The bounds of what reaches a plan's documents: an item's content and the items of a plan (a
+# plan at both limits renders in a few seconds, docs/benchmarks.md).
+ITEM_MAX_LENGTH = 500
+PLAN_MAX_ITEMS = 100
 TASK_MARKER = re.compile(r"^\s*(?:[-–—•*·]|\d+[.)])\s*")
 
 
@@ -85,10 +89,12 @@ class AnnualPlan(models.Model):
     academic_year = models.ForeignKey(
         AcademicYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("учебный год")
     )
-    theme = models.TextField(_("методическая тема"), blank=True)
-    goal = models.TextField(_("цель"), blank=True)
-    tasks = models.TextField(_("задачи"), blank=True, help_text=_("Каждая задача — с новой строки."))
-    expected_results = models.TextField(_("ожидаемые результаты"), blank=True)
+    theme = bounded_text(_("методическая тема"), blank=True, max_length=500)
+    goal = bounded_text(_("цель"), blank=True, max_length=1000)
+    tasks = bounded_text(
+        _("задачи"), blank=True, help_text=_("Каждая задача — с новой строки."), max_length=3000
+    )
+    expected_results = bounded_text(_("ожидаемые результаты"), blank=True, max_length=2000)
     status = models.CharField(
         _("статус"), max_length=10, choices=Status.choices, default=Status.DRAFT
     )
@@ -152,7 +158,7 @@ class PlanItem(models.Model):
     section = models.ForeignKey(
         PlanSection, on_delete=models.PROTECT, related_name="+", verbose_name=_("раздел")
     )
-    content = models.TextField(_("содержание"))
+    content = bounded_text(_("содержание"), max_length=ITEM_MAX_LENGTH)
     form = models.ForeignKey(
         WorkForm, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
         verbose_name=_("форма проведения"),
@@ -170,7 +176,7 @@ class PlanItem(models.Model):
         _("отметка о выполнении"), max_length=10, choices=Execution.choices, default=Execution.PENDING
     )
     executed_on = models.DateField(_("дата выполнения"), null=True, blank=True)
-    execution_note = models.TextField(_("примечание"), blank=True)
+    execution_note = bounded_text(_("примечание"), blank=True, max_length=1000)
     moved_timing = models.CharField(_("перенесено на"), max_length=120, blank=True)
     marked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
@@ -251,7 +257,7 @@ class PlanTransition(models.Model):
     )
     from_status = models.CharField(_("было"), max_length=10, choices=AnnualPlan.Status.choices)
     to_status = models.CharField(_("стало"), max_length=10, choices=AnnualPlan.Status.choices)
-    comment = models.TextField(_("комментарий"), blank=True)
+    comment = bounded_text(_("комментарий"), blank=True, max_length=2000)
     by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
         verbose_name=_("кто"),

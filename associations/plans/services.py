@@ -24,6 +24,7 @@ from associations.models import (
     PlanItem,
     PlanTransition,
 )
+from associations.plans.models import PLAN_MAX_ITEMS
 from rmo_portal.editors import Row, VersionConflict, rows_apply
 
 Status = AnnualPlan.Status
@@ -196,6 +197,10 @@ def plan_save(*, plan: AnnualPlan, version: int, header: dict, items: list[Row],
     locked.full_clean()
     locked.save()
     rows_apply(manager=locked.items, parent_field="plan", parent=locked, rows=items)
+    if locked.items.count() > PLAN_MAX_ITEMS:
+        raise ValidationError(
+            _("В плане не может быть больше %(count)d пунктов.") % {"count": PLAN_MAX_ITEMS}, code="too_many_items"
+        )
     plan_renumber(plan=locked)
     return locked
 
