@@ -110,14 +110,22 @@ def association_feed(request, token: str, pk: int):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def feed_settings(request):
+    """The user's feed links. A GET only reads: the first links are made by a POST («Получить
+    ссылки»), the same one that replaces them later."""
+    existing = CalendarToken.objects.filter(user=request.user).first()
     if request.method == "POST":
         schedule_services.calendar_token_regenerate(user=request.user)
-        messages.success(
-            request,
-            _("Ссылки заменены. Прежние больше не работают: обновите подписку в своём календаре."),
-        )
+        if existing is None:
+            messages.success(request, _("Ссылки для подписки готовы."))
+        else:
+            messages.success(
+                request,
+                _("Ссылки заменены. Прежние больше не работают: обновите подписку в своём календаре."),
+            )
         return redirect("meetings:feed_settings")
-    token = schedule_services.calendar_token_for(user=request.user).token
+    if existing is None:
+        return render(request, "meetings/schedule/feed_settings.html", {"feed_url": None, "rows": []})
+    token = existing.token
     associations = (
         access.associations_visible_to(request.user)
         .select_related("school")
@@ -152,7 +160,7 @@ class DecisionDoneForm(forms.Form):
 
 @login_required
 def decision_list(request):
-    if not (access.roles_for(request.user).person or request.user.is_staff):
+    if not access.can(request.user).see_decisions:
         raise Http404
     control = schedule.decision_control(user=request.user, params=request.GET)
     page = Paginator(control.decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))

@@ -11,9 +11,8 @@ from django.urls import reverse
 from django.utils import timezone
 from icalendar import Calendar
 
-from meetings import services
-from meetings.schedule import services as schedule_services
 from meetings.models import AgendaItem, CalendarToken, Meeting
+from meetings.schedule import services as schedule_services
 from tests import factories as f
 
 
@@ -148,6 +147,11 @@ def test_the_feed_does_not_grow_with_meetings(world, client, meetings):
 
 def test_the_subscription_page_shows_absolute_urls(world, client_for):
     client = client_for(world.teacher)
+    first = client.get(reverse("meetings:feed_settings")).content.decode()
+    assert "Получить ссылки для подписки" in first
+    assert not CalendarToken.objects.filter(user=world.teacher).exists()  # a GET only reads
+    response = client.post(reverse("meetings:feed_settings"))
+    assert "Ссылки для подписки готовы" in client.get(response.url).content.decode()
     page = client.get(reverse("meetings:feed_settings")).content.decode()
     token = CalendarToken.objects.get(user=world.teacher).token
     assert f"http://testserver/meetings/feed/{token}.ics" in page
@@ -158,7 +162,7 @@ def test_the_subscription_page_shows_absolute_urls(world, client_for):
 
 def test_the_subscription_page_regenerates_on_post(world, client_for, client):
     page_client = client_for(world.teacher)
-    page_client.get(reverse("meetings:feed_settings"))
+    page_client.post(reverse("meetings:feed_settings"))
     old = CalendarToken.objects.get(user=world.teacher).token
     response = page_client.post(reverse("meetings:feed_settings"))
     assert response.status_code == 302
