@@ -1,0 +1,391 @@
+"""The data of tests/test_access_matrix.py and tests/test_get_writes_nothing.py: the users, the
+objects each URL is asked about (the `Scene`), a checksum of the database, and the walk of the
+URL resolver.
+
+The expected answers themselves (the MATRIX) are in tests/test_access_matrix.py, next to the
+tests that read them.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+from dataclasses import dataclass, field
+from html.parser import HTMLParser
+
+from django.apps import apps
+from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import connection, models
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from associations.models import (
+    AcademicYear,
+    AnnualPlan,
+    Appointment,
+    Membership,
+    Person,
+    PlanItem,
+    PlanSection,
+    WorkForm,
+)
+from meetings import services as meeting_services
+from meetings.models import AgendaItem, CalendarToken, Decision, Meeting, Protocol, ProtocolItem
+from tests import factories as f
+
+# --- the users --------------------------------------------------------------------------------
+
+#: Every user the matrix asks about, in the order of its columns.
+USERS = (
+    "anonymous",  # no login
+    "teacher",  # a class teacher of the school, member of its МО
+    "secretary",  # the МО's secretary (an Appointment with role SECRETARY)
+    "head",  # the МО's head
+    "deputy",  # the school's deputy director
+    "other_deputy",  # the deputy director of another school of the district
+    "methodologist",  # the district's methodologist
+    "other_methodologist",  # the methodologist of another district
+    "staff",  # the education department: is_staff, no person, the associations' and meetings' permissions
+    "superuser",
+    "nobody",  # a login with no person and no staff flag
+)
+PASSWORD = "pass12345"  # tests/factories.py's UserFactory
+UNKNOWN_TOKEN = "no-such-calendar-token"
+
+
+# --- the objects each URL is asked about --------------------------------------------------------
+
+
+@dataclass
+class Scene:
+    """The `world` fixture's school МО with everything its pages act on, and one logged-in
+    client per user (anonymous: a client without a session)."""
+
+    world: object
+    users: dict[str, object]
+    clients: dict[str, Client]
+    secretary_person: Person
+    previous_year: AcademicYear
+    next_year: AcademicYear
+    plan_draft: AnnualPlan  # two years ago, with items: the editor and «submit»
+    plan_submitted: AnnualPlan  # this year: «approve» and «return»
+    plan_approved: AnnualPlan  # last year: execution marks, PDF and XLSX
+    approved_item: PlanItem
+    membership: Membership  # the teacher in the МО this year
+    candidate: Person  # a person of the school not in the МО: «add members»
+    meeting: Meeting  # began two hours ago, still «planned», no protocol, one agenda question
+    protocol_draft: Protocol
+    protocol_signed: Protocol
+    decision: Decision  # of the signed protocol, the teacher's, open
+    tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
+    _forms: dict[str, dict] | None = None
+
+    def token(self, key: str) -> str:
+        return self.tokens.get(key, UNKNOWN_TOKEN)
+
+    def form(self, editor: str) -> dict:
+        """What a browser posts back from an editor ("meeting", "attendance", "protocol",
+        "plan") opened by the head, with one change; read on first use."""
+        if self._forms is None:
+            self._forms = editor_bodies(self)
+        return dict(self._forms[editor])
+
+
+def _ago(hours: int) -> datetime.datetime:
+    return timezone.now() - datetime.timedelta(hours=hours)
+
+
+def _plan(association, year, status, *, responsible: Person, items: int = 2):
+    plan = AnnualPlan.objects.create(
+        association=association, academic_year=year, status=status,
+        theme="Воспитание гражданина и патриота", goal="Создание условий для роста мастерства",
+        tasks="Обновить формы работы\nОбобщить опыт",
+    )
+    section = PlanSection.objects.filter(is_active=True).first() or PlanSection.objects.create(name="Заседания МО")
+    form = WorkForm.objects.filter(is_active=True).first()
+    for position in range(1, items + 1):
+        item = PlanItem.objects.create(
+            plan=plan, position=position, section=section, form=form, content=f"Заседание № {position}",
+            timing=PlanItem.Timing.MONTH, month=[9, 11, 1, 3][(position - 1) % 4],
+        )
+        item.responsible.set([responsible])
+    return plan
+
+
+def _year(start_year: int) -> AcademicYear:
+    return f.AcademicYearFactory(start_year=start_year)
+
+
+def build_users(world) -> dict[str, object]:
+    """The `world`'s users under the matrix's keys, and the three it lacks: the МО's secretary,
+    the department's staff user and its rights, and (the world's admin) the superuser."""
+    secretary = f.UserFactory(username="sekretar")
+    person = f.PersonFactory(user=secretary, school=world.school, last_name="Морозова", first_name="Ольга")
+    f.AppointmentFactory(
+        association=world.mo, person=person, role=Appointment.Role.SECRETARY,
+        order_date=world.year.starts_on, starts_on=world.year.starts_on,
+    )
+    f.MembershipFactory(association=world.mo, person=person, academic_year=world.year)
+    staff = f.UserFactory(username="otdel", is_staff=True)
+    staff.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["associations", "meetings"]))
+    return {
+        "anonymous": None,
+        "teacher": world.teacher,
+        "secretary": secretary,
+        "head": world.head,
+        "deputy": world.deputy,
+        "other_deputy": world.other_deputy,
+        "methodologist": world.methodologist,
+        "other_methodologist": world.other_district_methodologist,
+        "staff": staff,
+        "superuser": world.admin,
+        "nobody": world.outsider,
+    }
+
+
+def clients_for(users: dict[str, object]) -> dict[str, Client]:
+    clients = {}
+    for key, user in users.items():
+        client = Client()
+        if user is not None:
+            client.force_login(user)
+        clients[key] = client
+    return clients
+
+
+def build_scene(world) -> Scene:
+    """Everything the matrix's URLs are asked about, in the world's school МО."""
+    mo = world.mo
+    users = build_users(world)
+    head = world.head
+    secretary_person = users["secretary"].person
+    previous_year = _year(world.year.start_year - 1)
+    next_year = _year(world.year.start_year + 1)
+
+    head_person = world.head_person
+    plan_draft = _plan(mo, _year(world.year.start_year - 2), AnnualPlan.Status.DRAFT, responsible=head_person)
+    plan_submitted = _plan(mo, world.year, AnnualPlan.Status.SUBMITTED, responsible=head_person)
+    plan_approved = _plan(mo, previous_year, AnnualPlan.Status.APPROVED, responsible=head_person)
+    approved_item = plan_approved.items.order_by("position").first()
+
+    membership = Membership.objects.get(association=mo, person=world.teacher_person, academic_year=world.year)
+    candidate = f.PersonFactory(school=world.school, last_name="Новикова")
+    former = f.PersonFactory(school=world.school, last_name="Прежняя")  # last year's member: «copy members»
+    f.MembershipFactory(association=mo, person=former, academic_year=previous_year)
+    members = [world.head_person, world.teacher_person, secretary_person]
+
+    def meeting(hours_ago: int, theme: str) -> Meeting:
+        created = meeting_services.meeting_create(
+            association=mo, user=head, starts_at=_ago(hours_ago), theme=theme, academic_year=world.year,
+            place="каб. 21",
+        )
+        AgendaItem.objects.create(meeting=created, position=1, title="О плане воспитательной работы")
+        return created
+
+    open_meeting = meeting(2, "Профилактика буллинга")
+
+    drafted = meeting(3, "Организация летнего отдыха")
+    meeting_services.attendance_save(
+        meeting=drafted, user=head, rows=[{"person": p, "present": True, "absence_reason": ""} for p in members]
+    )
+    protocol_draft = meeting_services.protocol_create(meeting=drafted, user=head)
+    Protocol.objects.filter(pk=protocol_draft.pk).update(chair=world.head_person, secretary=secretary_person)
+    ProtocolItem.objects.filter(protocol=protocol_draft).update(
+        heard="Доклад руководителя МО", decided="Принять план к исполнению"
+    )
+
+    signed_meeting = meeting(4, "Итоги четверти")
+    protocol_signed = meeting_services.protocol_create(meeting=signed_meeting, user=head)
+    item = protocol_signed.items.get()
+    ProtocolItem.objects.filter(pk=item.pk).update(heard="Доклад", decided="Провести классные часы")
+    decision = Decision.objects.create(
+        protocol_item=item, text="Провести классные часы о безопасности", responsible=world.teacher_person,
+        due_on=timezone.localdate() + datetime.timedelta(days=30),
+    )
+    # Signed the way the database sees a signed protocol, without rendering its PDF (slow).
+    pdf = b"%PDF-1.4\n% access matrix\n%%EOF\n"
+    name = default_storage.save(f"protocols/test-{protocol_signed.pk}.pdf", ContentFile(pdf))
+    Protocol.objects.filter(pk=protocol_signed.pk).update(
+        status=Protocol.Status.SIGNED, signed_at=timezone.now(), signed_by=head, pdf=name,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    Meeting.objects.filter(pk=signed_meeting.pk).update(status=Meeting.Status.HELD)
+
+    tokens = {
+        key: CalendarToken.objects.create(user=user).token for key, user in users.items() if user is not None
+    }
+    return Scene(
+        world=world, users=users, clients=clients_for(users), secretary_person=secretary_person,
+        previous_year=previous_year, next_year=next_year, plan_draft=plan_draft, plan_submitted=plan_submitted,
+        plan_approved=plan_approved, approved_item=approved_item, membership=membership, candidate=candidate,
+        meeting=open_meeting, protocol_draft=Protocol.objects.get(pk=protocol_draft.pk),
+        protocol_signed=Protocol.objects.get(pk=protocol_signed.pk), decision=decision, tokens=tokens,
+    )
+
+
+# --- what a browser posts back ------------------------------------------------------------------
+
+
+class FormFields(HTMLParser):
+    """The values a browser would post for one <form id=...> of a page (nothing inside <template>)."""
+
+    def __init__(self, form_id: str):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.inside = False
+        self.template_depth = 0
+        self.data: dict[str, list[str]] = {}
+        self._select: str | None = None
+        self._multiple = False
+        self._options: list[tuple[str, bool]] = []
+        self._textarea: str | None = None
+        self._text: list[str] = []
+
+    def _add(self, name, value):
+        self.data.setdefault(name, []).append(value)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("id") == self.form_id:
+            self.inside = True
+            return
+        if tag == "template":
+            self.template_depth += 1
+        if not self.inside or self.template_depth or "disabled" in a:
+            return
+        name = a.get("name")
+        if tag == "input" and name:
+            kind = a.get("type", "text")
+            if kind in ("radio", "checkbox"):
+                if "checked" in a:
+                    self._add(name, a.get("value") or "on")
+            elif kind not in ("submit", "button", "file"):
+                self._add(name, a.get("value") or "")
+        elif tag == "select" and name:
+            self._select, self._multiple, self._options = name, "multiple" in a, []
+        elif tag == "option" and self._select:
+            self._options.append((a.get("value") or "", "selected" in a))
+        elif tag == "textarea" and name:
+            self._textarea, self._text = name, []
+
+    def handle_data(self, data):
+        if self._textarea:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "template" and self.template_depth:
+            self.template_depth -= 1
+        elif tag == "form" and self.inside:
+            self.inside = False
+        elif tag == "select" and self._select:
+            chosen = [v for v, selected in self._options if selected]
+            if not chosen and not self._multiple:  # a browser sends a single select's first option
+                chosen = [v for v, _ in self._options[:1]]
+            for value in chosen:
+                self._add(self._select, value)
+            self._select = None
+        elif tag == "textarea" and self._textarea:
+            self._add(self._textarea, "".join(self._text).removeprefix("\n"))
+            self._textarea = None
+
+
+def form_body(response, form_id: str) -> dict:
+    assert response.status_code == 200, (response.request["PATH_INFO"], response.status_code)
+    parser = FormFields(form_id)
+    parser.feed(response.content.decode())
+    assert parser.data, f"no form #{form_id} on {response.request['PATH_INFO']}"
+    return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
+
+
+def editor_bodies(scene: Scene) -> dict[str, dict]:
+    """The editors as the head opens them, each with one change a save would write."""
+    client = scene.clients["head"]
+    meeting = form_body(client.get(reverse("meetings:meeting_edit", args=[scene.meeting.pk])), "meeting-form")
+    meeting["theme"] = "Профилактика буллинга и кибербуллинга"
+    attendance = form_body(client.get(reverse("meetings:attendance", args=[scene.meeting.pk])), "attendance-form")
+    protocol = form_body(
+        client.get(reverse("meetings:protocol_edit", args=[scene.protocol_draft.pk])), "protocol-editor"
+    )
+    heard = next(name for name in protocol if name.endswith("-heard"))
+    protocol[heard] = "Доклад руководителя МО о плане на четверть"
+    plan = form_body(client.get(reverse("associations:plan_edit", args=[scene.plan_draft.pk])), "plan-editor")
+    plan["theme"] = "Воспитание гражданина: новая редакция"
+    plan["after"] = "close"
+    return {"meeting": meeting, "attendance": attendance, "protocol": protocol, "plan": plan}
+
+
+# --- the database's checksum --------------------------------------------------------------------
+
+
+@functools.cache
+def tracked_models() -> list[type[models.Model]]:
+    """The tables a refused request must leave alone: every model of associations and meetings
+    (their histories and many-to-many tables included), the users and their rights, the admin's log."""
+    tracked = []
+    for label in ("associations", "meetings", "auth"):
+        tracked += apps.get_app_config(label).get_models(include_auto_created=True)
+    tracked.append(LogEntry)
+    assert get_user_model() in tracked
+    return tracked
+
+
+def snapshot() -> dict[str, tuple[int, str]]:
+    """{model label: (row count, SHA-256 of its rows ordered by pk)}, read with plain SQL (a
+    tenth of the ORM's time: the matrix takes some 900 of them)."""
+    result = {}
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        for model in tracked_models():
+            opts = model._meta
+            cursor.execute(f"SELECT * FROM {quote(opts.db_table)} ORDER BY {quote(opts.pk.column)}")  # noqa: S608
+            rows = cursor.fetchall()
+            result[opts.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+    return result
+
+
+def snapshot_diff(before: dict, after: dict) -> list[str]:
+    """The tables that changed, with their row counts before → after."""
+    return [
+        f"{label} ({before[label][0]} → {after[label][0]} rows)"
+        for label in before
+        if before[label] != after.get(label)
+    ]
+
+
+# --- the URL resolver ---------------------------------------------------------------------------
+
+#: Namespaces declared as a group (Django's admin: its sample is tested in test_access_matrix.py).
+GROUP_NAMESPACES = ("admin",)
+
+
+def walk_patterns(resolver=None, namespace: tuple[str, ...] = (), prefix: str = ""):
+    """(namespaced name or None, route) of every pattern of the resolver, recursively."""
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        route = prefix + str(pattern.pattern)
+        if isinstance(pattern, URLResolver):
+            inner = (*namespace, pattern.namespace) if pattern.namespace else namespace
+            yield from walk_patterns(pattern, inner, route)
+        elif isinstance(pattern, URLPattern):
+            name = ":".join((*namespace, pattern.name)) if pattern.name else None
+            yield (name, route, namespace)
+
+
+def undeclared_patterns(declared, resolver=None) -> list[str]:
+    """Every pattern the `declared` names do not cover: a named one by its name, an unnamed one
+    by its route; every pattern of a GROUP_NAMESPACES namespace is covered by the group."""
+    missing = []
+    for name, route, namespace in walk_patterns(resolver):
+        if namespace and namespace[0] in GROUP_NAMESPACES:
+            continue
+        if name is None:
+            missing.append(f"<unnamed> {route}")
+        elif name not in declared:
+            missing.append(name)
+    return sorted(set(missing))

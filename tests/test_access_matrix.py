@@ -1,0 +1,635 @@
+"""The access matrix: every URL pattern of the resolver, asked by every kind of user.
+
+MATRIX declares, for each URL name, the object its kwargs name (the world's school МО, its
+plans, meetings, protocols, decision, the user's calendar token: `tests.access_matrix_data.Scene`)
+and one row of answers per method, one column per user (`USERS`). The design, in
+associations/access.py: anonymous users go to the login page; an object outside a user's reach
+is a 404; a reader who may not change it gets 403 on its editors and actions; where an action
+refuses with a message on the page instead (the plan's review, a decision), the row says
+`noop`: a redirect that changed nothing. Every refusal must leave the database as it was: each
+request runs in a savepoint, the tables' checksum is compared before the rollback.
+
+A test walks the resolver and fails on any pattern MATRIX does not declare; Django's admin is
+declared as a group (`admin:`), tested on a sample: the index, the login page, each registered
+ModelAdmin's changelist and add view, and the school's staff import.
+
+To declare a new URL, give it a row of "?" and run
+`ACCESS_MATRIX_EXPLORE=1 pytest tests/test_access_matrix.py -s -k <name>`: the answers each user
+gets today are printed in the words of a row; check them against the design before copying them.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+import pytest
+from django.contrib import admin
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.http import HttpResponse
+from django.urls import path, reverse
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+import rmo_portal.urls
+from tests.access_matrix_data import (
+    PASSWORD,
+    USERS,
+    build_scene,
+    build_users,
+    clients_for,
+    snapshot,
+    snapshot_diff,
+    undeclared_patterns,
+    walk_patterns,
+)
+
+EXPLORE = os.environ.get("ACCESS_MATRIX_EXPLORE") == "1"
+
+
+# --- the answers ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Expect:
+    status: int
+    to: str | None = None  # for a 302: "login", "admin:login" or "elsewhere"
+    db: str | None = None  # "same": nothing written; "changed": something written; None: not checked
+
+
+SAME, CHANGED = "same", "changed"
+
+#: The words of a row.
+ANSWERS = {
+    "login": Expect(302, "login", SAME),  # to the login page
+    "adminlogin": Expect(302, "admin:login", SAME),  # to the admin's login page
+    "403": Expect(403, db=SAME),
+    "404": Expect(404, db=SAME),
+    "405": Expect(405, db=SAME),
+    "200": Expect(200),  # a page (GETs are checked by tests/test_get_writes_nothing.py)
+    "200=": Expect(200, db=SAME),  # a page again, with the form's errors: nothing written
+    "302": Expect(302, "elsewhere"),  # a redirect
+    "done": Expect(302, "elsewhere", CHANGED),  # the action was carried out
+    "noop": Expect(302, "elsewhere", SAME),  # refused with a message, or nothing to do
+}
+
+
+def row(text: str) -> dict[str, str]:
+    words = text.split()
+    assert len(words) == len(USERS), f"{len(words)} answers for {len(USERS)} users: {text!r}"
+    unknown = set(words) - set(ANSWERS)
+    assert not unknown, f"unknown answers {unknown} in {text!r}"
+    return dict(zip(USERS, words, strict=True))
+
+
+@dataclass(frozen=True)
+class Case:
+    """One URL asked about one object: the kwargs of `reverse` from the scene and the user, the
+    POST body, and the answers (a `row`) to GET and to POST."""
+
+    kwargs: Callable | None = None
+    get: str | None = None
+    post: str | None = None
+    data: Callable | None = None
+    label: str = ""
+
+
+def pk(attribute: str) -> Callable:
+    """kwargs {"pk": scene.<attribute>.pk} (dotted: "world.mo")."""
+
+    def kwargs(scene, user):
+        obj = scene
+        for name in attribute.split("."):
+            obj = getattr(obj, name)
+        return {"pk": obj.pk}
+
+    return kwargs
+
+
+def form(editor: str) -> Callable:
+    return lambda scene: scene.form(editor)
+
+
+def _uid(scene) -> str:
+    return urlsafe_base64_encode(force_bytes(scene.world.teacher.pk))
+
+
+# The rows, one word per user, in the order of USERS:
+#   anon   teach  secr   head   dep    odep   meth   ometh  staff  super  nobody
+EVERYONE = "200    200    200    200    200    200    200    200    200    200    200"
+LOGGED_IN = "login  200    200    200    200    200    200    200    200    200    200"
+POST_ONLY = "login  405    405    405    405    405    405    405    405    405    405"  # GET of an action
+# The school МО's pages: its school and its district's methodologist read them, others get 404.
+READERS = "login  200    200    200    200    404    200    404    200    200    404"
+# Its recorder's editors (head, secretary): the school's other readers get 403.
+RECORDER_PAGE = "login  403    200    200    403    404    403    404    200    200    404"
+RECORDER_ACTION = "login  403    done   done   403    404    403    404    done   done   404"
+# What the head writes alone: the members.
+HEAD_ACTION = "login  403    403    done   403    404    403    404    done   done   404"
+# Drafts (plan, protocol): those who write, review or oversee them; a class teacher gets 404.
+PLAN_DRAFT_READERS = "login  404    404    200    200    404    200    404    200    200    404"
+PROTOCOL_DRAFT_READERS = "login  404    200    200    200    404    200    404    200    200    404"
+
+MATRIX: dict[str, tuple[Case, ...]] = {
+    "home": (Case(get=LOGGED_IN),),
+    # --- Django's authentication: a logged-in user is sent home from the login page -----------
+    "login": (
+        Case(get="200 302 302 302 302 302 302 302 302 302 302",
+             post="200= noop noop noop noop noop noop noop noop noop noop",
+             data=lambda s: {"username": "teacher", "password": "wrong-password"}, label="a wrong password"),
+        Case(post="done noop noop noop noop noop noop noop noop noop noop",
+             data=lambda s: {"username": "teacher", "password": PASSWORD}, label="the right password"),
+    ),
+    "logout": (
+        Case(get="405 405 405 405 405 405 405 405 405 405 405",
+             post="login login login login login login login login login login login", data=lambda s: {}),
+    ),
+    "password_change": (
+        Case(get=LOGGED_IN, post="login 200= 200= 200= 200= 200= 200= 200= 200= 200= 200=", data=lambda s: {
+            "old_password": "wrong-password", "new_password1": "Novyi-parol-2025", "new_password2": "Novyi-parol-2025",
+        }, label="a wrong old password"),
+    ),
+    "password_change_done": (Case(get=LOGGED_IN),),
+    "password_reset": (
+        Case(get=EVERYONE, post="noop noop noop noop noop noop noop noop noop noop noop",
+             data=lambda s: {"email": "nobody@example.org"}, label="an unknown e-mail"),
+    ),
+    "password_reset_done": (Case(get=EVERYONE),),
+    "password_reset_confirm": (
+        Case(kwargs=lambda s, u: {"uidb64": _uid(s), "token": "bad-token"}, get=EVERYONE,
+             post="200= 200= 200= 200= 200= 200= 200= 200= 200= 200= 200=",
+             data=lambda s: {"new_password1": "Novyi-parol-2025", "new_password2": "Novyi-parol-2025"},
+             label="an invalid token"),
+        Case(kwargs=lambda s, u: {"uidb64": _uid(s), "token": default_token_generator.make_token(s.world.teacher)},
+             get="noop noop noop noop noop noop noop noop noop noop noop", label="a valid token"),
+    ),
+    "password_reset_complete": (Case(get=EVERYONE),),
+    # --- associations and people --------------------------------------------------------------
+    "associations:list": (Case(get=LOGGED_IN),),
+    "associations:detail": (Case(kwargs=pk("world.mo"), get=READERS),),
+    "associations:members_add": (
+        Case(kwargs=pk("world.mo"), get=POST_ONLY, post=HEAD_ACTION,
+             data=lambda s: {"people": [s.candidate.pk], "year": s.world.year.pk}),
+    ),
+    "associations:members_copy": (
+        Case(kwargs=pk("world.mo"), get=POST_ONLY, post=HEAD_ACTION, data=lambda s: {"year": s.world.year.pk}),
+    ),
+    "associations:member_remove": (
+        Case(kwargs=pk("membership"), get=POST_ONLY, post=HEAD_ACTION, data=lambda s: {}, label="the teacher"),
+    ),
+    # The directory: the district's methodologist, a deputy their school (each their own list).
+    "associations:people": (Case(get="login  404    404    404    200    200    200    200    200    200    404"),),
+    "associations:person": (
+        Case(kwargs=pk("world.teacher_person"),
+             get="login  404    404    404    200    404    200    404    200    200    404", label="the teacher"),
+    ),
+    # --- the annual plan: its readers' refused actions are a message on the plan's page ------
+    "associations:plan_create": (
+        Case(kwargs=pk("world.mo"), get=POST_ONLY,
+             post="login  noop   noop   done   noop   404    noop   404    done   done   404",
+             data=lambda s: {"mode": "blank", "year": s.next_year.pk}),
+    ),
+    "associations:plan": (
+        Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
+        Case(kwargs=pk("plan_submitted"), get=PLAN_DRAFT_READERS, label="a plan under review"),
+        Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
+    ),
+    "associations:plan_edit": (
+        Case(kwargs=pk("plan_draft"),
+             get="login  404    404    200    403    404    403    404    200    200    404",
+             post="login  404    404    done   403    404    403    404    done   done   404",
+             data=form("plan"), label="a draft"),
+        Case(kwargs=pk("plan_approved"),  # the head is sent back to the plan: no longer editable
+             get="login  403    403    noop   403    404    403    404    noop   noop   404", label="an approved plan"),
+    ),
+    "associations:plan_submit": (
+        Case(kwargs=pk("plan_draft"), get=POST_ONLY,
+             post="login  404    404    done   noop   404    noop   404    done   done   404",
+             data=lambda s: {}, label="a draft"),
+    ),
+    # A school МО's plan is reviewed by its school's deputy director, not by the methodologist.
+    "associations:plan_return": (
+        Case(kwargs=pk("plan_submitted"), get=POST_ONLY,
+             post="login  404    404    noop   done   404    noop   404    done   done   404",
+             data=lambda s: {"comment": "Доработать раздел 2"}, label="a plan under review"),
+    ),
+    "associations:plan_approve": (
+        Case(kwargs=pk("plan_submitted"), get=POST_ONLY,
+             post="login  404    404    noop   done   404    noop   404    done   done   404",
+             data=lambda s: {"comment": "Утвердить"}, label="a plan under review"),
+    ),
+    "associations:plan_item_mark": (
+        Case(kwargs=pk("approved_item"), get=POST_ONLY,
+             post="login  noop   noop   done   noop   404    noop   404    done   done   404",
+             data=lambda s: {
+                 f"mark-{s.approved_item.pk}-execution": "done",
+                 f"mark-{s.approved_item.pk}-executed_on": s.previous_year.starts_on.isoformat(),
+                 f"mark-{s.approved_item.pk}-execution_note": "Проведено",
+             }, label="an item of the approved plan"),
+    ),
+    # --- meetings and protocols ---------------------------------------------------------------
+    "meetings:association_meetings": (Case(kwargs=pk("world.mo"), get=READERS),),
+    "meetings:meeting_create": (
+        Case(kwargs=pk("world.mo"), get=RECORDER_PAGE, post=RECORDER_ACTION, data=lambda s: {
+            "kind": "session", "theme": "Итоги года", "date": s.world.year.ends_on.isoformat(), "time": "15:00",
+            "duration_minutes": "90",
+        }, label="the short form"),
+    ),
+    "meetings:meeting": (Case(kwargs=pk("meeting"), get=READERS),),
+    "meetings:meeting_edit": (
+        Case(kwargs=pk("meeting"), get=RECORDER_PAGE, post=RECORDER_ACTION, data=form("meeting")),
+    ),
+    "meetings:meeting_cancel": (
+        Case(kwargs=pk("meeting"), get=POST_ONLY, post=RECORDER_ACTION,
+             data=lambda s: {"reason": "Карантин по гриппу"}),
+    ),
+    "meetings:meeting_hold": (Case(kwargs=pk("meeting"), get=POST_ONLY, post=RECORDER_ACTION, data=lambda s: {}),),
+    "meetings:attendance": (Case(kwargs=pk("meeting"), get=READERS, post=RECORDER_ACTION, data=form("attendance")),),
+    "meetings:protocol_create": (
+        Case(kwargs=pk("meeting"), get=POST_ONLY, post=RECORDER_ACTION, data=lambda s: {}),
+    ),
+    "meetings:protocol": (
+        Case(kwargs=pk("protocol_draft"), get=PROTOCOL_DRAFT_READERS, label="a draft"),
+        Case(kwargs=pk("protocol_signed"), get=READERS, label="a signed protocol"),
+    ),
+    "meetings:protocol_edit": (
+        Case(kwargs=pk("protocol_draft"),
+             get="login  404    200    200    403    404    403    404    200    200    404",
+             post="login  404    done   done   403    404    403    404    done   done   404",
+             data=form("protocol"), label="a draft"),
+        Case(kwargs=pk("protocol_signed"),  # its recorders are sent back to it: signed
+             get="login  403    noop   noop   403    404    403    404    noop   noop   404",
+             label="a signed protocol"),
+    ),
+    "meetings:protocol_sign": (
+        Case(kwargs=pk("protocol_draft"), get=POST_ONLY,
+             post="login  404    done   done   403    404    403    404    done   done   404",
+             data=lambda s: {"confirm": "on"}, label="a draft"),
+    ),
+    "meetings:protocol_pdf": (
+        Case(kwargs=pk("protocol_draft"), get=PROTOCOL_DRAFT_READERS, label="a draft"),
+        Case(kwargs=pk("protocol_signed"), get=READERS, label="a signed protocol"),
+    ),
+    # --- the schedule, the calendar, decisions: each user's own lists -------------------------
+    "meetings:schedule": (Case(get=LOGGED_IN),),
+    "meetings:calendar": (Case(get=LOGGED_IN),),
+    "meetings:feed_settings": (
+        Case(get=LOGGED_IN, post="login  done   done   done   done   done   done   done   done   done   done",
+             data=lambda s: {}, label="a new token"),
+    ),
+    # No login: the token names the user (anonymous: a token nobody has).
+    "meetings:feed": (
+        Case(kwargs=lambda s, u: {"token": s.token(u)},
+             get="404    200    200    200    200    200    200    200    200    200    200", label="the user's token"),
+    ),
+    "meetings:association_feed": (
+        Case(kwargs=lambda s, u: {"token": s.token(u), "pk": s.world.mo.pk},
+             get="404    200    200    200    200    404    200    404    200    200    404",
+             label="the user's token, the school МО"),
+    ),
+    "meetings:decisions": (Case(get="login  200    200    200    200    200    200    200    200    200    404"),),
+    # The teacher's own decision: the teacher and the МО's recorders mark it; it is on the
+    # methodologist's list (403), not on the deputy's (404).
+    "meetings:decision_done": (
+        Case(kwargs=pk("decision"), get=POST_ONLY,
+             post="login  done   done   done   404    404    403    404    done   done   404",
+             data=lambda s: {"done_on": "", "note": "Классные часы проведены", "next": reverse("meetings:decisions")},
+             label="the teacher's decision"),
+    ),
+    # --- reports: the district's table is the methodologist's -------------------------------
+    "reports:district_plans": (Case(get="login  404    404    404    404    404    200    200    200    200    404"),),
+    "reports:district_plans_xlsx": (
+        Case(get="login  404    404    404    404    404    200    200    200    200    404"),
+    ),
+    "reports:plan_pdf": (
+        Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
+        Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
+    ),
+    "reports:plan_xlsx": (
+        Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
+        Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
+    ),
+}
+
+
+# --- asking ---------------------------------------------------------------------------------------
+
+
+def _location(response) -> str:
+    return urlsplit(response["Location"]).path
+
+
+def observe(response, changed: bool | None) -> str:
+    """The answer in the words of a row ("+": something was written where no word expects it;
+    None: not looked at)."""
+    status = response.status_code
+    if status == 302:
+        where = _location(response)
+        if where == reverse("login"):
+            return "login" if not changed else "login+"
+        if where == reverse("admin:login"):
+            return "adminlogin" if not changed else "adminlogin+"
+        return "done" if changed else "noop"
+    if status == 200:
+        return "200" if changed is None else ("200+" if changed else "200=")
+    return f"{status}{'+' if changed else ''}"
+
+
+def matches(expected: Expect, response, diff: list[str] | None) -> bool:
+    if response.status_code != expected.status:
+        return False
+    if expected.to is not None:
+        where = _location(response)
+        login, admin_login = reverse("login"), reverse("admin:login")
+        if expected.to == "login" and where != login:
+            return False
+        if expected.to == "admin:login" and where != admin_login:
+            return False
+        if expected.to == "elsewhere" and where in (login, admin_login):
+            return False
+    if expected.db == SAME and diff:
+        return False
+    return not (expected.db == CHANGED and not diff)
+
+
+class Asker:
+    """Sends each request in a savepoint rolled back afterwards, so that every user meets the
+    same database; compares the tables' checksum before the rollback."""
+
+    def __init__(self, clients):
+        self.clients = clients
+        self.cookies = {key: copy.deepcopy(client.cookies) for key, client in clients.items()}
+        self.baseline = snapshot()
+        self.failures: list[str] = []
+        self.observed: dict[tuple[str, str], dict[str, str]] = {}
+
+    def ask(self, *, user: str, method: str, url: str, data=None, expected: str, label: str):
+        client = self.clients[user]
+        client.cookies = copy.deepcopy(self.cookies[user])  # a logout or a new session stays in its savepoint
+        answer = ANSWERS.get(expected)
+        check = EXPLORE or answer is None or answer.db is not None  # a page's GET: test_get_writes_nothing.py
+        with transaction.atomic():
+            try:
+                response = client.post(url, data or {}) if method == "POST" else client.get(url)
+                if response.streaming:
+                    b"".join(response.streaming_content)
+            except Exception as error:  # reported as the answer
+                transaction.set_rollback(True)
+                self.failures.append(f"{label} {method} {url} as {user}: expected {expected}, raised {error!r}")
+                return
+            diff = snapshot_diff(self.baseline, snapshot()) if check else None
+            transaction.set_rollback(True)
+        got = observe(response, bool(diff) if check else None)
+        self.observed.setdefault((label, method), {})[user] = got
+        if answer is None:  # a row of "?": what is answered today, to be decided
+            if not EXPLORE:
+                self.failures.append(f"{label} {method} {url} as {user}: undecided, answered {got}")
+            return
+        if not matches(answer, response, diff):
+            where = f" → {response['Location']}" if response.status_code == 302 else ""
+            written = f"; wrote {', '.join(diff)}" if diff else ""
+            self.failures.append(
+                f"{label} {method} {url} as {user}: expected {expected}, got {response.status_code}{where}{written}"
+            )
+
+    def report(self):
+        if EXPLORE:
+            for (label, method), answers in self.observed.items():
+                print(f"{label:55} {method:4} " + " ".join(f"{answers.get(u, '-'):6}" for u in USERS))
+        assert not self.failures, "\n" + "\n".join(self.failures)
+
+
+# --- the walk of the resolver -----------------------------------------------------------------------
+
+
+def test_every_url_pattern_is_declared():
+    assert undeclared_patterns(MATRIX) == []
+
+
+def test_every_declared_name_is_a_url_pattern():
+    names = {name for name, _route, _namespace in walk_patterns() if name}
+    assert sorted(set(MATRIX) - names) == []
+
+
+def _undeclared_view(request):
+    return HttpResponse("undeclared")
+
+
+# The urlconf of the next test: the project's, and one more pattern nobody declared.
+urlpatterns = [
+    *rmo_portal.urls.urlpatterns,
+    path("undeclared/", _undeclared_view, name="undeclared_extra"),
+    path("undeclared/unnamed/", _undeclared_view),
+]
+
+
+@pytest.mark.urls(__name__)
+def test_an_undeclared_url_fails_the_walk():
+    assert undeclared_patterns(MATRIX) == ["<unnamed> undeclared/unnamed/", "undeclared_extra"]
+
+
+# --- the matrix -----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def scene(world):
+    return build_scene(world)
+
+
+@pytest.mark.parametrize("name", list(MATRIX))
+def test_access_matrix(scene, name):
+    cases = MATRIX[name]
+    # The POST bodies first: the editors' are read from their pages, before the baseline.
+    bodies = [case.data(scene) if case.data and case.post else None for case in cases]
+    asker = Asker(scene.clients)
+    for case, body in zip(cases, bodies, strict=True):
+        label = f"{name} ({case.label})" if case.label else name
+        for method, text in (("GET", case.get), ("POST", case.post)):
+            if text is None:
+                continue
+            answers = dict.fromkeys(USERS, "?") if text == "?" else row(text)
+            for user in USERS:
+                url = reverse(name, kwargs=case.kwargs(scene, user) if case.kwargs else None)
+                asker.ask(user=user, method=method, url=url, data=body, expected=answers[user], label=label)
+    asker.report()
+
+
+def test_the_asker_sees_a_write_and_rolls_it_back(scene):
+    """The machinery itself: an accepted action asked as if it were refused is reported with the
+    tables it wrote, and is undone for the next user."""
+    asker = Asker(scene.clients)
+    url = reverse("meetings:meeting_cancel", args=[scene.meeting.pk])
+    asker.ask(user="head", method="POST", url=url, data={"reason": "Карантин"}, expected="403", label="cancel")
+    asker.ask(user="secretary", method="POST", url=url, data={"reason": "Карантин"}, expected="done", label="cancel")
+    assert len(asker.failures) == 1
+    assert "as head: expected 403, got 302" in asker.failures[0]
+    assert "meetings.Meeting (" in asker.failures[0]  # its row changed, the count did not
+    assert "meetings.HistoricalMeeting (" in asker.failures[0]
+    scene.meeting.refresh_from_db()
+    assert scene.meeting.status == "planned"
+
+
+# --- what the lists show -------------------------------------------------------------------------
+
+#: Pages every user gets, each listing what is theirs: nothing of the school МО may show on an
+#: outsider's (a 200 of the matrix is not a leak only if the page holds nothing of it).
+OWN_LISTS = {
+    "home": lambda s, u: reverse("home"),
+    "associations:list": lambda s, u: reverse("associations:list"),
+    "associations:people": lambda s, u: reverse("associations:people"),
+    "meetings:schedule": lambda s, u: reverse("meetings:schedule"),
+    "meetings:schedule (past)": lambda s, u: reverse("meetings:schedule") + "?past=1",
+    "meetings:calendar": lambda s, u: reverse("meetings:calendar"),
+    "meetings:decisions": lambda s, u: reverse("meetings:decisions"),
+    "meetings:feed_settings": lambda s, u: reverse("meetings:feed_settings"),
+    "meetings:feed": lambda s, u: reverse("meetings:feed", args=[s.token(u)]),
+    "reports:district_plans": lambda s, u: reverse("reports:district_plans"),
+}
+OUTSIDERS = ("other_deputy", "other_methodologist", "nobody")
+
+
+def _text(response) -> str:
+    content = b"".join(response.streaming_content) if response.streaming else response.content
+    return content.decode().replace("\r\n ", "")  # an iCalendar line folded
+
+
+def test_outsiders_lists_show_nothing_of_the_school(scene):
+    markers = [
+        scene.world.mo.name, scene.meeting.theme, scene.protocol_draft.meeting.theme,
+        scene.protocol_signed.meeting.theme, scene.decision.text, scene.world.teacher_person.last_name,
+        scene.candidate.last_name,
+    ]
+    seen = set()
+    for url_of in OWN_LISTS.values():
+        response = scene.clients["teacher"].get(url_of(scene, "teacher"))
+        if response.status_code == 200:
+            seen |= {m for m in markers if m in _text(response)}
+    assert {scene.world.mo.name, scene.meeting.theme, scene.decision.text} <= seen  # the markers are live
+
+    leaks = []
+    for user in OUTSIDERS:
+        for name, url_of in OWN_LISTS.items():
+            response = scene.clients[user].get(url_of(scene, user))
+            assert response.status_code in (200, 404), (name, user, response.status_code)
+            shown = [m for m in markers if m in _text(response)] if response.status_code == 200 else []
+            if shown:
+                leaks.append(f"{name} as {user} shows {shown}")
+    assert not leaks, "\n" + "\n".join(leaks)
+
+
+# --- the admin ------------------------------------------------------------------------------------
+
+#: Every registered ModelAdmin: may its add view be opened (False: has_add_permission refuses).
+ADMIN_MODELS = {
+    "auth.group": True,
+    "auth.user": True,
+    "associations.district": True,
+    "associations.school": True,
+    "associations.academicyear": True,
+    "associations.person": True,
+    "associations.association": True,
+    "associations.membership": True,
+    "associations.classassignment": True,
+    "associations.appointment": True,
+    "associations.plansection": True,
+    "associations.workform": True,
+    "associations.annualplan": False,  # plans are created on the site
+    "meetings.meeting": True,
+    "meetings.protocol": False,  # numbered by services.protocol_create
+    "meetings.protocolitem": False,  # written in their protocol
+    "meetings.decision": False,  # written in their protocol
+    "meetings.calendartoken": False,  # records of the schedule's machinery
+    "meetings.sentreminder": False,
+}
+#: The staff user's model permissions: these apps' (see access_matrix_data.build_users).
+STAFF_APPS = ("associations", "meetings")
+
+
+def test_every_model_admin_is_declared():
+    registered = sorted(model._meta.label_lower for model in admin.site._registry)
+    assert registered == sorted(ADMIN_MODELS)
+
+
+@pytest.fixture
+def admin_users(world):
+    return clients_for(build_users(world))
+
+
+#   anon   teach  secr   head   dep    odep   meth   ometh  staff  super  nobody
+ADMIN_ONLY = row(" ".join(["adminlogin"] * 8 + ["200", "200", "adminlogin"]))
+ADMIN_LOGIN_PAGE = row("200=   200=   200=   200=   200=   200=   200=   200=   noop   noop   200=")
+NON_STAFF = [user for user in USERS if user not in ("staff", "superuser")]
+
+
+def test_admin_site_pages(world, admin_users):
+    """The index and the school's staff import (its template too) are the staff's; everyone
+    else is sent to the admin's login page, which sends the staff on to the index."""
+    asker = Asker(admin_users)
+    pages = {
+        "admin:index": ([], ADMIN_ONLY),
+        "admin:login": ([], ADMIN_LOGIN_PAGE),
+        "admin:associations_school_import_staff_template": ([], ADMIN_ONLY),
+        "admin:associations_school_import_staff": ([world.school.pk], ADMIN_ONLY),
+    }
+    for name, (args, answers) in pages.items():
+        for user in USERS:
+            asker.ask(user=user, method="GET", url=reverse(name, args=args), expected=answers[user], label=name)
+    asker.report()
+
+
+def test_the_admin_writes_nothing_for_non_staff(world, admin_users):
+    """A change, a deletion, a staff import and a password change posted by anyone but the staff:
+    the admin's login page, and not a row written."""
+    membership = world.mo.memberships.get(person=world.teacher_person)
+    writes = {
+        "admin:associations_association_change": ([world.mo.pk], lambda: {
+            "kind": "school", "district": world.district.pk, "school": world.school.pk, "name": "Чужое МО",
+        }),
+        "admin:associations_membership_delete": ([membership.pk], lambda: {"post": "yes"}),
+        "admin:associations_school_import_staff": ([world.school.pk], lambda: {
+            "file": SimpleUploadedFile("staff.xlsx", b"PK\x03\x04 not really a workbook"),
+        }),
+        "admin:auth_user_password_change": ([world.admin.pk], lambda: {
+            "password1": "Vzlom-parol-2025", "password2": "Vzlom-parol-2025",
+        }),
+    }
+    asker = Asker(admin_users)
+    for name, (args, body) in writes.items():
+        for user in NON_STAFF:
+            asker.ask(user=user, method="POST", url=reverse(name, args=args), data=body(), expected="adminlogin",
+                      label=name)
+    asker.report()
+
+
+@pytest.mark.parametrize("model", list(ADMIN_MODELS))
+def test_admin_model_pages(world, admin_users, model):
+    """The changelist and the add view: the anonymous user and a class teacher go to the admin's
+    login page (their POST writes nothing); the staff user has its apps' rights only; the add
+    view is refused (403) where the ModelAdmin refuses adding."""
+    asker = Asker(admin_users)
+    app, name = model.split(".")
+    staff_may = app in STAFF_APPS
+    pages = {
+        "changelist": {"staff": "200" if staff_may else "403", "superuser": "200"},
+        "add": {
+            "staff": "200" if staff_may and ADMIN_MODELS[model] else "403",
+            "superuser": "200" if ADMIN_MODELS[model] else "403",
+        },
+    }
+    for page, answers in pages.items():
+        url = reverse(f"admin:{app}_{name}_{page}")
+        label = f"admin:{app}_{name}_{page}"
+        for user in ("anonymous", "teacher"):
+            asker.ask(user=user, method="GET", url=url, expected="adminlogin", label=label)
+        for user, expected in answers.items():
+            asker.ask(user=user, method="GET", url=url, expected=expected, label=label)
+    add = reverse(f"admin:{app}_{name}_add")
+    body = {"name": "Новое", "username": "vzlom", "password1": "Parol-12345", "password2": "Parol-12345"}
+    for user in ("anonymous", "teacher", "head", "methodologist"):
+        asker.ask(user=user, method="POST", url=add, data=body, expected="adminlogin", label=f"admin:{app}_{name}_add")
+    asker.report()

@@ -1,0 +1,107 @@
+"""A GET writes nothing: no INSERT, UPDATE or DELETE (django_session included: the clients log
+in before the capture) while the main pages, their files and feeds are read by a class teacher,
+the МО's head and the district's methodologist, whatever each of them is answered (a page, a
+403, a 404). The objects are the access matrix's (`tests.access_matrix_data.Scene`).
+"""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meetings.models import CalendarToken
+from tests.access_matrix_data import build_scene
+
+ROLES = ("teacher", "head", "methodologist")
+WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE)\b", re.IGNORECASE)
+
+
+def _url(name, attribute=None, query=""):
+    def build(scene, role):
+        args = [getattr(scene, attribute).pk] if attribute else []
+        return reverse(name, args=args) + query
+
+    return build
+
+
+def _world_url(name, attribute):
+    return lambda scene, role: reverse(name, args=[getattr(scene.world, attribute).pk])
+
+
+PAGES = {
+    "home": _url("home"),
+    "association list": _url("associations:list"),
+    "association": _world_url("associations:detail", "mo"),
+    "people": _url("associations:people"),
+    "person": _world_url("associations:person", "teacher_person"),
+    "plan (approved)": _url("associations:plan", "plan_approved"),
+    "plan (draft)": _url("associations:plan", "plan_draft"),
+    "plan editor": _url("associations:plan_edit", "plan_draft"),
+    "association's meetings": _world_url("meetings:association_meetings", "mo"),
+    "new meeting form": _world_url("meetings:meeting_create", "mo"),
+    "meeting": _url("meetings:meeting", "meeting"),
+    "meeting editor": _url("meetings:meeting_edit", "meeting"),
+    "attendance": _url("meetings:attendance", "meeting"),
+    "protocol (draft)": _url("meetings:protocol", "protocol_draft"),
+    "protocol (signed)": _url("meetings:protocol", "protocol_signed"),
+    "protocol editor": _url("meetings:protocol_edit", "protocol_draft"),
+    "protocol PDF (draft)": _url("meetings:protocol_pdf", "protocol_draft"),
+    "protocol PDF (signed)": _url("meetings:protocol_pdf", "protocol_signed"),
+    "schedule": _url("meetings:schedule"),
+    "schedule (past)": _url("meetings:schedule", query="?past=1"),
+    "calendar": _url("meetings:calendar"),
+    "decisions": _url("meetings:decisions"),
+    "feed settings": _url("meetings:feed_settings"),
+    "calendar feed": lambda scene, role: reverse("meetings:feed", args=[scene.token(role)]),
+    "association feed": lambda scene, role: reverse(
+        "meetings:association_feed", args=[scene.token(role), scene.world.mo.pk]
+    ),
+    "district plans": _url("reports:district_plans"),
+    "district plans XLSX": _url("reports:district_plans_xlsx"),
+    "plan PDF": _url("reports:plan_pdf", "plan_approved"),
+    "plan XLSX": _url("reports:plan_xlsx", "plan_approved"),
+}
+
+
+def writes_of_get(client, url, *, method: str = "get") -> tuple[int, list[str]]:
+    """The answer's status and the writing statements run while answering a GET of `url`."""
+    with CaptureQueriesContext(connection) as queries:
+        response = getattr(client, method)(url)
+        if response.streaming:
+            b"".join(response.streaming_content)
+    return response.status_code, [q["sql"] for q in queries.captured_queries if WRITE.match(q["sql"])]
+
+
+@pytest.fixture
+def scene(world):
+    return build_scene(world)
+
+
+@pytest.mark.parametrize("page", list(PAGES))
+def test_a_get_writes_nothing(scene, page):
+    failures = []
+    for role in ROLES:
+        url = PAGES[page](scene, role)
+        status, writes = writes_of_get(scene.clients[role], url)
+        assert status in (200, 302, 403, 404), f"GET {url} as {role}: {status}"
+        if writes:
+            failures.append(f"GET {url} as {role} ({status}) wrote:\n    " + "\n    ".join(writes))
+    assert not failures, "\n" + "\n".join(failures)
+
+
+def test_the_first_visit_to_feed_settings_writes_nothing(scene):
+    CalendarToken.objects.filter(user=scene.users["teacher"]).delete()
+    status, writes = writes_of_get(scene.clients["teacher"], reverse("meetings:feed_settings"))
+    assert status == 200
+    assert writes == []
+
+
+def test_the_capture_sees_a_write(scene):
+    """The check itself: a POST that writes (a new calendar token) is seen writing."""
+    status, writes = writes_of_get(scene.clients["teacher"], reverse("meetings:feed_settings"), method="post")
+    assert status == 302
+    assert any("calendartoken" in sql.lower() for sql in writes), writes
