@@ -83,6 +83,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "rmo_portal.middleware.MissingAcademicYearMiddleware",
 ]
 
 ROOT_URLCONF = "rmo_portal.urls"

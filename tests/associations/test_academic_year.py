@@ -69,3 +69,14 @@ def test_the_academic_years_command_creates_the_coming_year_once(capsys):
 )
 def test_experience_counts_full_years(since, on, years):
     assert Person(experience_since=since).experience_years(on=on) == years
+
+
+def test_a_missing_current_year_is_a_page_that_says_who_adds_it(world, client_for, monkeypatch):
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: datetime.date(2061, 10, 1))
+    assert not AcademicYear.objects.filter(start_year=2061).exists()
+    response = client_for(world.teacher).get("/")
+    assert response.status_code == 503
+    page = response.content.decode()
+    assert "Учебный год не заведён" in page and "manage.py academic_years" in page
