@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from associations import access, selectors, services
+from associations import access, links, selectors, services
 from associations.forms import MembershipAddForm
 from associations.models import AcademicYear, Association, Membership
 
@@ -62,7 +62,15 @@ def _render_detail(request, pk, year, *, add_form=None, status=200):
     return render(
         request,
         "associations/association_detail.html",
-        {"detail": detail, "year": year, "add_form": add_form},
+        {
+            "detail": detail,
+            "year": year,
+            "add_form": add_form,
+            # What the apps above link to from here (meetings: the association's meetings).
+            "association_links": links.association_links(
+                association=detail.association, year=detail.year, user=request.user, can_write=detail.can_write
+            ),
+        },
         status=status,
     )
 

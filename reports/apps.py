@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class ReportsConfig(AppConfig):
     name = "reports"
     verbose_name = _("Отчёты и анализ")
+
+    def ready(self):
+        # The plan page of associations links to the plan's PDF and XLSX through
+        # associations.links, which reports fills in here.
+        from associations import links
+        from reports import links as report_links
+
+        links.plan_links.register(report_links.plan_links)

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
-from associations import access, selectors
+from associations import access, links, selectors
 from associations.models import AcademicYear, AnnualPlan, PlanItem
 from associations.plans import selectors as plan_selectors
 from associations.plans import services as plan_services
@@ -62,6 +62,7 @@ def _render_detail(request, detail, *, review_form=None, mark_form=None):
         "review_form": review_form or PlanReviewForm(),
         "last_return": returned[-1] if returned else None,
         "is_approved": detail.plan.status == AnnualPlan.Status.APPROVED,
+        "plan_links": links.plan_links(detail.plan, user=request.user),  # the apps above: reports
     }
     return render(request, "associations/plans/plan_detail.html", context)
 
