@@ -1,4 +1,4 @@
-"""Who may see and change what. Every page's query starts from a queryset of this module.
+"""Who may see and change what, in one place. Every page's query starts from this module.
 
 Roles follow from the data, not from flags set by hand:
 
@@ -6,23 +6,69 @@ Roles follow from the data, not from flags set by hand:
 - district methodologist: a person of the district's methodical office (position «методист»,
   no school), or the current head of the district РМО;
 - school deputy director: a person whose position is «заместитель директора по ВР» at a school;
-- head of an association: the person of a current head appointment;
+- head of an association: the person of a current head appointment; its secretary likewise;
 - class teacher: anyone else with a person record; they see their school and their district's
   РМО.
+
+The rules. Each kind of object (`KINDS`) has, for each action, ONE rule: a function of the
+user's `Roles` giving a `Q` over the object's own field paths. From that one definition come
+both the queryset filter (`visible`) and the per-object predicate (`allows`, which evaluates
+the same Q against the object in memory, without a query where its related rows are loaded).
+A kind whose records belong to an association states the path to it, and its rules are
+mostly the association's, moved under that path (`under`):
+
+    kind         action    who
+    association  see       admin; the district methodologist (the district); a school's people
+                           (their school's МО and the district's РМО)
+                 write     admin; its head; the district methodologist (the РМО)
+                 record    write, and its secretary (meetings, attendance, protocols)
+                 review    admin; the school's deputy (a school МО); the district methodologist
+                           (the РМО)
+                 oversee   admin; the district methodologist; the school's deputy
+                 report    admin; the district methodologist (the district's plans table)
+                 control   record, and the district methodologist (decisions under control)
+    school       see       admin; the district methodologist (the district); its own people
+    person       see       admin; the district methodologist (the district); the deputy (the
+                           school): the people directory
+    plan         see       its association's see, and: approved, or write/oversee (drafts)
+                 write     its association's write; review: its association's review
+                 awaiting  submitted to the user for review, or returned to the user to rework
+                           (the home page; the admin is not everyone's reviewer there)
+    meeting      see       its association's see; record: its association's record
+    protocol     see       its association's see, and: signed, or record/oversee (drafts)
+                 record    its association's record
+    decision     see       its association's control, and the user's own (decisions under
+                           control)
+                 mark      its association's record, and the user's own
+                 own       the user's: responsible for it, in a signed protocol
+
+The rules of the meetings app's models are written with string field paths and status values:
+this app imports nothing of meetings. A new kind of record adds its rules here, nowhere else.
+
+What a user's navigation offers (`can`) follows from the same rules: a section is there when
+its rule can match anything at all (`reaches`).
 
 An object outside a user's reach is a 404, never a 403 that would confirm it exists.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import operator
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from functools import reduce
+from typing import Any
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import Q, QuerySet
+from django.apps import apps
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
+from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from associations.models import Appointment, Association, Person, School
+from associations.models import AnnualPlan, Appointment, Association, Person, School
+
+User = AbstractBaseUser | AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -76,7 +122,7 @@ class Roles:
 NO_ROLES = Roles()
 
 
-def roles_for(user) -> Roles:
+def roles_for(user: User | None) -> Roles:
     """The user's roles, computed once per request (cached on the user object)."""
     if user is None or not user.is_authenticated:
         return NO_ROLES
@@ -119,63 +165,384 @@ def roles_for(user) -> Roles:
     return roles
 
 
-# --- what a user may see ----------------------------------------------------------------
+# --- Q: building rules ------------------------------------------------------------------------
+
+#: Matches every row (a rule's answer for the administrator). Written as a lookup, never as an
+#: empty Q(): `Q() | q` is q, so an empty Q would not survive being combined.
+EVERYTHING = Q(pk__isnull=False)
+#: Matches no row: Django runs no query for it, the evaluator answers False.
+NOTHING = Q(pk__in=())
 
 
-def schools_visible_to(user) -> QuerySet[School]:
-    roles = roles_for(user)
+def _is_everything(q: Q) -> bool:
+    return q == EVERYTHING
+
+
+def _is_nothing(q: Q | tuple) -> bool:
+    """Whether a Q provably matches nothing: an `__in` an empty collection, an AND with such a
+    part, an OR of nothing but such parts. (Conservative: False when it cannot tell.)"""
+    if isinstance(q, tuple):
+        lookup, value = q
+        return lookup.endswith("__in") and isinstance(value, (set, frozenset, list, tuple)) and not value
+    if q.negated or not q.children:
+        return False
+    if q.connector == Q.AND:
+        return any(_is_nothing(child) for child in q.children)
+    if q.connector == Q.OR:
+        return all(_is_nothing(child) for child in q.children)
+    return False
+
+
+def either(*parts: Q) -> Q:
+    """OR, dropping the parts that match nothing; EVERYTHING absorbs the rest."""
+    kept = [q for q in parts if not _is_nothing(q)]
+    if any(_is_everything(q) for q in kept):
+        return EVERYTHING
+    return reduce(operator.or_, kept) if kept else NOTHING
+
+
+def both(*parts: Q) -> Q:
+    """AND, dropping the parts that match everything; NOTHING absorbs the rest."""
+    if any(_is_nothing(q) for q in parts):
+        return NOTHING
+    kept = [q for q in parts if not _is_everything(q)]
+    return reduce(operator.and_, kept) if kept else EVERYTHING
+
+
+def under(path: str, q: Q) -> Q:
+    """The Q of a related object, asked from the object that points to it: every lookup gets
+    `path__` in front. The path must be of non-null foreign keys (EVERYTHING stays EVERYTHING)."""
+    if not path or _is_everything(q) or _is_nothing(q):
+        return q
+    children = [under(path, c) if isinstance(c, Q) else (f"{path}__{c[0]}", c[1]) for c in q.children]
+    return Q(*children, _connector=q.connector, _negated=q.negated)
+
+
+# --- Q: evaluating a rule against an object in memory --------------------------------------------
+
+LOOKUPS = frozenset({"exact", "in", "isnull"})
+
+
+def evaluate(q: Q, obj: Model) -> bool:
+    """Whether `obj` is a row `queryset.filter(q)` would return, without a query: AND, OR and
+    negation; the lookups exact (also `=None`), `__in` and `__isnull`; paths through forward
+    foreign keys and one-to-ones (read from the rows already loaded) and reverse one-to-ones.
+    `fk__pk` / `fk_id` read the column, not the related row. Anything else raises ValueError
+    rather than guess."""
+    if q.connector == Q.AND:
+        result = all(_evaluate_child(child, obj) for child in q.children)
+    elif q.connector == Q.OR:
+        result = any(_evaluate_child(child, obj) for child in q.children)
+    else:
+        raise ValueError(f"unsupported connector {q.connector!r}")
+    return not result if q.negated else result
+
+
+def _evaluate_child(child: Q | tuple, obj: Model) -> bool:
+    if isinstance(child, Q):
+        return evaluate(child, obj)
+    lookup, expected = child
+    parts = lookup.split("__")
+    op = parts.pop() if len(parts) > 1 and parts[-1] in LOOKUPS else "exact"
+    if isinstance(expected, (Model, QuerySet)):
+        raise ValueError(f"{lookup}: write the rule with ids, not with {type(expected).__name__}")
+    actual = _resolve(obj, parts, lookup)
+    if op == "isnull":
+        return (actual is None) == bool(expected)
+    if op == "in":
+        # SQL: NULL is in no list.
+        return actual is not None and actual in expected
+    if expected is None:
+        return actual is None
+    return actual is not None and actual == expected
+
+
+def _resolve(obj: Any, parts: list[str], lookup: str) -> Any:
+    for index, name in enumerate(parts):
+        if obj is None:
+            return None  # SQL's LEFT JOIN through a null foreign key
+        if not isinstance(obj, Model):
+            raise ValueError(f"{lookup}: unsupported lookup {name!r} (only {', '.join(sorted(LOOKUPS))})")
+        if name == "pk":
+            obj = obj.pk
+            continue
+        try:
+            model_field = obj._meta.get_field(name)
+        except FieldDoesNotExist:
+            raise ValueError(f"{lookup}: no field {name!r} on {type(obj).__name__}") from None
+        if not model_field.is_relation or name != model_field.name:
+            obj = getattr(obj, model_field.attname if hasattr(model_field, "attname") else name)
+            continue
+        if model_field.many_to_many or model_field.one_to_many:
+            raise ValueError(f"{lookup}: {name!r} is multi-valued, a rule may not go through it")
+        rest = parts[index + 1:]
+        if model_field.concrete:
+            target = model_field.target_field.name
+            if not rest or (len(rest) == 1 and rest[0] in ("pk", target)):
+                return getattr(obj, model_field.attname)  # the column: no related row needed
+            obj = getattr(obj, name)
+        else:  # a reverse one-to-one
+            try:
+                obj = getattr(obj, model_field.get_accessor_name())
+            except ObjectDoesNotExist:
+                return None
+    return obj
+
+
+# --- the rules ---------------------------------------------------------------------------------
+
+Rule = Callable[[Roles], Q]
+DISTRICT, SCHOOL = Association.Kind.DISTRICT, Association.Kind.SCHOOL
+
+
+def _association_see(roles: Roles) -> Q:
     if roles.is_admin:
-        return School.objects.all()
-    q = Q(district_id__in=roles.methodologist_district_ids)
-    if roles.school_id:
-        q |= Q(pk=roles.school_id)
-    return School.objects.filter(q) if roles.person else School.objects.none()
-
-
-def associations_visible_to(user) -> QuerySet[Association]:
-    """A methodologist: the whole district. A school's people: their school's associations and
-    their district's РМО (its schedule is public to the district). Nobody else: nothing."""
-    roles = roles_for(user)
-    if roles.is_admin:
-        return Association.objects.all()
+        return EVERYTHING
     if roles.person is None:
-        return Association.objects.none()
-    q = Q(district_id__in=roles.methodologist_district_ids)
-    q |= Q(kind=Association.Kind.DISTRICT, district_id=roles.district_id)
-    if roles.school_id:
-        q |= Q(school_id=roles.school_id)
-    return Association.objects.filter(q)
+        return NOTHING
+    return either(
+        Q(district_id__in=roles.methodologist_district_ids),
+        # The district's РМО: its schedule is public to the district.
+        Q(kind=DISTRICT, district_id=roles.district_id),
+        Q(school_id=roles.school_id) if roles.school_id else NOTHING,
+    )
 
 
-def associations_writable_by(user) -> QuerySet[Association]:
-    """Associations whose own documents (plan, meetings) the user may change: their head,
-    and the district methodologist for the district РМО."""
-    roles = roles_for(user)
+def _writers(roles: Roles) -> Q:
+    """Who writes an association's own documents (plan, meetings) by their role: its head, and
+    the district methodologist for the district РМО."""
+    return either(
+        Q(pk__in=roles.head_association_ids),
+        Q(kind=DISTRICT, district_id__in=roles.methodologist_district_ids),
+    )
+
+
+def _reviewers(roles: Roles) -> Q:
+    """Who reviews an association's plan by their role: the school's deputy director a school
+    МО's, the district methodologist the РМО's."""
+    return either(
+        Q(kind=DISTRICT, district_id__in=roles.methodologist_district_ids),
+        Q(kind=SCHOOL, school_id__in=roles.deputy_school_ids),
+    )
+
+
+def _admin_or(rule: Rule) -> Rule:
+    return lambda roles: EVERYTHING if roles.is_admin else rule(roles)
+
+
+def _district_methodologist(roles: Roles) -> Q:
+    return Q(district_id__in=roles.methodologist_district_ids)
+
+
+def _overseers(roles: Roles) -> Q:
+    return either(_district_methodologist(roles), Q(school_id__in=roles.deputy_school_ids))
+
+
+_association_write = _admin_or(_writers)
+
+
+def _association_record(roles: Roles) -> Q:
+    return either(_association_write(roles), Q(pk__in=roles.secretary_association_ids))
+
+
+def _association_control(roles: Roles) -> Q:
+    return either(_association_record(roles), _district_methodologist(roles))
+
+
+ASSOCIATION_RULES: dict[str, Rule] = {
+    "see": _association_see,
+    "write": _association_write,
+    "record": _association_record,
+    "review": _admin_or(_reviewers),
+    "oversee": _admin_or(_overseers),
+    "report": _admin_or(_district_methodologist),
+    "control": _association_control,
+}
+
+
+def _school_see(roles: Roles) -> Q:
     if roles.is_admin:
-        return Association.objects.all()
-    q = Q(pk__in=roles.head_association_ids)
-    q |= Q(kind=Association.Kind.DISTRICT, district_id__in=roles.methodologist_district_ids)
-    return Association.objects.filter(q)
+        return EVERYTHING
+    if roles.person is None:
+        return NOTHING
+    return either(
+        Q(district_id__in=roles.methodologist_district_ids),
+        Q(pk=roles.school_id) if roles.school_id else NOTHING,
+    )
 
 
-def people_visible_to(user) -> QuerySet[Person]:
-    """The people directory: a methodologist sees the district, a deputy their school.
-    Class teachers and heads have no directory."""
-    roles = roles_for(user)
+def _person_see(roles: Roles) -> Q:
+    """The people directory: the methodologist sees the district, a deputy their school; class
+    teachers and heads have none."""
     if roles.is_admin:
-        return Person.objects.all()
-    q = Q(district_id__in=roles.methodologist_district_ids) | Q(school_id__in=roles.deputy_school_ids)
-    if not (roles.is_methodologist or roles.is_deputy):
-        return Person.objects.none()
-    return Person.objects.filter(q)
+        return EVERYTHING
+    return either(
+        Q(district_id__in=roles.methodologist_district_ids), Q(school_id__in=roles.deputy_school_ids)
+    )
 
 
-def can_see_directory(user) -> bool:
-    roles = roles_for(user)
-    return roles.is_admin or roles.is_methodologist or roles.is_deputy
+@dataclass(frozen=True)
+class Kind:
+    """A kind of object: its model (`app_label.Model`, for a default queryset), the path from it
+    to its association (None where it has none) and its rules, one per action."""
+
+    name: str
+    model: str
+    association_path: str | None
+    rules: dict[str, Rule] = field(default_factory=dict)
+
+    def rule(self, action: str) -> Rule:
+        try:
+            return self.rules[action]
+        except KeyError:
+            raise ValueError(f"{self.name}: no rule for {action!r} (rules: {', '.join(self.rules)})") from None
+
+    def association_rule(self, action: str) -> Rule:
+        """The association's rule for `action`, asked from this kind's objects."""
+        association_rule, path = ASSOCIATION_RULES[action], self.association_path or ""
+        return lambda roles: under(path, association_rule(roles))
 
 
-def get_visible_or_404(queryset: QuerySet, pk) -> object:
+KINDS: dict[str, Kind] = {}
+
+
+def register(name: str, *, model: str, association_path: str | None,
+             rules: Callable[[Kind], Mapping[str, Rule]]) -> Kind:
+    """Adds a kind; `rules` gets the kind (for `kind.association_rule`) and returns its rules."""
+    kind = Kind(name=name, model=model, association_path=association_path)
+    kind.rules.update(rules(kind))
+    KINDS[name] = kind
+    return kind
+
+
+register("association", model="associations.Association", association_path="", rules=lambda k: ASSOCIATION_RULES)
+register("school", model="associations.School", association_path=None, rules=lambda k: {"see": _school_see})
+register("person", model="associations.Person", association_path=None, rules=lambda k: {"see": _person_see})
+
+
+def _plan_rules(kind: Kind) -> dict[str, Rule]:
+    def see(roles: Roles) -> Q:
+        # Drafts and plans under review only to those who write, review or oversee them;
+        # everyone else who sees the association reads the approved plan.
+        return both(
+            kind.association_rule("see")(roles),
+            either(
+                kind.association_rule("write")(roles),
+                kind.association_rule("oversee")(roles),
+                Q(status=AnnualPlan.Status.APPROVED),
+            ),
+        )
+
+    def awaiting(roles: Roles) -> Q:
+        return either(
+            both(Q(status=AnnualPlan.Status.SUBMITTED), under(kind.association_path, _reviewers(roles))),
+            both(Q(status=AnnualPlan.Status.RETURNED), under(kind.association_path, _writers(roles))),
+        )
+
+    return {
+        "see": see,
+        "write": kind.association_rule("write"),
+        "review": kind.association_rule("review"),
+        "awaiting": awaiting,
+    }
+
+
+register("plan", model="associations.AnnualPlan", association_path="association", rules=_plan_rules)
+
+register(
+    "meeting", model="meetings.Meeting", association_path="association",
+    rules=lambda k: {"see": k.association_rule("see"), "record": k.association_rule("record")},
+)
+
+PROTOCOL_SIGNED = "signed"  # meetings.Protocol.Status.SIGNED
+
+
+def _protocol_rules(kind: Kind) -> dict[str, Rule]:
+    def see(roles: Roles) -> Q:
+        # Drafts are read by those who write them (head, secretary, the methodologist for the
+        # РМО) and those who oversee the association (its school's deputy director, the
+        # district's methodologist); a class teacher reads a protocol once it is signed.
+        return both(
+            kind.association_rule("see")(roles),
+            either(
+                kind.association_rule("record")(roles),
+                kind.association_rule("oversee")(roles),
+                Q(status=PROTOCOL_SIGNED),
+            ),
+        )
+
+    return {"see": see, "record": kind.association_rule("record")}
+
+
+register("protocol", model="meetings.Protocol", association_path="association", rules=_protocol_rules)
+
+
+def _decision_rules(kind: Kind) -> dict[str, Rule]:
+    def own(roles: Roles) -> Q:
+        # A draft protocol's decisions may still change, and a class teacher does not read
+        # drafts: their own become theirs once the protocol is signed.
+        if roles.person is None:
+            return NOTHING
+        return Q(responsible_id=roles.person.pk, protocol_item__protocol__status=PROTOCOL_SIGNED)
+
+    return {
+        "see": lambda roles: either(kind.association_rule("control")(roles), own(roles)),
+        "mark": lambda roles: either(kind.association_rule("record")(roles), own(roles)),
+        "own": own,
+    }
+
+
+register(
+    "decision", model="meetings.Decision", association_path="protocol_item__protocol__association",
+    rules=_decision_rules,
+)
+
+
+# --- asking the rules ------------------------------------------------------------------------------
+
+
+def rule_for(user: User | None, kind: str, action: str = "see") -> Q:
+    """The Q of `kind`'s rule for `action`, for this user."""
+    return _kind(kind).rule(action)(roles_for(user))
+
+
+def _kind(name: str) -> Kind:
+    try:
+        return KINDS[name]
+    except KeyError:
+        raise ValueError(f"unknown kind {name!r} (kinds: {', '.join(KINDS)})") from None
+
+
+def visible(user: User | None, kind: str, queryset: QuerySet | None = None, *, action: str = "see") -> QuerySet:
+    """`queryset` (by default all of the kind's rows) narrowed to what the rule lets the user
+    `action` (see, write, ...)."""
+    if queryset is None:
+        queryset = apps.get_model(_kind(kind).model).objects.all()
+    q = rule_for(user, kind, action)
+    if _is_everything(q):
+        return queryset
+    if _is_nothing(q):
+        return queryset.none()
+    return queryset.filter(q)
+
+
+def allows(user: User | None, kind: str, obj: Model, action: str = "see") -> bool:
+    """Whether the rule lets the user `action` this one object: the same Q as `visible`,
+    evaluated against the object in memory (no query when its related rows are loaded)."""
+    q = rule_for(user, kind, action)
+    if _is_everything(q):
+        return True
+    if _is_nothing(q):
+        return False
+    return evaluate(q, obj)
+
+
+def reaches(user: User | None, kind: str, action: str = "see") -> bool:
+    """Whether the rule can let the user `action` anything of the kind at all (no query)."""
+    return not _is_nothing(rule_for(user, kind, action))
+
+
+def get_visible_or_404(queryset: QuerySet, pk: int | str) -> Any:
     """One object of a scoped queryset, or 404 — also for malformed or unknown ids."""
     try:
         return queryset.get(pk=int(pk))
@@ -183,74 +550,89 @@ def get_visible_or_404(queryset: QuerySet, pk) -> object:
         raise Http404 from None
 
 
-def can_write_association(user, association: Association) -> bool:
-    roles = roles_for(user)
-    return (
-        roles.is_admin
-        or association.pk in roles.head_association_ids
-        or (association.is_district and association.district_id in roles.methodologist_district_ids)
+def object_for_user(user: User | None, kind: str, pk: int | str, *, queryset: QuerySet | None = None) -> Any:
+    """The object if the user may see it; 404 otherwise."""
+    return get_visible_or_404(visible(user, kind, queryset), pk)
+
+
+@dataclass(frozen=True)
+class Capabilities:
+    """What the navigation offers a user, each from a rule (`reaches`)."""
+
+    see_directory: bool  # the people directory
+    see_district_plans: bool  # the district's plans table
+    see_decisions: bool  # «Поручения»
+    control_decisions: bool  # the control page shows associations' decisions, not only the user's own
+    use_admin: bool  # the Django admin
+
+
+def can(user: User | None) -> Capabilities:
+    return Capabilities(
+        see_directory=reaches(user, "person"),
+        see_district_plans=reaches(user, "association", "report"),
+        see_decisions=reaches(user, "decision"),
+        control_decisions=reaches(user, "association", "control"),
+        use_admin=roles_for(user).is_admin,
     )
+
+
+# --- the named questions the pages ask (all on the rules above) ------------------------------------
+
+
+def schools_visible_to(user: User | None) -> QuerySet[School]:
+    return visible(user, "school")
+
+
+def associations_visible_to(user: User | None) -> QuerySet[Association]:
+    """A methodologist: the whole district. A school's people: their school's associations and
+    their district's РМО (its schedule is public to the district). Nobody else: nothing."""
+    return visible(user, "association")
+
+
+def people_visible_to(user: User | None) -> QuerySet[Person]:
+    """The people directory: a methodologist sees the district, a deputy their school.
+    Class teachers and heads have no directory."""
+    return visible(user, "person")
+
+
+def can_see_directory(user: User | None) -> bool:
+    return can(user).see_directory
+
+
+def can_write_association(user: User | None, association: Association) -> bool:
+    return allows(user, "association", association, "write")
 
 
 def association_for_user(
-    user, pk, *, write: bool = False, queryset: QuerySet[Association] | None = None
+    user: User | None, pk: int | str, *, write: bool = False, queryset: QuerySet[Association] | None = None
 ) -> Association:
     """The association if the user may see it (404 otherwise); with write=True, a user who may
     see it but not change it gets 403."""
-    base = queryset if queryset is not None else Association.objects.all()
-    association = get_visible_or_404(
-        base.filter(pk__in=associations_visible_to(user).values("pk")), pk
-    )
+    association = object_for_user(user, "association", pk, queryset=queryset)
     if write and not can_write_association(user, association):
         raise PermissionDenied
     return association
 
 
-# --- the annual plan ------------------------------------------------------------------------
-
-
-def can_review_plan(user, association: Association) -> bool:
+def can_review_plan(user: User | None, association: Association) -> bool:
     """The school's deputy director reviews a school МО's plan; the district methodologist
     reviews the РМО's plan."""
-    roles = roles_for(user)
-    if roles.is_admin:
-        return True
-    if association.is_district:
-        return association.district_id in roles.methodologist_district_ids
-    return association.school_id in roles.deputy_school_ids
+    return allows(user, "association", association, "review")
 
 
-def plans_visible_to(user) -> QuerySet:
+def plans_visible_to(user: User | None) -> QuerySet[AnnualPlan]:
     """Plans whose association the user may see; drafts and plans under review only to those
     who write, review or oversee them (the district methodologist); everyone else reads the
     approved plan."""
-    from associations.models import AnnualPlan
-
-    roles = roles_for(user)
-    if roles.is_admin:
-        return AnnualPlan.objects.all()
-    visible = associations_visible_to(user).values("pk")
-    involved = (
-        Q(association_id__in=roles.head_association_ids)
-        | Q(association__district_id__in=roles.methodologist_district_ids)
-        | Q(association__school_id__in=roles.deputy_school_ids)
-    )
-    return AnnualPlan.objects.filter(association_id__in=visible).filter(
-        involved | Q(status=AnnualPlan.Status.APPROVED)
-    )
+    return visible(user, "plan")
 
 
-def plan_for_user(user, pk, *, queryset: QuerySet | None = None):
-    from associations.models import AnnualPlan
-
-    base = queryset if queryset is not None else AnnualPlan.objects.all()
-    return get_visible_or_404(base.filter(pk__in=plans_visible_to(user).values("pk")), pk)
+def plan_for_user(user: User | None, pk: int | str, *, queryset: QuerySet[AnnualPlan] | None = None) -> AnnualPlan:
+    return object_for_user(user, "plan", pk, queryset=queryset)
 
 
-# --- meetings -----------------------------------------------------------------------------------
-
-
-def can_record_meeting(user, association: Association) -> bool:
+def can_record_meeting(user: User | None, association: Association) -> bool:
     """Who schedules meetings, marks attendance and writes protocols: whoever writes the
     association's documents, and its current secretary."""
-    return can_write_association(user, association) or association.pk in roles_for(user).secretary_association_ids
+    return allows(user, "association", association, "record")
+

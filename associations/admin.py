@@ -19,7 +19,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from associations import imports, services
+from associations import access, imports, services
 from associations.forms import AppointmentAddForm, AppointmentChangeForm, StaffImportForm
 from associations.models import (
     AcademicYear,
@@ -48,6 +48,9 @@ class SchoolAdmin(admin.ModelAdmin):
     search_fields = ("short_name", "name", "district__name")
     list_select_related = ("district",)
     autocomplete_fields = ("district",)
+
+    def get_queryset(self, request):
+        return access.visible(request.user, "school", super().get_queryset(request))
 
     @admin.display(description=_("список сотрудников"))
     def import_staff_link(self, obj: School) -> str:
@@ -191,6 +194,9 @@ class PersonAdmin(HistoryAdmin):
     )
     inlines = (ClassAssignmentInline,)
 
+    def get_queryset(self, request):
+        return access.visible(request.user, "person", super().get_queryset(request))
+
     @admin.display(description=_("ФИО"), ordering="last_name")
     def full_name_display(self, obj: Person) -> str:
         return obj.full_name
@@ -260,10 +266,12 @@ class AssociationAdmin(HistoryAdmin):
         current_heads = Appointment.objects.filter(role=Appointment.Role.HEAD, ends_on__isnull=True).select_related(
             "person"
         )
-        return (
+        return access.visible(
+            request.user,
+            "association",
             super()
             .get_queryset(request)
-            .prefetch_related(Prefetch("appointments", queryset=current_heads, to_attr="current_heads"))
+            .prefetch_related(Prefetch("appointments", queryset=current_heads, to_attr="current_heads")),
         )
 
     @admin.display(description=_("руководитель"))

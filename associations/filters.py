@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from associations import access
-from associations.models import AcademicYear, Association, Person
+from associations.models import AcademicYear, Association, Person, School
 
 
 class AssociationFilter(django_filters.FilterSet):
@@ -30,7 +30,7 @@ class AssociationFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["school"].queryset = access.schools_visible_to(user).order_by("short_name")
+        self.filters["school"].queryset = access.visible(user, "school", School.objects.order_by("short_name"))
 
     def filter_year(self, queryset, name, value):
         return queryset
@@ -54,7 +54,7 @@ class PersonFilter(django_filters.FilterSet):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.filters["school"].queryset = access.schools_visible_to(user).order_by("short_name")
+        self.filters["school"].queryset = access.visible(user, "school", School.objects.order_by("short_name"))
 
     def filter_name(self, queryset, name, value):
         for word in value.split()[:3]:

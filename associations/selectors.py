@@ -9,6 +9,7 @@ from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from associations import access
+from associations.access import User
 from associations.filters import AssociationFilter, PersonFilter
 from associations.models import (
     AcademicYear,
@@ -135,12 +136,10 @@ def association_detail(*, user, pk, year: AcademicYear) -> AssociationDetail:
         .select_related("teacher", "school")
         .order_by("school__short_name", "grade", "letter")
     )
-    year_plan = AnnualPlan.objects.filter(association=association, academic_year=year).first()
-    visible_plan = (
-        year_plan
-        if year_plan is not None and access.plans_visible_to(user).filter(pk=year_plan.pk).exists()
-        else None
-    )
+    # Read through the association, so the plan's association is this one (no query for the
+    # plan rule, evaluated in memory).
+    year_plan = association.plans.filter(academic_year=year).first()
+    visible_plan = year_plan if year_plan is not None and access.allows(user, "plan", year_plan) else None
     return AssociationDetail(
         plan=visible_plan,
         plan_hidden=year_plan is not None and visible_plan is None,
@@ -163,9 +162,9 @@ def person_list(*, user, params) -> tuple[PersonFilter, QuerySet[Person]]:
     return filterset, filterset.qs
 
 
-def person_detail(*, user, pk) -> Person:
-    return access.get_visible_or_404(
-        access.people_visible_to(user).select_related("school", "district", "user"), pk
+def person_detail(*, user: User, pk: int | str) -> Person:
+    return access.object_for_user(
+        user, "person", pk, queryset=Person.objects.select_related("school", "district", "user")
     )
 
 

@@ -15,6 +15,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from associations import access
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -102,6 +103,9 @@ class MeetingAdmin(HistoryAdmin):
     )
     inlines = (AgendaItemInline, GuestInline, AttendanceInline)
 
+    def get_queryset(self, request):
+        return access.visible(request.user, "meeting", super().get_queryset(request))
+
     @admin.display(description=_("протокол"))
     def protocol_number(self, obj: Meeting) -> str:
         try:
@@ -178,6 +182,9 @@ class ProtocolAdmin(HistoryAdmin):
     )
     inlines = (ProtocolItemInline,)
 
+    def get_queryset(self, request):
+        return access.visible(request.user, "protocol", super().get_queryset(request))
+
     @admin.display(description=_("дата заседания"), ordering="meeting__starts_at")
     def meeting_date(self, obj: Protocol):
         return obj.meeting.starts_at
@@ -253,6 +260,9 @@ class DecisionAdmin(HistoryAdmin):
     autocomplete_fields = ("responsible",)
     raw_id_fields = ("protocol_item",)
     date_hierarchy = "due_on"
+
+    def get_queryset(self, request):
+        return access.visible(request.user, "decision", super().get_queryset(request))
 
     @admin.display(description=_("решение"), ordering="text")
     def text_short(self, obj: Decision) -> str:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from django.utils.translation import ngettext
 
 from associations import access
+from associations.access import User
 from associations.models import AcademicYear, Association, ClassAssignment, Membership, Person
 from meetings.declension import heard_line, heard_separator
 from meetings.models import (
@@ -28,54 +29,25 @@ from meetings.models import (
 )
 
 
-def meetings_visible_to(user) -> QuerySet[Meeting]:
+def meetings_visible_to(user: User) -> QuerySet[Meeting]:
     """Meetings of the associations the user may see: their school's and their district's
-    РМО events for a school's people, the whole district for the methodologist."""
-    return Meeting.objects.filter(association__in=access.associations_visible_to(user).values("pk"))
+    РМО events for a school's people, the whole district for the methodologist (the rules:
+    associations.access)."""
+    return access.visible(user, "meeting", Meeting.objects.all())
 
 
-def meeting_for_user(user, pk, *, queryset: QuerySet[Meeting] | None = None) -> Meeting:
-    base = queryset if queryset is not None else Meeting.objects.all()
-    return access.get_visible_or_404(base.filter(pk__in=meetings_visible_to(user).values("pk")), pk)
+def meeting_for_user(user: User, pk: int | str, *, queryset: QuerySet[Meeting] | None = None) -> Meeting:
+    return access.object_for_user(user, "meeting", pk, queryset=queryset)
 
 
-def may_see_draft_protocols(user, association: Association) -> bool:
-    """Drafts are read by those who write them (head, secretary, the methodologist for the
-    РМО) and those who oversee the association (its school's deputy director, the district's
-    methodologist); a class teacher reads a protocol once it is signed."""
-    roles = access.roles_for(user)
-    return (
-        access.can_record_meeting(user, association)
-        or association.district_id in roles.methodologist_district_ids
-        or (association.school_id is not None and association.school_id in roles.deputy_school_ids)
-    )
-
-
-def protocols_visible_to(user) -> QuerySet[Protocol]:
+def protocols_visible_to(user: User) -> QuerySet[Protocol]:
     """Protocols of the associations the user may see: signed ones to everyone there, drafts
-    only to those of `may_see_draft_protocols`."""
-    roles = access.roles_for(user)
-    if roles.is_admin:
-        return Protocol.objects.all()
-    involved = (
-        Q(association_id__in=roles.head_association_ids | roles.secretary_association_ids)
-        | Q(association__district_id__in=roles.methodologist_district_ids)
-        | Q(association__school_id__in=roles.deputy_school_ids)
-    )
-    return Protocol.objects.filter(association__in=access.associations_visible_to(user).values("pk")).filter(
-        involved | Q(status=Protocol.Status.SIGNED)
-    )
+    only to those who write or oversee them (associations.access)."""
+    return access.visible(user, "protocol", Protocol.objects.all())
 
 
-def protocol_for_user(user, pk, *, queryset: QuerySet[Protocol] | None = None) -> Protocol:
-    base = queryset if queryset is not None else Protocol.objects.all()
-    return access.get_visible_or_404(base.filter(pk__in=protocols_visible_to(user).values("pk")), pk)
-
-
-def decisions_visible_to(user) -> QuerySet[Decision]:
-    return Decision.objects.filter(
-        protocol_item__protocol__association__in=access.associations_visible_to(user).values("pk")
-    )
+def protocol_for_user(user: User, pk: int | str, *, queryset: QuerySet[Protocol] | None = None) -> Protocol:
+    return access.object_for_user(user, "protocol", pk, queryset=queryset)
 
 
 # --- the association's meetings -------------------------------------------------------------
@@ -108,7 +80,8 @@ def association_meetings(*, user, pk, year: AcademicYear) -> AssociationMeetings
         years=list(AcademicYear.objects.order_by("-start_year")),
         meetings=meetings,
         can_record=access.can_record_meeting(user, association),
-        can_see_drafts=may_see_draft_protocols(user, association),
+        # The protocol rule asked of a draft of this association (in memory, no query).
+        can_see_drafts=access.allows(user, "protocol", Protocol(association=association, status=Protocol.Status.DRAFT)),
     )
 
 
@@ -116,9 +89,10 @@ def association_meetings(*, user, pk, year: AcademicYear) -> AssociationMeetings
 
 
 def _meeting_queryset() -> QuerySet[Meeting]:
+    # The protocol's association too: access.allows reads the protocol's rule in memory.
     return Meeting.objects.select_related(
         "association", "association__school", "association__district", "academic_year", "plan_item__plan",
-        "protocol",
+        "protocol", "protocol__association",
     )
 
 
@@ -170,14 +144,14 @@ def meeting_detail(*, user, pk) -> MeetingDetail:
         n_present=Count("pk", filter=Q(present=True)), n_absent=Count("pk", filter=Q(present=False))
     )
     protocol = protocol_of(meeting)
-    visible = protocol is not None and (protocol.is_signed or may_see_draft_protocols(user, meeting.association))
+    visible = protocol is not None and access.allows(user, "protocol", protocol)
     return MeetingDetail(
         meeting=meeting,
         agenda=meeting_agenda(meeting),
         guests=list(meeting.guests.order_by("full_name", "pk")),
         present=counts["n_present"],
         absent=counts["n_absent"],
-        can_record=access.can_record_meeting(user, meeting.association),
+        can_record=access.allows(user, "meeting", meeting, "record"),
         protocol=protocol if visible else None,
         protocol_pending=protocol is not None and not visible,
     )
@@ -191,7 +165,7 @@ def meeting_read(*, user, pk) -> Meeting:
 def meeting_for_edit(*, user, pk) -> Meeting:
     """The meeting for its editor and actions: 404 to outsiders, 403 to those who only read."""
     meeting = meeting_for_user(user, pk, queryset=_meeting_queryset())
-    if not access.can_record_meeting(user, meeting.association):
+    if not access.allows(user, "meeting", meeting, "record"):
         raise PermissionDenied
     return meeting
 
@@ -226,6 +200,12 @@ class AttendanceSheet:
     @property
     def recorded(self) -> bool:
         return any(r.recorded for r in self.rows)
+
+    @property
+    def unmarked(self) -> int:
+        """Members of the year not marked on a sheet already saved (added to the association
+        later): the protocol cannot be signed until they are."""
+        return sum(1 for r in self.rows if r.member and not r.recorded) if self.recorded else 0
 
     @property
     def is_frozen(self) -> bool:
@@ -265,7 +245,7 @@ def attendance_sheet(*, meeting: Meeting, user) -> AttendanceSheet:
         meeting=meeting,
         rows=ordered,
         guests=list(meeting.guests.order_by("full_name", "pk")),
-        can_record=access.can_record_meeting(user, meeting.association),
+        can_record=access.allows(user, "meeting", meeting, "record"),
     )
 
 
@@ -351,7 +331,7 @@ def protocol_read(*, protocol: Protocol, user) -> ProtocolDetail:
         guests=list(meeting.guests.order_by("full_name", "pk")),
         agenda=meeting_agenda(meeting),
         items=items,
-        can_record=access.can_record_meeting(user, association),
+        can_record=access.allows(user, "protocol", protocol, "record"),
     )
 
 
@@ -359,7 +339,7 @@ def protocol_for_edit(*, user, pk) -> Protocol:
     """The protocol for its editor and actions: 404 to those who may not see it, 403 to those
     who only read it."""
     protocol = protocol_for_user(user, pk, queryset=protocol_queryset())
-    if not access.can_record_meeting(user, protocol.association):
+    if not access.allows(user, "protocol", protocol, "record"):
         raise PermissionDenied
     return protocol
 

@@ -34,4 +34,4 @@ class DistrictPlansForm(forms.Form):
         super().__init__(*args, **kwargs)
         # The years are read once by the caller: a list, not a queryset run at every look.
         self.fields["year"].choices = [(year.pk, str(year)) for year in years]
-        self.fields["school"].queryset = access.schools_visible_to(user)
+        self.fields["school"].queryset = access.visible(user, "school", School.objects.all())

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations import access
+from associations.access import User
 from associations.models import AcademicYear, AnnualPlan, PlanItem
 from associations.plans import selectors as plan_selectors
 from reports.forms import NO_PLAN, DistrictPlansForm
@@ -153,15 +154,10 @@ class DistrictPlanTable:
         return f"district-plans-{self.year.start_year}-{self.year.start_year + 1}"
 
 
-def can_see_district_plans(user) -> bool:
-    roles = access.roles_for(user)
-    return roles.is_admin or roles.is_methodologist
-
-
-def district_plan_table(*, user, params) -> DistrictPlanTable:
+def district_plan_table(*, user: User, params) -> DistrictPlanTable:
     """Every association the user oversees (the methodologist's district; all for the admin) with
     its plan for the chosen year. Anyone else: 404."""
-    if not can_see_district_plans(user):
+    if not access.can(user).see_district_plans:
         raise Http404
     current = AcademicYear.objects.current()
     years = list(AcademicYear.objects.all())

@@ -7,6 +7,7 @@ from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
+from associations import access
 from associations.plans.models import AnnualPlan, PlanItem, PlanSection, PlanTransition, WorkForm
 from rmo_portal.admin_history import HistoryAdmin
 
@@ -65,6 +66,9 @@ class AnnualPlanAdmin(HistoryAdmin):
     list_select_related = ("association", "academic_year")
     search_fields = ("association__name", "theme")
     inlines = [PlanItemInline, PlanTransitionInline]
+
+    def get_queryset(self, request):
+        return access.visible(request.user, "plan", super().get_queryset(request))
 
     def has_add_permission(self, request):
         return False

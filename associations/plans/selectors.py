@@ -5,11 +5,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 
-from django.apps import apps
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
-from associations import access
+from associations import access, links
+from associations.access import User
 from associations.models import (
     AcademicYear,
     AnnualPlan,
@@ -91,10 +91,9 @@ def plan_detail(*, user, pk, with_meetings: bool = True) -> PlanDetail:
             "association", "association__school", "association__district", "academic_year", "updated_by"
         ),
     )
-    items = plan_items(plan)
+    items = list(plan_items(plan))
     if with_meetings:
-        items = items.prefetch_related(_meetings_of_items())
-    items = list(items)
+        _link_items(items)
     sections: list[PlanSectionGroup] = []
     for item in items:
         if not sections or sections[-1].section.pk != item.section_id:
@@ -116,12 +115,13 @@ def plan_detail(*, user, pk, with_meetings: bool = True) -> PlanDetail:
     )
 
 
-def _meetings_of_items() -> Prefetch:
-    """The meetings held (or planned) for each item, `item.linked_meetings`, in one query: the
-    meetings app links a meeting to the plan item it carries out. Read through the reverse
-    relation and the app registry, so this app still imports nothing of meetings."""
-    meeting = apps.get_model("meetings", "Meeting")
-    return Prefetch("meetings", queryset=meeting.objects.order_by("starts_at", "pk"), to_attr="linked_meetings")
+def _link_items(items: list[PlanItem]) -> None:
+    """`item.links`: what the apps above link to each item (the meetings that carry it out),
+    from the providers they registered in `associations.links.plan_item_links` — at most a
+    query per provider for all the items, so this app still imports nothing of meetings."""
+    by_item = links.plan_item_links(items)
+    for item in items:
+        item.links = by_item.get(item.pk, [])
 
 
 def plan_of(*, association: Association, year: AcademicYear) -> AnnualPlan | None:
@@ -140,13 +140,10 @@ class DistrictPlanRow:
         return round(100 * self.plan.done_count / self.plan.item_count)
 
 
-def district_plans(*, user, year: AcademicYear, school=None, status: str = "") -> list[DistrictPlanRow]:
+def district_plans(*, user: User, year: AcademicYear, school=None, status: str = "") -> list[DistrictPlanRow]:
     """Every association the user oversees with its plan for the year: status, last transition,
     items and done items counted in SQL. Two queries whatever the number of rows."""
-    roles = access.roles_for(user)
-    associations = access.associations_visible_to(user)
-    if not roles.is_admin:
-        associations = associations.filter(district_id__in=roles.methodologist_district_ids)
+    associations = access.visible(user, "association", access.associations_visible_to(user), action="report")
     associations = associations.select_related("school", "district").order_by("kind", "school__short_name", "name")
     if school is not None:
         associations = associations.filter(school=school)
@@ -170,24 +167,11 @@ def district_plans(*, user, year: AcademicYear, school=None, status: str = "") -
     return rows
 
 
-def plans_awaiting(*, user) -> list[AnnualPlan]:
+def plans_awaiting(*, user: User) -> list[AnnualPlan]:
     """The home page's waiting items: plans submitted to this user for review, and this user's
-    plans returned with a comment."""
-    roles = access.roles_for(user)
-    if roles.person is None and not roles.is_admin:
-        return []
-    to_review = Q(status=AnnualPlan.Status.SUBMITTED) & (
-        Q(association__kind=Association.Kind.SCHOOL, association__school_id__in=roles.deputy_school_ids)
-        | Q(association__kind=Association.Kind.DISTRICT, association__district_id__in=roles.methodologist_district_ids)
-    )
-    # Returned plans wait for whoever writes them: the head, and for the РМО also the district
-    # methodologist (access.can_write_association).
-    returned = Q(status=AnnualPlan.Status.RETURNED) & (
-        Q(association_id__in=roles.head_association_ids)
-        | Q(association__kind=Association.Kind.DISTRICT, association__district_id__in=roles.methodologist_district_ids)
-    )
+    plans returned with a comment (access: «plan», «awaiting»)."""
     return list(
-        AnnualPlan.objects.filter(to_review | returned)
+        access.visible(user, "plan", AnnualPlan.objects.all(), action="awaiting")
         .select_related("association", "academic_year")
         .order_by("-updated_at")[:20]
     )

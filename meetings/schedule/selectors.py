@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations import access
+from associations.access import User
 from associations.models import AcademicYear, Association, Membership, Person
 from meetings.models import AgendaItem, Decision, Meeting, Protocol
 from meetings.selectors import meetings_visible_to
@@ -182,70 +183,10 @@ def feed_meetings(*, user, association: Association | None = None) -> QuerySet[M
 # --- decisions under control --------------------------------------------------------------------
 
 
-def associations_recorded_by(user) -> QuerySet[Association]:
-    """The associations whose protocols the user writes (access.can_record_meeting): their
-    decisions are the user's to mark done."""
-    roles = access.roles_for(user)
-    if roles.is_admin:
-        return Association.objects.all()
-    q = Q(pk__in=roles.head_association_ids | roles.secretary_association_ids)
-    q |= Q(kind=Association.Kind.DISTRICT, district_id__in=roles.methodologist_district_ids)
-    return Association.objects.filter(q)
-
-
-def associations_controlled_by(user) -> QuerySet[Association]:
-    """Whose decisions a user keeps under control: the associations they record for, and for
-    the district methodologist every association of the district."""
-    roles = access.roles_for(user)
-    if roles.is_admin:
-        return Association.objects.all()
-    q = Q(pk__in=roles.head_association_ids | roles.secretary_association_ids)
-    q |= Q(district_id__in=roles.methodologist_district_ids)
-    return Association.objects.filter(q)
-
-
-def controls_decisions(user) -> bool:
-    """Whether the control page shows associations' decisions, not only the user's own."""
-    roles = access.roles_for(user)
-    return bool(
-        roles.is_admin or roles.head_association_ids or roles.secretary_association_ids or roles.is_methodologist
-    )
-
-
-def _own_decisions(person) -> Q:
-    # A draft protocol's decisions may still change, and a class teacher does not read drafts
-    # (meetings.selectors.protocols_visible_to): their own become theirs once it is signed.
-    return Q(responsible=person, protocol_item__protocol__status=Protocol.Status.SIGNED)
-
-
-def _decisions_of(user, associations: QuerySet[Association]) -> QuerySet[Decision]:
-    roles = access.roles_for(user)
-    if not (roles.is_admin or roles.person is not None):
-        return Decision.objects.none()
-    q = Q(protocol_item__protocol__association__in=associations.values("pk"))
-    if roles.person is not None:
-        q |= _own_decisions(roles.person)
-    return Decision.objects.filter(q)
-
-
-def decisions_under_control(user) -> QuerySet[Decision]:
+def decisions_under_control(user: User) -> QuerySet[Decision]:
     """The control page's decisions: the user's own (of signed protocols) and every one of the
-    associations they control."""
-    return _decisions_of(user, associations_controlled_by(user))
-
-
-def decisions_markable_by(user) -> QuerySet[Decision]:
-    """The decisions a user may mark done (meetings.services.decision_mark_done's rule): their
-    own, and those of the associations they record for. Anything else answers 404."""
-    return _decisions_of(user, associations_recorded_by(user))
-
-
-def can_mark(user, decision: Decision) -> bool:
-    """decisions_markable_by for one decision fetched with its protocol and association."""
-    protocol = decision.protocol_item.protocol
-    person = access.roles_for(user).person
-    own = person is not None and decision.responsible_id == person.pk and protocol.is_signed
-    return own or access.can_record_meeting(user, protocol.association)
+    associations they control (the rules: associations.access, «decision»)."""
+    return access.visible(user, "decision", Decision.objects.all())
 
 
 def _with_context(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
@@ -256,24 +197,27 @@ def _with_context(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
     )
 
 
-def mark_overdue(decisions, today: datetime.date | None = None, *, user=None):
+def mark_overdue(decisions, today: datetime.date | None = None, *, user: User | None = None):
     """Sets `overdue` and `days_overdue` on each decision of a list (or page) and, given the
-    user, `can_mark`; returns the decisions."""
+    user, `can_mark` (access: «decision», «mark»; fetched with its protocol and association,
+    no query); returns the decisions."""
     today = today or timezone.localdate()
     for decision in decisions:
         decision.overdue = decision.is_overdue(today)
         decision.days_overdue = (today - decision.due_on).days if decision.overdue else 0
         if user is not None:
-            decision.can_mark = decision.status == Decision.Status.OPEN and can_mark(user, decision)
+            decision.can_mark = decision.status == Decision.Status.OPEN and access.allows(
+                user, "decision", decision, "mark"
+            )
     return decisions
 
 
-def my_decisions(*, user, limit: int = MY_DECISIONS_ON_HOME) -> list[Decision]:
-    """«Мои поручения»: the user's own open decisions, the earliest due first."""
-    person = access.roles_for(user).person
-    if person is None:
-        return []
-    queryset = _with_context(Decision.objects.filter(_own_decisions(person), status=Decision.Status.OPEN))
+def my_decisions(*, user: User, limit: int = MY_DECISIONS_ON_HOME) -> list[Decision]:
+    """«Мои поручения»: the user's own open decisions (of signed protocols), the earliest due
+    first."""
+    queryset = _with_context(
+        access.visible(user, "decision", Decision.objects.filter(status=Decision.Status.OPEN), action="own")
+    )
     return mark_overdue(list(queryset.order_by("due_on", "pk")[:limit]), user=user)
 
 
@@ -339,7 +283,7 @@ def decision_control(*, user, params) -> DecisionControl:
     return DecisionControl(
         filterset=filterset,
         decisions=queryset,
-        controls=controls_decisions(user),
+        controls=access.can(user).control_decisions,
         open_count=counts["open"],
         overdue_count=counts["overdue"],
     )
