@@ -389,7 +389,10 @@ class AttendanceRowForm(InvalidFieldsMixin, forms.Form):
     """One person's mark. `person` is their id among the sheet's people (no query per row)."""
 
     person = forms.Field(widget=forms.HiddenInput)
-    present = forms.ChoiceField(choices=[(PRESENT, _("присутствовал(а)")), (ABSENT, _("отсутствовал(а)"))])
+    present = forms.ChoiceField(
+        choices=[(PRESENT, _("присутствовал(а)")), (ABSENT, _("отсутствовал(а)"))],
+        error_messages={"required": _("Отметьте: присутствовал(а) или отсутствовал(а).")},
+    )
     absence_reason = forms.CharField(
         label=_("Причина отсутствия"), required=False, max_length=200,
         widget=forms.TextInput(attrs={"class": f"{SM} attendance-reason", "placeholder": _("больничный лист")}),
@@ -413,6 +416,10 @@ class AttendanceRowForm(InvalidFieldsMixin, forms.Form):
     def is_absent(self) -> bool:
         return str(self["present"].value()) == ABSENT
 
+    @property
+    def is_present(self) -> bool:
+        return str(self["present"].value()) == PRESENT
+
     def clean(self):
         cleaned = super().clean()
         mark = Attendance(present=cleaned.get("present") != ABSENT, absence_reason=cleaned.get("absence_reason", ""))
@@ -430,14 +437,31 @@ class AttendanceRowForm(InvalidFieldsMixin, forms.Form):
 
 
 class BaseAttendanceFormSet(forms.BaseFormSet):
-    def __init__(self, *args, people: dict[int, Person], **kwargs):
+    """The sheet: one row per person of the sheet, every member of the year among them. A row is
+    never «empty» (a crafted POST that calls every row extra must still mark them), and a POST
+    that leaves out a member is refused: present + absent always equals the members."""
+
+    def __init__(self, *args, people: dict[int, Person], members: set[int] = frozenset(), **kwargs):
         self.people = people
+        self.members = set(members)
         super().__init__(*args, **kwargs)
 
     def get_form_kwargs(self, index):
         return {**super().get_form_kwargs(index), "people": self.people}
 
+    def _construct_form(self, i, **kwargs):
+        return super()._construct_form(i, **{**kwargs, "empty_permitted": False, "use_required_attribute": False})
+
     def clean(self):
+        if any(self.errors):
+            return
+        posted = {form.cleaned_data["person"].pk for form in self.forms}
+        left_out = [self.people[pk] for pk in self.members - posted]
+        if left_out:
+            raise ValidationError(
+                _("В листе нет: %(names)s. Откройте страницу заново и отметьте всех членов объединения.")
+                % {"names": ", ".join(sorted(p.short_name for p in left_out))}
+            )
         seen = set()
         for form in self.forms:
             person = form.cleaned_data.get("person") if hasattr(form, "cleaned_data") else None
@@ -456,13 +480,22 @@ AttendanceFormSet = forms.formset_factory(
 )
 
 
+def _initial_mark(row, sheet) -> str | None:
+    """A marked row shows its mark; before the sheet is first saved everyone is proposed present;
+    a member added after that appears unmarked, to be marked on purpose."""
+    if row.recorded:
+        return PRESENT if row.present else ABSENT
+    return None if sheet.recorded else PRESENT
+
+
 def attendance_formset(sheet, data=None) -> BaseAttendanceFormSet:
     people = {row.person.pk: row.person for row in sheet.rows}
     initial = [
-        {"person": row.person.pk, "present": PRESENT if row.present else ABSENT, "absence_reason": row.absence_reason}
+        {"person": row.person.pk, "present": _initial_mark(row, sheet), "absence_reason": row.absence_reason}
         for row in sheet.rows
     ]
-    return AttendanceFormSet(data, initial=initial, prefix="att", people=people)
+    members = {row.person.pk for row in sheet.rows if row.member}
+    return AttendanceFormSet(data, initial=initial, prefix="att", people=people, members=members)
 
 
 # --- the protocol -----------------------------------------------------------------------------
@@ -766,5 +799,10 @@ class SignForm(forms.Form):
     confirm = forms.BooleanField(
         label=_("Протокол проверен: после подписания его нельзя изменить"),
         error_messages={"required": _("Подтвердите, что протокол проверен.")},
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
+    )
+    votes_confirmed = forms.BooleanField(
+        label=_("Голосов меньше, чем присутствовало, — подсчёт проверен"),
+        required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )

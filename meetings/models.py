@@ -83,12 +83,16 @@ class Meeting(models.Model):
         verbose_name=_("пункт плана"),
     )
     version = models.PositiveIntegerField(_("версия"), default=1)
+    # The attendance sheet's own optimistic lock: saving the sheet is no change of the meeting
+    # (its version is the feed's SEQUENCE), but two secretaries must not overwrite each other.
+    attendance_version = models.PositiveIntegerField(_("версия явки"), default=0)
+    attendance_saved_at = models.DateTimeField(_("явка сохранена"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     updated_at = models.DateTimeField(_("изменено"), auto_now=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["attendance_version", "attendance_saved_at"])
 
     class Meta:
         verbose_name = _("заседание или мероприятие")

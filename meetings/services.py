@@ -21,7 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from associations import access
-from associations.models import AcademicYear, Association
+from associations.models import AcademicYear, Association, Person
 from associations.plans import services as plan_services
 from meetings.models import (
     ITEM_MAX_DECISIONS,
@@ -163,12 +163,38 @@ def meeting_hold(*, meeting: Meeting, user: User) -> Meeting:
     return meeting
 
 
+class AttendanceConflict(VersionConflict):
+    """Someone saved the attendance sheet after the user opened it."""
+
+    def __init__(self, meeting: Meeting):
+        when = timezone.localtime(meeting.attendance_saved_at or meeting.updated_at).strftime("%d.%m.%Y %H:%M")
+        super().__init__(
+            meeting,
+            _(
+                "Явку уже сохранил другой пользователь (%(when)s). Ваши отметки не сохранены, но остались "
+                "в форме: проверьте их и сохраните ещё раз."
+            )
+            % {"when": when},
+        )
+        self.version = meeting.attendance_version
+
+
 @transaction.atomic
-def attendance_save(*, meeting: Meeting, user: User, rows: list[dict]) -> list[Attendance]:
-    """rows: {"person": Person, "present": bool, "absence_reason": str}. Replaces the list."""
+def attendance_save(
+    *, meeting: Meeting, user: User, rows: list[dict], version: int | None = None
+) -> list[Attendance]:
+    """rows: {"person": Person, "present": bool, "absence_reason": str}. Replaces the list.
+    `version` is the sheet's version when the page was opened (`Meeting.attendance_version`):
+    a stale one raises AttendanceConflict. None: no page was opened (the demo, a script)."""
     _require_recorder(user, meeting.association)
-    if _has_signed_protocol(meeting):
+    locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    if _has_signed_protocol(locked):
         raise SignedProtocolError()
+    if version is not None and locked.attendance_version != version:
+        raise AttendanceConflict(locked)
+    Meeting.objects.filter(pk=locked.pk).update(
+        attendance_version=locked.attendance_version + 1, attendance_saved_at=timezone.now()
+    )
     marks = [
         Attendance(
             meeting=meeting, person=row["person"], present=row["present"],
@@ -267,9 +293,59 @@ def protocol_save(*, protocol: Protocol, version: int, user: User, values: dict,
     return locked
 
 
+class VotesShort(ValidationError):
+    """Some question has fewer votes than people present: signed only once confirmed."""
+
+
+def protocol_missing(*, protocol: Protocol, items: list[ProtocolItem]) -> list[str]:
+    """What a protocol lacks before it may be signed, in words: the chair and the secretary, a
+    РЕШИЛИ for every question, the attendance recorded for every member of the meeting's year."""
+    missing = []
+    if protocol.chair_id is None:
+        missing.append(_("не указан председатель"))
+    if protocol.secretary_id is None:
+        missing.append(_("не указан секретарь"))
+    if not items:
+        missing.append(_("в протоколе нет ни одного вопроса"))
+    missing.extend(
+        _("вопрос %(position)s: не записано, что решили (РЕШИЛИ)") % {"position": item.position}
+        for item in items
+        if not item.decided.strip()
+    )
+    marked = set(Attendance.objects.filter(meeting_id=protocol.meeting_id).values_list("person_id", flat=True))
+    if not marked:
+        missing.append(_("явка не отмечена"))
+    else:
+        unmarked = list(
+            Person.objects.filter(
+                memberships__association_id=protocol.association_id,
+                memberships__academic_year_id=protocol.meeting.academic_year_id,
+            )
+            .exclude(pk__in=marked)
+            .order_by("last_name", "first_name")
+        )
+        if unmarked:
+            missing.append(
+                _("в явке не отмечены: %(names)s") % {"names": ", ".join(p.short_name for p in unmarked)}
+            )
+    return missing
+
+
+def protocol_votes_short(*, protocol: Protocol, items: list[ProtocolItem]) -> list[int]:
+    """The questions voted with fewer votes than people present (a vote may be short when some
+    left early, but it is worth a second look)."""
+    present = protocol.meeting.attendance.filter(present=True).count()
+    return [
+        item.position for item in items
+        if item.has_vote and sum(v or 0 for v in (item.votes_for, item.votes_against, item.votes_abstained)) < present
+    ]
+
+
 @transaction.atomic
-def protocol_sign(*, protocol: Protocol, user: User) -> Protocol:
-    """Freeze the protocol: render its PDF once, keep the bytes and their SHA-256."""
+def protocol_sign(*, protocol: Protocol, user: User, votes_confirmed: bool = False) -> Protocol:
+    """Freeze the protocol: render its PDF once, keep the bytes and their SHA-256. Refused, with
+    the list of what is missing (`protocol_missing`), until it is complete; a question voted by
+    fewer than were present (`protocol_votes_short`) needs `votes_confirmed`."""
     from meetings.documents import protocol_pdf  # the rendering leaf; imported late, it loads WeasyPrint
 
     locked = (
@@ -280,22 +356,28 @@ def protocol_sign(*, protocol: Protocol, user: User) -> Protocol:
     _require_recorder(user, locked.association)
     if locked.is_signed:
         raise ValidationError(_("Протокол уже подписан."))
-    errors = {}
-    if locked.chair_id is None:
-        errors["chair"] = _("Укажите председателя.")
-    if locked.secretary_id is None:
-        errors["secretary"] = _("Укажите секретаря.")
-    items = list(locked.items.all())
-    if not items or not any(i.decided.strip() for i in items):
-        errors["__all__"] = _("В протоколе нет ни одного решения.")
-    vote_errors = protocol_validate_votes(protocol=locked, items=items)
-    if vote_errors:
-        votes = " ".join(
-            _("Вопрос %(position)s: %(message)s") % {"position": p, "message": m} for p, m in vote_errors.items()
+    items = list(locked.items.order_by("position", "pk"))
+    missing = protocol_missing(protocol=locked, items=items)
+    missing.extend(
+        _("вопрос %(position)s: %(message)s") % {"position": p, "message": m}
+        for p, m in protocol_validate_votes(protocol=locked, items=items).items()
+    )
+    if missing:
+        listed = "; ".join(missing)
+        raise ValidationError(
+            _("Протокол нельзя подписать: %(missing)s") % {"missing": listed if listed.endswith(".") else f"{listed}."},
+            code="incomplete",
         )
-        errors["__all__"] = f"{errors['__all__']} {votes}" if "__all__" in errors else votes
-    if errors:
-        raise ValidationError(errors)
+    short = protocol_votes_short(protocol=locked, items=items)
+    if short and not votes_confirmed:
+        raise VotesShort(
+            _(
+                "В вопросах %(positions)s голосов меньше, чем присутствовало: проверьте подсчёт и подтвердите "
+                "подписание."
+            )
+            % {"positions": ", ".join(str(p) for p in short)},
+            code="votes_short",
+        )
 
     locked.status = Protocol.Status.SIGNED
     locked.signed_at = timezone.now()

@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, HttpResponseNotModified
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -214,6 +215,7 @@ def attendance(request, pk: int):
     meeting = selectors.meeting_read(user=request.user, pk=pk)
     sheet = selectors.attendance_sheet(meeting=meeting, user=request.user)
     formset = None
+    version = meeting.attendance_version
     if request.method == "POST":
         if not sheet.can_record:
             raise PermissionDenied
@@ -221,13 +223,18 @@ def attendance(request, pk: int):
             messages.error(request, FROZEN_MEETING)
             return redirect("meetings:attendance", meeting.pk)
         formset = attendance_formset(sheet, request.POST)
+        version = posted_version(request.POST, meeting.attendance_version)
         if formset.is_valid():
             rows = formset.rows()
             try:
-                services.attendance_save(meeting=meeting, user=request.user, rows=rows)
+                services.attendance_save(meeting=meeting, user=request.user, rows=rows, version=version)
             except SignedProtocolError:
                 messages.error(request, FROZEN_MEETING)
                 return redirect("meetings:attendance", meeting.pk)
+            except services.AttendanceConflict as conflict:
+                # The marks typed stay in the form; the next save, from the new version, overwrites.
+                messages.error(request, str(conflict))
+                version = conflict.version
             except ValidationError as error:
                 messages.error(request, refusal(error))
             else:
@@ -257,7 +264,8 @@ def attendance(request, pk: int):
         for form, row in zip(formset.forms, sheet.rows, strict=False):
             form.sheet_row = row
     return render(
-        request, "meetings/meeting_attendance.html", {"sheet": sheet, "meeting": meeting, "formset": formset}
+        request, "meetings/meeting_attendance.html",
+        {"sheet": sheet, "meeting": meeting, "formset": formset, "version": version},
     )
 
 
@@ -287,6 +295,8 @@ def _render_protocol(request, detail, *, sign_form=None):
         {
             "detail": detail, "protocol": detail.protocol, "meeting": detail.meeting,
             "sign_form": sign_form or SignForm(),
+            # Signing said some question has fewer votes than were present: ask to confirm.
+            "confirm_votes": request.GET.get("confirm_votes") == "1",
         },
     )
 
@@ -372,7 +382,12 @@ def protocol_sign(request, pk: int):
         messages.error(request, " ".join(form.errors["confirm"]))
         return redirect("meetings:protocol", protocol.pk)
     try:
-        signed = services.protocol_sign(protocol=protocol, user=request.user)
+        signed = services.protocol_sign(
+            protocol=protocol, user=request.user, votes_confirmed=form.cleaned_data["votes_confirmed"]
+        )
+    except services.VotesShort as error:
+        messages.warning(request, " ".join(error.messages))
+        return redirect(f"{reverse('meetings:protocol', args=[protocol.pk])}?confirm_votes=1#sign")
     except ValidationError as error:
         for text in error.messages:
             if text.strip():

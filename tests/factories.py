@@ -554,9 +554,20 @@ def mark_attendance(world, meeting: Meeting, people, *, absent=()) -> None:
     )
 
 
+def mark_the_rest_present(meeting: Meeting) -> None:
+    """Every member of the meeting's year not yet marked, marked present (signing needs all)."""
+    marked = set(meeting.attendance.values_list("person_id", flat=True))
+    members = Membership.objects.filter(
+        association_id=meeting.association_id, academic_year_id=meeting.academic_year_id
+    ).exclude(person_id__in=marked)
+    Attendance.objects.bulk_create(Attendance(meeting=meeting, person_id=m.person_id, present=True) for m in members)
+
+
 def sign_protocol(world, meeting: Meeting, *, decisions_per_item: int = 1) -> Protocol:
     """A protocol of the meeting, filled in and signed through the services: the head chairs,
-    the teacher is the secretary and answers for every decision."""
+    the teacher is the secretary and answers for every decision; members not marked yet are
+    marked present."""
+    mark_the_rest_present(meeting)
     protocol = meeting_services.protocol_create(meeting=meeting, user=world.head)
     Protocol.objects.filter(pk=protocol.pk).update(chair=world.head_person, secretary=world.teacher_person)
     items = list(protocol.items.all()) or [ProtocolItemFactory(protocol=protocol, position=1, decided="")]

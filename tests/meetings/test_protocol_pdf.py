@@ -293,7 +293,7 @@ def test_queries_do_not_grow_with_items_and_people(world, django_assert_num_quer
 
 
 def test_signing_stores_the_pdf_with_the_number_and_the_decisions(world, record):
-    signed = services.protocol_sign(protocol=record, user=world.head)
+    signed = services.protocol_sign(protocol=record, user=world.head, votes_confirmed=True)
     data = signed.pdf.open("rb").read()
     assert hashlib.sha256(data).hexdigest() == signed.pdf_sha256
     text = text_of(data)

@@ -348,7 +348,8 @@ def test_signing_refusals_are_shown(world, draft):
     assert "Подтвердите" in " ".join(messages_of(no_confirm))
     response = client.post(url("protocol_sign", draft.pk), {"confirm": "on"}, follow=True)
     text = " ".join(messages_of(response))
-    assert "Укажите председателя" in text and "Укажите секретаря" in text and "нет ни одного решения" in text
+    assert "не указан председатель" in text and "не указан секретарь" in text
+    assert "не записано, что решили" in text or "нет ни одного вопроса" in text
     assert not Protocol.objects.get(pk=draft.pk).is_signed
 
 
