@@ -26,6 +26,7 @@ from associations.models import LATE_AUGUST_DAY, AcademicYear, Appointment, Asso
 from associations.selectors import pickable_people
 from meetings.models import (
     ITEM_MAX_DECISIONS,
+    NOTE_MAX_LENGTH,
     PROTOCOL_MAX_ITEMS,
     AgendaItem,
     Attendance,
@@ -806,3 +807,14 @@ class SignForm(forms.Form):
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
+
+
+# --- decisions under control ---------------------------------------------------------------
+
+
+class DecisionDoneForm(forms.Form):
+    """What meetings/decision_done_form.html posts (written out there: one form per row, each
+    with its own field ids). An empty date means today."""
+
+    done_on = forms.DateField(label=_("Дата выполнения"), required=False)
+    note = forms.CharField(label=_("Что сделано"), required=False, max_length=NOTE_MAX_LENGTH)

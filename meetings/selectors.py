@@ -6,6 +6,7 @@ count does not grow with its agenda, its attendance or its protocol's items.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
@@ -17,6 +18,7 @@ from associations import access
 from associations.access import User
 from associations.models import AcademicYear, Association, ClassAssignment, Membership, Person
 from meetings.declension import heard_line, heard_separator
+from meetings.filters import DecisionFilter
 from meetings.models import (
     PRESENT_LIST_LIMIT,
     AgendaItem,
@@ -346,3 +348,78 @@ def protocol_for_edit(*, user, pk) -> Protocol:
 
 def present_count(meeting: Meeting) -> int:
     return meeting.attendance.filter(present=True).count()
+
+
+# --- decisions under control (the control page, «мои поручения») ---------------------------
+
+
+def decisions_under_control(*, user: User) -> QuerySet[Decision]:
+    """The control page's decisions: the user's own (of signed protocols) and every one of the
+    associations they control (the rules: associations.access, «decision»)."""
+    return access.visible(user, "decision", Decision.objects.all())
+
+
+def _with_context(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
+    return queryset.select_related(
+        "responsible",
+        "protocol_item__protocol__association__school",
+        "protocol_item__protocol__meeting",
+    )
+
+
+def mark_overdue(decisions, today: datetime.date | None = None, *, user: User | None = None):
+    """Sets `overdue` and `days_overdue` on each decision of a list (or page) and, given the
+    user, `can_mark` (access: «decision», «mark»; fetched with its protocol and association,
+    no query); returns the decisions."""
+    today = today or timezone.localdate()
+    for decision in decisions:
+        decision.overdue = decision.is_overdue(today)
+        decision.days_overdue = (today - decision.due_on).days if decision.overdue else 0
+        if user is not None:
+            decision.can_mark = decision.status == Decision.Status.OPEN and access.allows(
+                user, "decision", decision, "mark"
+            )
+    return decisions
+
+
+MY_DECISIONS_ON_HOME = 20
+
+
+def my_decisions(*, user: User, limit: int = MY_DECISIONS_ON_HOME) -> list[Decision]:
+    """«Мои поручения»: the user's own open decisions (of signed protocols), the earliest due
+    first."""
+    queryset = _with_context(
+        access.visible(user, "decision", Decision.objects.filter(status=Decision.Status.OPEN), action="own")
+    )
+    return mark_overdue(list(queryset.order_by("due_on", "pk")[:limit]), user=user)
+
+
+@dataclass
+class DecisionControl:
+    filterset: DecisionFilter
+    decisions: QuerySet[Decision]
+    controls: bool  # heads, secretaries, methodologists: the association's decisions, not only their own
+    open_count: int
+    overdue_count: int
+
+
+def decision_control(*, user: User, params) -> DecisionControl:
+    """The control page: the decisions under the user's control, filtered (the open ones by
+    default)."""
+    scope = decisions_under_control(user=user)
+    today = timezone.localdate()
+    counts = scope.filter(status=Decision.Status.OPEN).aggregate(
+        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
+    )
+    filterset = DecisionFilter(params, queryset=_with_context(scope), user=user)
+    queryset = filterset.qs
+    if not filterset.form.cleaned_data.get("state"):
+        # A malformed state is dropped by the form: fall back to the open ones, in due order.
+        queryset = queryset.filter(status=Decision.Status.OPEN).order_by("due_on", "pk")
+    return DecisionControl(
+        filterset=filterset,
+        decisions=queryset,
+        controls=access.can(user).control_decisions,
+        open_count=counts["open"],
+        overdue_count=counts["overdue"],
+    )

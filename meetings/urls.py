@@ -18,5 +18,7 @@ urlpatterns = [
     path("protocols/<int:pk>/edit/", views.protocol_edit, name="protocol_edit"),
     path("protocols/<int:pk>/sign/", views.protocol_sign, name="protocol_sign"),
     path("protocols/<int:pk>/pdf/", views.protocol_pdf, name="protocol_pdf"),
+    path("decisions/", views.decision_list, name="decisions"),
+    path("decisions/<int:pk>/done/", views.decision_done, name="decision_done"),
     path("", include("meetings.schedule.urls")),
 ]

@@ -14,9 +14,11 @@ import posixpath
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, HttpResponseNotModified
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseNotModified
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
@@ -28,6 +30,7 @@ from meetings import selectors, services
 from meetings.forms import (
     DECISION_TEMPLATE_PREFIX,
     CancelForm,
+    DecisionDoneForm,
     MeetingChoices,
     MeetingForm,
     ProtocolEditor,
@@ -40,6 +43,7 @@ from meetings.models import Meeting, SignedProtocolError
 from rmo_portal.editors import editor_save, formset_rows, posted_version, refusal
 
 DEFAULT_DURATION = Meeting._meta.get_field("duration_minutes").default
+DECISIONS_PER_PAGE = 50
 FROZEN_MEETING = _("Протокол заседания подписан: заседание, его повестку и явку изменить нельзя.")
 
 
@@ -429,3 +433,53 @@ def protocol_pdf(request, pk: int):
     response = pdf_response(filename, content)
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+# --- decisions under control --------------------------------------------------------------------
+
+
+@login_required
+def decision_list(request):
+    if not access.can(request.user).see_decisions:
+        raise Http404
+    control = selectors.decision_control(user=request.user, params=request.GET)
+    page = Paginator(control.decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
+    selectors.mark_overdue(page.object_list, user=request.user)
+    return render(
+        request,
+        "meetings/decision_list.html",
+        {"control": control, "filter": control.filterset, "page": page},
+    )
+
+
+def _back(request) -> str:
+    target = request.POST.get("next", "")
+    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return target
+    return reverse("home")
+
+
+@login_required
+@require_POST
+def decision_done(request, pk: int):
+    # Outside the user's control: 404. Under their control but not theirs to mark (a school
+    # МО's decision on the methodologist's list): the service refuses with 403.
+    decision = access.get_visible_or_404(selectors.decisions_under_control(user=request.user), pk)
+    form = DecisionDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request, " ".join(f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors)
+        )
+        return redirect(_back(request))
+    try:
+        services.decision_mark_done(
+            decision=decision,
+            user=request.user,
+            note=form.cleaned_data["note"],
+            done_on=form.cleaned_data["done_on"],
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Решение отмечено выполненным: «%(text)s».") % {"text": str(decision)})
+    return redirect(_back(request))

@@ -9,6 +9,7 @@ from django.shortcuts import render
 
 from associations import selectors as association_selectors
 from associations.plans import selectors as plan_selectors
+from meetings import selectors as meetings_selectors
 from meetings.schedule import selectors as schedule
 
 
@@ -21,7 +22,7 @@ def home(request):
         {
             "home": association_selectors.home(user=user),
             "plans_awaiting": plan_selectors.plans_awaiting(user=user),
-            "my_decisions": schedule.my_decisions(user=user),
+            "my_decisions": meetings_selectors.my_decisions(user=user),
             "upcoming": schedule.upcoming_meetings(user=user),
         },
     )

@@ -13,18 +13,16 @@ import datetime
 from dataclasses import dataclass, field
 
 import django_filters
-from django.db.models import Count, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from associations import access
-from associations.access import User
 from associations.models import AcademicYear, Association, Membership, Person
 from meetings.models import AgendaItem, Decision, Meeting, Protocol
 from meetings.selectors import meetings_visible_to
 
 UPCOMING_ON_HOME = 5
-MY_DECISIONS_ON_HOME = 20
 MONTH_MIN_YEAR, MONTH_MAX_YEAR = 2000, 2100
 
 
@@ -178,115 +176,6 @@ def feed_meetings(*, user, association: Association | None = None) -> QuerySet[M
     return queryset.prefetch_related(
         Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk"))
     ).order_by("starts_at", "pk")
-
-
-# --- decisions under control --------------------------------------------------------------------
-
-
-def decisions_under_control(user: User) -> QuerySet[Decision]:
-    """The control page's decisions: the user's own (of signed protocols) and every one of the
-    associations they control (the rules: associations.access, «decision»)."""
-    return access.visible(user, "decision", Decision.objects.all())
-
-
-def _with_context(queryset: QuerySet[Decision]) -> QuerySet[Decision]:
-    return queryset.select_related(
-        "responsible",
-        "protocol_item__protocol__association__school",
-        "protocol_item__protocol__meeting",
-    )
-
-
-def mark_overdue(decisions, today: datetime.date | None = None, *, user: User | None = None):
-    """Sets `overdue` and `days_overdue` on each decision of a list (or page) and, given the
-    user, `can_mark` (access: «decision», «mark»; fetched with its protocol and association,
-    no query); returns the decisions."""
-    today = today or timezone.localdate()
-    for decision in decisions:
-        decision.overdue = decision.is_overdue(today)
-        decision.days_overdue = (today - decision.due_on).days if decision.overdue else 0
-        if user is not None:
-            decision.can_mark = decision.status == Decision.Status.OPEN and access.allows(
-                user, "decision", decision, "mark"
-            )
-    return decisions
-
-
-def my_decisions(*, user: User, limit: int = MY_DECISIONS_ON_HOME) -> list[Decision]:
-    """«Мои поручения»: the user's own open decisions (of signed protocols), the earliest due
-    first."""
-    queryset = _with_context(
-        access.visible(user, "decision", Decision.objects.filter(status=Decision.Status.OPEN), action="own")
-    )
-    return mark_overdue(list(queryset.order_by("due_on", "pk")[:limit]), user=user)
-
-
-class DecisionFilter(django_filters.FilterSet):
-    STATES = [
-        ("open", _("на контроле")),
-        ("overdue", _("просроченные")),
-        ("done", _("выполненные")),
-        ("all", _("все")),
-    ]
-    state = django_filters.ChoiceFilter(choices=STATES, label=_("Состояние"), method="filter_state", empty_label=None)
-    association = django_filters.ModelChoiceFilter(
-        field_name="protocol_item__protocol__association",
-        queryset=Association.objects.none(),
-        label=_("Объединение"),
-        empty_label=_("все объединения"),
-    )
-
-    class Meta:
-        model = Decision
-        fields = ["state", "association"]
-
-    def __init__(self, data=None, *args, user, **kwargs):
-        data = data.copy() if data is not None else None
-        if data is not None and not data.get("state"):
-            data["state"] = "open"
-        super().__init__(data, *args, **kwargs)
-        self.filters["association"].queryset = _associations_for_choices(user)
-
-    def filter_state(self, queryset, name, value):
-        today = timezone.localdate()
-        if value == "open":
-            return queryset.filter(status=Decision.Status.OPEN).order_by("due_on", "pk")
-        if value == "overdue":
-            return queryset.filter(status=Decision.Status.OPEN, due_on__lt=today).order_by("due_on", "pk")
-        if value == "done":
-            return queryset.filter(status=Decision.Status.DONE).order_by("-done_on", "-pk")
-        return queryset.order_by("-due_on", "-pk")
-
-
-@dataclass
-class DecisionControl:
-    filterset: DecisionFilter
-    decisions: QuerySet[Decision]
-    controls: bool  # heads, secretaries, methodologists: the association's decisions, not only their own
-    open_count: int
-    overdue_count: int
-
-
-def decision_control(*, user, params) -> DecisionControl:
-    """The control page: the decisions under the user's control, filtered (the open ones by
-    default)."""
-    scope = decisions_under_control(user)
-    today = timezone.localdate()
-    counts = scope.filter(status=Decision.Status.OPEN).aggregate(
-        open=Count("pk"), overdue=Count("pk", filter=Q(due_on__lt=today))
-    )
-    filterset = DecisionFilter(params, queryset=_with_context(scope), user=user)
-    queryset = filterset.qs
-    if not filterset.form.cleaned_data.get("state"):
-        # A malformed state is dropped by the form: fall back to the open ones, in due order.
-        queryset = queryset.filter(status=Decision.Status.OPEN).order_by("due_on", "pk")
-    return DecisionControl(
-        filterset=filterset,
-        decisions=queryset,
-        controls=access.can(user).control_decisions,
-        open_count=counts["open"],
-        overdue_count=counts["overdue"],
-    )
 
 
 # --- reminders (manage.py send_reminders) -------------------------------------------------------

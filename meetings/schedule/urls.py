@@ -1,4 +1,4 @@
-"""URLs of schedules, the month calendar, iCalendar feeds and decisions under control."""
+"""URLs of schedules, the month calendar and the iCalendar feeds."""
 
 from django.urls import path
 
@@ -11,6 +11,4 @@ urlpatterns = [
     # The token is secrets.token_urlsafe: letters, digits, «-» and «_», which is what <slug> takes.
     path("feed/<slug:token>.ics", schedule_views.feed, name="feed"),
     path("feed/<slug:token>/associations/<int:pk>.ics", schedule_views.association_feed, name="association_feed"),
-    path("decisions/", schedule_views.decision_list, name="decisions"),
-    path("decisions/<int:pk>/done/", schedule_views.decision_done, name="decision_done"),
 ]

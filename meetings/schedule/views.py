@@ -7,29 +7,23 @@ no login: the secret token in their URL names the user, and an unknown or replac
 
 from __future__ import annotations
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.http.request import split_domain_port
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_safe
 
 from associations import access
-from meetings import services
 from meetings.models import CalendarToken, Meeting
 from meetings.schedule import calendar_feed
 from meetings.schedule import selectors as schedule
 from meetings.schedule import services as schedule_services
 
 MEETINGS_PER_PAGE = 50
-DECISIONS_PER_PAGE = 50
 FEED_CACHE_SECONDS = 15 * 60
 
 
@@ -145,61 +139,3 @@ def feed_settings(request):
 def _webcal(url: str) -> str:
     """The same URL with the webcal scheme: calendar apps open it as a subscription."""
     return "webcal://" + url.split("://", 1)[1]
-
-
-# --- decisions under control --------------------------------------------------------------------
-
-
-class DecisionDoneForm(forms.Form):
-    """What meetings/decision_done_form.html posts (written out there: one form per row, each
-    with its own field ids). An empty date means today."""
-
-    done_on = forms.DateField(label=gettext_lazy("Дата выполнения"), required=False)
-    note = forms.CharField(label=gettext_lazy("Что сделано"), required=False, max_length=2000)
-
-
-@login_required
-def decision_list(request):
-    if not access.can(request.user).see_decisions:
-        raise Http404
-    control = schedule.decision_control(user=request.user, params=request.GET)
-    page = Paginator(control.decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
-    schedule.mark_overdue(page.object_list, user=request.user)
-    return render(
-        request,
-        "meetings/decision_list.html",
-        {"control": control, "filter": control.filterset, "page": page},
-    )
-
-
-def _back(request) -> str:
-    target = request.POST.get("next", "")
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        return target
-    return reverse("home")
-
-
-@login_required
-@require_POST
-def decision_done(request, pk: int):
-    # Outside the user's control: 404. Under their control but not theirs to mark (a school
-    # МО's decision on the methodologist's list): the service refuses with 403.
-    decision = access.get_visible_or_404(schedule.decisions_under_control(request.user), pk)
-    form = DecisionDoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(
-            request, " ".join(f"{form.fields[name].label}: {e}" for name, errors in form.errors.items() for e in errors)
-        )
-        return redirect(_back(request))
-    try:
-        services.decision_mark_done(
-            decision=decision,
-            user=request.user,
-            note=form.cleaned_data["note"],
-            done_on=form.cleaned_data["done_on"],
-        )
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("Решение отмечено выполненным: «%(text)s».") % {"text": str(decision)})
-    return redirect(_back(request))

@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from meetings import selectors as meetings_selectors
 from meetings.models import Decision
-from meetings.schedule import selectors as schedule
 from tests import factories as f
 
 TODAY = timezone.localdate
@@ -57,7 +57,7 @@ def test_overdue_is_open_and_past_its_date(world):
     Decision.objects.filter(pk=done.pk).update(status="done", done_on=TODAY())
     done.refresh_from_db()
     assert overdue.is_overdue() and not today.is_overdue() and not done.is_overdue()
-    mine = {d.pk: d for d in schedule.my_decisions(user=world.teacher)}
+    mine = {d.pk: d for d in meetings_selectors.my_decisions(user=world.teacher)}
     assert set(mine) == {overdue.pk, today.pk}
     assert mine[overdue.pk].overdue and mine[overdue.pk].days_overdue == 1
     assert not mine[today.pk].overdue

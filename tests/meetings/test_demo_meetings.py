@@ -25,6 +25,7 @@ from django.utils import timezone
 
 from associations.access import roles_for
 from associations.models import AcademicYear, Association, Membership, Person, PlanItem
+from meetings import selectors as meetings_selectors
 from meetings import services
 from meetings.forms import agenda_title_ok
 from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
@@ -258,7 +259,7 @@ class TestTheDemoDay:
         assert Decision.objects.filter(status=Decision.Status.OPEN).count() >= 10
 
         teacher = user("uchitel1")
-        mine = schedule.my_decisions(user=teacher)
+        mine = meetings_selectors.my_decisions(user=teacher)
         assert [d.overdue for d in mine] == [True, False]
         overdue, soon = mine
         assert overdue.responsible.user == teacher and overdue.protocol_item.protocol.is_signed
@@ -270,7 +271,7 @@ class TestTheDemoDay:
 
         # The heads have overdue decisions of their own, and the district methodologist sees them.
         for username in ("rukovoditel2", "metodist"):
-            control = schedule.decision_control(user=user(username), params={})
+            control = meetings_selectors.decision_control(user=user(username), params={})
             assert control.overdue_count >= 1
 
 
