@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from associations import access
 from associations.access import User
@@ -39,6 +40,18 @@ WHOLE_DISTRICT = "district"
 
 def wants_whole_district(params) -> bool:
     return bool(params) and params.get("people") == WHOLE_DISTRICT
+
+
+def choices_of_people(people: list[Person], *, association: Association) -> list:
+    """The choices of a people picker: for the РМО grouped by school (the methodical office for
+    those of no school), for a school МО one alphabetical list."""
+    if association.is_district:
+        by_school: dict[str, list] = {}
+        for person in people:
+            label = person.school.short_name if person.school_id else gettext("Методический кабинет")
+            by_school.setdefault(str(label), []).append((person.pk, person.short_name))
+        return list(by_school.items())
+    return sorted(((p.pk, p.short_name) for p in people), key=lambda choice: choice[1])
 
 
 def pickable_people(

@@ -23,7 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from associations.models import LATE_AUGUST_DAY, AcademicYear, Appointment, Association, Person, PlanItem
-from associations.selectors import pickable_people
+from associations.selectors import choices_of_people, pickable_people
 from meetings.models import (
     ITEM_MAX_DECISIONS,
     NOTE_MAX_LENGTH,
@@ -77,16 +77,6 @@ class RowField(ExistingItemField):
             "Эту строку уже удалил другой пользователь. Если она нужна, перенесите текст в новую строку."
         ),
     }
-
-
-def _people_choices(people: list[Person], association: Association) -> list:
-    if association.is_district:
-        by_school: dict[str, list] = {}
-        for person in people:
-            label = person.school.short_name if person.school_id else gettext("Методический кабинет")
-            by_school.setdefault(str(label), []).append((person.pk, person.short_name))
-        return list(by_school.items())
-    return sorted(((p.pk, p.short_name) for p in people), key=lambda choice: choice[1])
 
 
 def association_people(
@@ -184,7 +174,7 @@ class MeetingChoices:
             plan_items={i.pk: i for i in plan_items},
             plan_item_choices=[("", "—"), *groups.items()],
             people={p.pk: p for p in people},
-            people_choices=_people_choices(people, association),
+            people_choices=choices_of_people(people, association=association),
         )
 
     def speakers_field(self) -> forms.Field:
@@ -539,7 +529,7 @@ class ProtocolChoices:
         agenda = list(meeting.agenda.prefetch_related("speakers").order_by("position", "pk"))
         return cls(
             people={p.pk: p for p in people},
-            people_choices=_people_choices(people, association),
+            people_choices=choices_of_people(people, association=association),
             agenda={a.pk: a for a in agenda},
             agenda_choices=[("", "—"), *((a.pk, str(a)[:120]) for a in agenda)],
             head_id=appointments.get(Appointment.Role.HEAD),

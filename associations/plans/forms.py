@@ -28,7 +28,7 @@ from associations.models import (
     WorkForm,
 )
 from associations.plans.models import PLAN_MAX_ITEMS
-from associations.selectors import pickable_people
+from associations.selectors import choices_of_people, pickable_people
 from rmo_portal.editors import (
     LAST_POSITION,
     FastSelect,
@@ -114,14 +114,7 @@ class PlanChoices:
         section_groups: dict[str, list] = {}
         for section in sections:
             section_groups.setdefault(str(section.get_group_display()), []).append((section.pk, section.name))
-        if association.is_district:
-            by_school: dict[str, list] = {}
-            for person in people:
-                label = person.school.short_name if person.school else _("Методический кабинет")
-                by_school.setdefault(str(label), []).append((person.pk, person.short_name))
-            people_choices = list(by_school.items())
-        else:
-            people_choices = sorted(((p.pk, p.short_name) for p in people), key=lambda choice: choice[1])
+        people_choices = choices_of_people(people, association=association)
         return cls(
             sections={s.pk: s for s in sections},
             section_choices=[("", "—"), *section_groups.items()],
