@@ -117,14 +117,20 @@ def meeting_save(
         raise SignedProtocolError()
     if locked.version != version:
         raise MeetingConflict(locked)
+    previous_start = locked.starts_at
     for name, value in values.items():
         if name not in MEETING_FIELDS:
             raise TypeError(f"meeting_save: unknown field {name}")
         setattr(locked, name, value)
+    moved = locked.starts_at != previous_start
     locked.version += 1
     locked.full_clean()
     locked.save()
     _meeting_rows_apply(locked, agenda=agenda, guests=guests)
+    if moved and Protocol.objects.filter(meeting=locked).exists():
+        # A draft's number follows its meeting's date (the association's row is locked first).
+        Association.objects.select_for_update(of=("self",)).get(pk=locked.association_id)
+        _renumber(association_id=locked.association_id, academic_year_id=locked.academic_year_id)
     return locked
 
 
@@ -214,25 +220,111 @@ def attendance_save(
     return Attendance.objects.bulk_create(marks)
 
 
+class ProtocolNumberToConfirm(ValidationError):
+    """A protocol for a meeting earlier than one whose protocol is signed: it cannot take its
+    place in the order (a signed number never changes), so it takes the next free number, once
+    the user confirms it. `number` is that number."""
+
+    def __init__(self, message: str, *, number: int):
+        super().__init__(message, code="number_to_confirm")
+        self.number = number
+
+
+# Numbers are moved through this range while drafts are renumbered (the unique constraint holds
+# at every step); the largest a PositiveSmallIntegerField holds is 32 767.
+_RENUMBER_OFFSET = 20_000
+
+
+def _numbering(protocols: list[Protocol]) -> dict[int, int]:
+    """The numbers of an association's year: a signed protocol keeps its number, and so does a
+    draft numbered below the last signed one (it holds its place in the gapless sequence); the
+    other drafts follow, numbered by their meetings' dates. `protocols` come with their meetings."""
+    last_signed = max((p.number for p in protocols if p.is_signed), default=0)
+    fixed = {p.pk: p.number for p in protocols if p.is_signed or (p.pk is not None and p.number < last_signed)}
+    following = sorted(
+        (p for p in protocols if p.pk not in fixed),
+        key=lambda p: (p.meeting.starts_at, p.meeting_id),
+    )
+    numbers = dict(fixed)
+    taken = set(fixed.values())
+    candidate = 0
+    for protocol in following:
+        candidate += 1
+        while candidate in taken:
+            candidate += 1
+        numbers[protocol.pk] = candidate
+    return numbers
+
+
+def _renumber(*, association_id: int, academic_year_id: int, extra: Protocol | None = None) -> dict:
+    """Bring the drafts' numbers in line with `_numbering` (the caller holds the association's
+    row lock); `extra` is a protocol about to be created (its pk None). Returns the numbering."""
+    protocols = list(
+        Protocol.objects.filter(association_id=association_id, academic_year_id=academic_year_id)
+        .select_related("meeting")
+    )
+    if extra is not None:
+        protocols.append(extra)
+    numbers = _numbering(protocols)
+    moved = [p for p in protocols if p.pk is not None and numbers[p.pk] != p.number]
+    for index, protocol in enumerate(moved):
+        Protocol.objects.filter(pk=protocol.pk).update(number=_RENUMBER_OFFSET + index)
+    for protocol in moved:
+        Protocol.objects.filter(pk=protocol.pk).update(number=numbers[protocol.pk])
+    return numbers
+
+
 @transaction.atomic
-def protocol_create(*, meeting: Meeting, user: User) -> Protocol:
-    """The next number of the association's year. The association row is locked for the
-    transaction, so concurrent creations queue up instead of taking the same number."""
+def protocol_create(*, meeting: Meeting, user: User, number_confirmed: int | None = None) -> Protocol:
+    """The protocol of a meeting, numbered by the meetings' order in the association's year: a
+    protocol for an earlier meeting takes its place and the later drafts move up one (gapless,
+    under the association's row lock, so concurrent creations queue instead of taking the same
+    number). Where a later meeting's protocol is signed already, the new one cannot take its
+    place: it takes the next free number once the user confirms it (`number_confirmed`)."""
     Association.objects.select_for_update(of=("self",)).get(pk=meeting.association_id)
     _require_recorder(user, meeting.association)
     if Protocol.objects.filter(meeting=meeting).exists():
         raise ValidationError(_("У этого заседания уже есть протокол."))
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("По отменённому заседанию протокол не ведут."))
-    last = Protocol.objects.filter(
-        association_id=meeting.association_id, academic_year_id=meeting.academic_year_id
-    ).aggregate(last=Max("number"))["last"]
-    protocol = Protocol.objects.create(
-        meeting=meeting,
-        association_id=meeting.association_id,
-        academic_year_id=meeting.academic_year_id,
-        number=(last or 0) + 1,
+    protocol = Protocol(
+        meeting=meeting, association_id=meeting.association_id, academic_year_id=meeting.academic_year_id, number=0
     )
+    signed_later = (
+        Protocol.objects.filter(
+            association_id=meeting.association_id, academic_year_id=meeting.academic_year_id,
+            status=Protocol.Status.SIGNED, meeting__starts_at__gt=meeting.starts_at,
+        )
+        .select_related("meeting")
+        .order_by("meeting__starts_at")
+        .first()
+    )
+    if signed_later is not None:
+        last = Protocol.objects.filter(
+            association_id=meeting.association_id, academic_year_id=meeting.academic_year_id
+        ).aggregate(last=Max("number"))["last"] or 0
+        number = last + 1
+        if number_confirmed != number:
+            raise ProtocolNumberToConfirm(
+                _(
+                    "Протокол заседания %(date)s получит № %(number)s: протокол № %(signed)s более позднего "
+                    "заседания %(signed_date)s уже подписан, и его номер не меняется."
+                )
+                % {
+                    "date": timezone.localtime(meeting.starts_at).strftime("%d.%m.%Y"), "number": number,
+                    "signed": signed_later.number,
+                    "signed_date": timezone.localtime(signed_later.meeting.starts_at).strftime("%d.%m.%Y"),
+                },
+                number=number,
+            )
+        protocol.number = number
+        protocol.save()
+    else:
+        # Make room: the drafts of later meetings move up, then this one takes its place.
+        numbers = _renumber(association_id=meeting.association_id, academic_year_id=meeting.academic_year_id,
+                            extra=protocol)
+        protocol.number = numbers[None]
+        protocol.save()
     # One protocol item per agenda question, to be filled in.
     ProtocolItem.objects.bulk_create(
         ProtocolItem(protocol=protocol, position=a.position, agenda_item=a) for a in meeting.agenda.all()

@@ -163,7 +163,10 @@ def _render_meeting(request, detail, *, cancel_form=None, status=200):
     return render(
         request,
         "meetings/meeting_detail.html",
-        {"detail": detail, "meeting": detail.meeting, "cancel_form": cancel_form or CancelForm()},
+        {
+            "detail": detail, "meeting": detail.meeting, "cancel_form": cancel_form or CancelForm(),
+            "confirm_number": _confirm_number(request),
+        },
         status=status,
     )
 
@@ -171,6 +174,12 @@ def _render_meeting(request, detail, *, cancel_form=None, status=200):
 @login_required
 def meeting_detail(request, pk: int):
     return _render_meeting(request, selectors.meeting_detail(user=request.user, pk=pk))
+
+
+def _confirm_number(request) -> int | None:
+    """The protocol number the page asks to confirm (?confirm_number=N after a refusal)."""
+    value = request.GET.get("confirm_number", "")
+    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else None
 
 
 @login_required
@@ -280,8 +289,14 @@ def attendance(request, pk: int):
 @require_POST
 def protocol_create(request, pk: int):
     meeting = selectors.meeting_for_edit(user=request.user, pk=pk)
+    confirmed = request.POST.get("number_confirmed", "")
     try:
-        protocol = services.protocol_create(meeting=meeting, user=request.user)
+        protocol = services.protocol_create(
+            meeting=meeting, user=request.user, number_confirmed=int(confirmed) if confirmed.isdigit() else None
+        )
+    except services.ProtocolNumberToConfirm as question:
+        messages.warning(request, " ".join(question.messages) + " " + _("Подтвердите создание протокола."))
+        return redirect(f"{reverse('meetings:meeting', args=[meeting.pk])}?confirm_number={question.number}")
     except ValidationError as error:
         messages.error(request, refusal(error))
         existing = selectors.protocol_of(meeting)
