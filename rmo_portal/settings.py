@@ -5,6 +5,7 @@ DATABASE_URL (see docs/deploy.md). DJANGO_DEBUG is off unless asked for (`make r
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "simple_history",
+    "axes",  # login throttling: failed attempts in the database (see AXES_* below)
     "associations",
     "meetings",
     "reports",
@@ -84,6 +86,8 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "rmo_portal.middleware.MissingAcademicYearMiddleware",
+    # Last, as axes asks: turns a login refused for too many failures into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "rmo_portal.urls"
@@ -119,6 +123,11 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Axes' backend comes first: it refuses a locked-out login before any password is checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
@@ -202,6 +211,37 @@ if not DEBUG:
 
 SIMPLE_HISTORY_HISTORY_CHANGE_REASON_USE_TEXT_FIELD = True
 
+# Login throttling (django-axes), for the site's login and the admin's alike (docs/deploy.md,
+# «Защита входа»). After AXES_FAILURE_LIMIT wrong passwords for one username from one address,
+# that pair is refused for AXES_COOLOFF_TIME; every refused try starts the cool-off again, so
+# the page's «через N минут» holds from the moment it is shown. A login resets the count.
+# The attempts are rows of the database: every gunicorn worker and server sees the same count,
+# and the admin («Попытки доступа») unlocks a user by deleting the row.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_FAILURE_LIMIT = envint("RMO_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=envint("RMO_LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = True
+AXES_LOCKOUT_TEMPLATE = "registration/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The client's address. Without a proxy (RMO_PROXY_COUNT=0) it is the connection's, and no header
+# is believed. Behind N reverse proxies (nginx of docs/deploy.md: 1) it is taken from the header
+# they write, X-Forwarded-For unless RMO_CLIENT_IP_HEADER names another: the N-th entry from the
+# right, since each proxy appends the address it saw and the last one's is the connection's.
+# Entries further left are the client's own to write and are ignored (IPWARE_STRICT off: a forged
+# prefix does not void the header). Only the header is read: a request that did not come through
+# the proxies, or through fewer of them, has no address and shares one count per username.
+_proxy_count = envint("RMO_PROXY_COUNT", 0)
+if _proxy_count > 0:
+    _client_ip_header = os.environ.get("RMO_CLIENT_IP_HEADER", "").strip() or "X-Forwarded-For"
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("HTTP_" + _client_ip_header.upper().replace("-", "_"),)
+    AXES_IPWARE_PROXY_COUNT = _proxy_count - 1
+    IPWARE_STRICT = False
+else:
+    AXES_IPWARE_META_PRECEDENCE_ORDER = ("REMOTE_ADDR",)
+    AXES_IPWARE_PROXY_COUNT = None
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -211,5 +251,8 @@ LOGGING = {
     "loggers": {
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # Axes warns of each failed login and lockout; its INFO (a banner at every start, every
+        # successful login) would fill cron's mail and the journal.
+        "axes": {"level": "WARNING"},
     },
 }
