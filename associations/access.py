@@ -2,10 +2,13 @@
 
 Roles follow from the data, not from flags set by hand:
 
-- administrator: a staff user (the education department, in the Django admin);
+- administrator: a superuser (every district), or a staff user of the education department,
+  who administers their own district (`StaffDistrict`) and nothing else;
 - district methodologist: a person of the district's methodical office (position «методист»,
   no school), or the current head of the district РМО;
 - school deputy director: a person whose position is «заместитель директора по ВР» at a school;
+- district official: the head of the education department or of the district methodical office
+  (`DistrictOfficial`, assigned by the administrator), who reviews the district РМО's plan;
 - head of an association: the person of a current head appointment; its secretary likewise;
 - class teacher: anyone else with a person record; they see their school and their district's
   РМО.
@@ -22,15 +25,15 @@ mostly the association's, moved under that path (`under`):
                            (their school's МО and the district's РМО)
                  write     admin; its head; the district methodologist (the РМО)
                  record    write, and its secretary (meetings, attendance, protocols)
-                 review    admin; the school's deputy (a school МО); the district methodologist
-                           (the РМО)
+                 review    admin; the school's deputy (a school МО); the district official (the
+                           РМО); never the association's own head (nobody approves their own plan)
                  oversee   admin; the district methodologist; the school's deputy
                  report    admin; the district methodologist (the district's plans table)
                  control   record, and the district methodologist (decisions under control)
     school       see       admin; the district methodologist (the district); its own people
     person       see       admin; the district methodologist (the district); the deputy (the
                            school): the people directory
-    plan         see       its association's see, and: approved, or write/oversee (drafts)
+    plan         see       its association's see, and: approved, or write/review/oversee (drafts)
                  write     its association's write; review: its association's review
                  awaiting  submitted to the user for review, or returned to the user to rework
                            (the home page; the admin is not everyone's reviewer there)
@@ -62,23 +65,39 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import FieldDoesNotExist, ObjectDoesNotExist, PermissionDenied
-from django.db.models import Model, Q, QuerySet
+from django.db.models import Model, OuterRef, Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone
 
-from associations.models import AnnualPlan, Appointment, Association, Person, School
+from associations.models import (
+    AnnualPlan,
+    Appointment,
+    Association,
+    DistrictOfficial,
+    Person,
+    School,
+    StaffDistrict,
+)
 
 User = AbstractBaseUser | AnonymousUser
 
 
 @dataclass(frozen=True)
 class Roles:
-    is_admin: bool = False
+    is_superuser: bool = False
+    admin_district_ids: frozenset[int] = frozenset()  # a staff user's district (StaffDistrict)
     person: Person | None = None
     methodologist_district_ids: frozenset[int] = frozenset()
     deputy_school_ids: frozenset[int] = frozenset()
     head_association_ids: frozenset[int] = frozenset()
     secretary_association_ids: frozenset[int] = frozenset()
+    official_district_ids: frozenset[int] = frozenset()  # DistrictOfficial: reviews the РМО's plan
+    official_role: str = ""  # its DistrictOfficial.Role
+
+    @property
+    def is_admin(self) -> bool:
+        """A superuser, or a staff user of a district."""
+        return self.is_superuser or bool(self.admin_district_ids)
 
     @property
     def is_methodologist(self) -> bool:
@@ -91,6 +110,10 @@ class Roles:
     @property
     def is_head(self) -> bool:
         return bool(self.head_association_ids)
+
+    @property
+    def is_district_official(self) -> bool:
+        return bool(self.official_district_ids)
 
     @property
     def district_id(self) -> int | None:
@@ -106,6 +129,8 @@ class Roles:
 
         if self.is_admin:
             return _("администратор")
+        if self.is_district_official:
+            return str(DistrictOfficial.Role(self.official_role).label)
         if self.is_methodologist:
             return _("методист района")
         if self.is_deputy:
@@ -130,17 +155,25 @@ def roles_for(user: User | None) -> Roles:
     if cached is not None:
         return cached
 
-    person = Person.objects.select_related("school", "district").filter(user=user).first()
+    # The district official's role comes with the person, in the same query (a subquery).
+    in_office = DistrictOfficial.objects.in_office(timezone.localdate()).filter(person=OuterRef("pk"))
+    person = (
+        Person.objects.select_related("school", "district")
+        .annotate(
+            official_district_id=Subquery(in_office.values("district_id")[:1]),
+            official_role=Subquery(in_office.values("role")[:1]),
+        )
+        .filter(user=user)
+        .first()
+    )
     head_ids: set[int] = set()
     secretary_ids: set[int] = set()
     methodologist_districts: set[int] = set()
     deputy_schools: set[int] = set()
     if person is not None:
         today = timezone.localdate()
-        for association_id, kind, district_id, role in Appointment.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gt=today),
+        for association_id, kind, district_id, role in Appointment.objects.in_office(today).filter(
             person=person,
-            starts_on__lte=today,
         ).values_list("association_id", "association__kind", "association__district_id", "role"):
             if role == Appointment.Role.SECRETARY:
                 secretary_ids.add(association_id)
@@ -153,13 +186,21 @@ def roles_for(user: User | None) -> Roles:
         if person.position == Person.Position.DEPUTY_DIRECTOR and person.school_id:
             deputy_schools.add(person.school_id)
 
+    admin_districts: frozenset[int] = frozenset()
+    if user.is_staff and not user.is_superuser:
+        admin_districts = frozenset(StaffDistrict.objects.filter(user=user).values_list("district_id", flat=True))
     roles = Roles(
-        is_admin=bool(user.is_staff),
+        is_superuser=bool(user.is_superuser and user.is_staff),
+        admin_district_ids=admin_districts,
         person=person,
         methodologist_district_ids=frozenset(methodologist_districts),
         deputy_school_ids=frozenset(deputy_schools),
         head_association_ids=frozenset(head_ids),
         secretary_association_ids=frozenset(secretary_ids),
+        official_district_ids=frozenset(
+            [person.official_district_id] if person is not None and person.official_district_id else []
+        ),
+        official_role=(person.official_role or "") if person is not None else "",
     )
     user._rmo_roles = roles
     return roles
@@ -295,12 +336,19 @@ Rule = Callable[[Roles], Q]
 DISTRICT, SCHOOL = Association.Kind.DISTRICT, Association.Kind.SCHOOL
 
 
+def _administered(roles: Roles) -> Q:
+    """A staff user's district, asked of an object with a `district` (association, school,
+    person)."""
+    return Q(district_id__in=roles.admin_district_ids)
+
+
 def _association_see(roles: Roles) -> Q:
-    if roles.is_admin:
+    if roles.is_superuser:
         return EVERYTHING
     if roles.person is None:
-        return NOTHING
+        return _administered(roles)
     return either(
+        _administered(roles),
         Q(district_id__in=roles.methodologist_district_ids),
         # The district's РМО: its schedule is public to the district.
         Q(kind=DISTRICT, district_id=roles.district_id),
@@ -317,17 +365,34 @@ def _writers(roles: Roles) -> Q:
     )
 
 
+def _not_headed(roles: Roles, q: Q) -> Q:
+    """`q` without the associations the user heads: nobody reviews their own plan."""
+    if not roles.head_association_ids or _is_nothing(q):
+        return q
+    return both(q, ~Q(pk__in=roles.head_association_ids))
+
+
 def _reviewers(roles: Roles) -> Q:
     """Who reviews an association's plan by their role: the school's deputy director a school
-    МО's, the district methodologist the РМО's."""
-    return either(
-        Q(kind=DISTRICT, district_id__in=roles.methodologist_district_ids),
-        Q(kind=SCHOOL, school_id__in=roles.deputy_school_ids),
+    МО's, the district's official (the head of the education department or of the methodical
+    office) the РМО's; never the association's own head."""
+    return _not_headed(
+        roles,
+        either(
+            Q(kind=DISTRICT, district_id__in=roles.official_district_ids),
+            Q(kind=SCHOOL, school_id__in=roles.deputy_school_ids),
+        ),
     )
 
 
+def _association_review(roles: Roles) -> Q:
+    """The reviewers, and the administrators: neither ever for an association they head."""
+    return _not_headed(roles, _admin_or(_reviewers)(roles))
+
+
 def _admin_or(rule: Rule) -> Rule:
-    return lambda roles: EVERYTHING if roles.is_admin else rule(roles)
+    """The rule, and the administrators: a superuser everywhere, a staff user in their district."""
+    return lambda roles: EVERYTHING if roles.is_superuser else either(_administered(roles), rule(roles))
 
 
 def _district_methodologist(roles: Roles) -> Q:
@@ -353,7 +418,7 @@ ASSOCIATION_RULES: dict[str, Rule] = {
     "see": _association_see,
     "write": _association_write,
     "record": _association_record,
-    "review": _admin_or(_reviewers),
+    "review": _association_review,
     "oversee": _admin_or(_overseers),
     "report": _admin_or(_district_methodologist),
     "control": _association_control,
@@ -361,11 +426,12 @@ ASSOCIATION_RULES: dict[str, Rule] = {
 
 
 def _school_see(roles: Roles) -> Q:
-    if roles.is_admin:
+    if roles.is_superuser:
         return EVERYTHING
     if roles.person is None:
-        return NOTHING
+        return _administered(roles)
     return either(
+        _administered(roles),
         Q(district_id__in=roles.methodologist_district_ids),
         Q(pk=roles.school_id) if roles.school_id else NOTHING,
     )
@@ -374,10 +440,11 @@ def _school_see(roles: Roles) -> Q:
 def _person_see(roles: Roles) -> Q:
     """The people directory: the methodologist sees the district, a deputy their school; class
     teachers and heads have none."""
-    if roles.is_admin:
+    if roles.is_superuser:
         return EVERYTHING
     return either(
-        Q(district_id__in=roles.methodologist_district_ids), Q(school_id__in=roles.deputy_school_ids)
+        _administered(roles),
+        Q(district_id__in=roles.methodologist_district_ids), Q(school_id__in=roles.deputy_school_ids),
     )
 
 
@@ -428,6 +495,7 @@ def _plan_rules(kind: Kind) -> dict[str, Rule]:
             kind.association_rule("see")(roles),
             either(
                 kind.association_rule("write")(roles),
+                kind.association_rule("review")(roles),
                 kind.association_rule("oversee")(roles),
                 Q(status=AnnualPlan.Status.APPROVED),
             ),
@@ -485,9 +553,14 @@ def _decision_rules(kind: Kind) -> dict[str, Rule]:
             return NOTHING
         return Q(responsible_id=roles.person.pk, protocol_item__protocol__status=PROTOCOL_SIGNED)
 
+    signed = Q(protocol_item__protocol__status=PROTOCOL_SIGNED)
     return {
+        # The admin's: every decision of the associations the user controls, drafts included.
         "see": lambda roles: either(kind.association_rule("control")(roles), own(roles)),
-        "mark": lambda roles: either(kind.association_rule("record")(roles), own(roles)),
+        # The control page: a draft protocol's decisions are shown to neither its head nor the
+        # person responsible (they may still change); from the signing on, to both.
+        "control": lambda roles: both(signed, either(kind.association_rule("control")(roles), own(roles))),
+        "mark": lambda roles: both(signed, either(kind.association_rule("record")(roles), own(roles))),
         "own": own,
     }
 
@@ -524,6 +597,34 @@ def visible(user: User | None, kind: str, queryset: QuerySet | None = None, *, a
     if _is_nothing(q):
         return queryset.none()
     return queryset.filter(q)
+
+
+def administered(user: User | None, queryset: QuerySet, *, district_path: str) -> QuerySet:
+    """What the admin shows of a model with no rules of its own (memberships, appointments, class
+    assignments, …): a superuser every row, a staff user the rows of their district (reached
+    by `district_path`, "" for the districts themselves), anyone else nothing."""
+    roles = roles_for(user)
+    if roles.is_superuser:
+        return queryset
+    if not roles.admin_district_ids:
+        return queryset.none()
+    lookup = f"{district_path}__in" if district_path else "pk__in"
+    return queryset.filter(**{lookup: roles.admin_district_ids})
+
+
+def administered_users(user: User | None, queryset: QuerySet) -> QuerySet:
+    """The logins a staff user administers: those of their district's people and staff, and
+    their own; a superuser every login."""
+    roles = roles_for(user)
+    if roles.is_superuser:
+        return queryset
+    if not roles.admin_district_ids:
+        return queryset.filter(pk=getattr(user, "pk", None))
+    return queryset.filter(
+        Q(person__district_id__in=roles.admin_district_ids)
+        | Q(staff_district__district_id__in=roles.admin_district_ids)
+        | Q(pk=user.pk)
+    ).distinct()
 
 
 def allows(user: User | None, kind: str, obj: Model, action: str = "see") -> bool:
@@ -615,8 +716,9 @@ def association_for_user(
 
 
 def can_review_plan(user: User | None, association: Association) -> bool:
-    """The school's deputy director reviews a school МО's plan; the district methodologist
-    reviews the РМО's plan."""
+    """The school's deputy director reviews a school МО's plan; the district's official (head of
+    the education department or of the methodical office) the РМО's; nobody the plan of an
+    association they head."""
     return allows(user, "association", association, "review")
 
 

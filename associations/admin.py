@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
@@ -27,22 +29,61 @@ from associations.models import (
     Association,
     ClassAssignment,
     District,
+    DistrictOfficial,
     Membership,
     Person,
     School,
+    StaffDistrict,
 )
-from rmo_portal.admin_history import HistoryAdmin
+from rmo_portal.admin_history import HistoryAdmin, PortalAdmin, PortalTabularInline, ScopedChoicesMixin
+
+
+class DistrictScopedMixin:
+    """A staff user sees the rows of their district only (`access.administered`); the path from
+    the model to its district is `district_path`."""
+
+    district_path: str = ""
+
+    def get_queryset(self, request):
+        return access.administered(request.user, super().get_queryset(request), district_path=self.district_path)
+
+
+class SuperuserOnlyMixin:
+    """Rows that span districts or grant them (a staff user's district): the superuser's."""
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser and super().has_module_permission(request)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_view_permission(request, obj)
+
+    def has_add_permission(self, request, *args):
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
+@admin.register(StaffDistrict)
+class StaffDistrictAdmin(SuperuserOnlyMixin, PortalAdmin):
+    list_display = ("user", "district")
+    list_select_related = ("user", "district")
+    search_fields = ("user__username", "user__last_name", "district__name")
+    autocomplete_fields = ("district",)
 
 
 @admin.register(District)
-class DistrictAdmin(admin.ModelAdmin):
+class DistrictAdmin(DistrictScopedMixin, PortalAdmin):
     list_display = ("name", "slug", "education_department", "methodical_office")
     search_fields = ("name", "slug", "education_department")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(School)
-class SchoolAdmin(admin.ModelAdmin):
+class SchoolAdmin(PortalAdmin):
     list_display = ("short_name", "district", "director_name", "import_staff_link")
     list_filter = ("district",)
     search_fields = ("short_name", "name", "district__name")
@@ -143,13 +184,13 @@ class SchoolAdmin(admin.ModelAdmin):
 
 
 @admin.register(AcademicYear)
-class AcademicYearAdmin(admin.ModelAdmin):
+class AcademicYearAdmin(PortalAdmin):
     list_display = ("__str__", "start_year", "starts_on", "ends_on")
     search_fields = ("start_year",)
     ordering = ("-start_year",)
 
 
-class ClassAssignmentInline(admin.TabularInline):
+class ClassAssignmentInline(PortalTabularInline):
     model = ClassAssignment
     fk_name = "teacher"
     fields = ("academic_year", "grade", "letter", "school")
@@ -206,7 +247,7 @@ class PersonAdmin(HistoryAdmin):
         return obj.user_id is not None
 
 
-class AppointmentInline(admin.TabularInline):
+class AppointmentInline(PortalTabularInline):
     """History of heads and secretaries on the association's page; read-only, because a new
     appointment goes through the service (the add page of «Назначения»)."""
 
@@ -235,7 +276,7 @@ class AppointmentInline(admin.TabularInline):
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(PortalTabularInline):
     model = Membership
     fields = ("person", "academic_year")
     autocomplete_fields = ("person",)
@@ -292,7 +333,8 @@ class AssociationAdmin(HistoryAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(HistoryAdmin):
+class MembershipAdmin(DistrictScopedMixin, HistoryAdmin):
+    district_path = "association__district"
     list_display = ("person", "association", "academic_year")
     list_filter = ("academic_year", "association__kind", "association__district")
     search_fields = (
@@ -306,7 +348,8 @@ class MembershipAdmin(HistoryAdmin):
 
 
 @admin.register(ClassAssignment)
-class ClassAssignmentAdmin(HistoryAdmin):
+class ClassAssignmentAdmin(DistrictScopedMixin, HistoryAdmin):
+    district_path = "school__district"
     list_display = ("label_display", "school", "academic_year", "teacher")
     list_filter = ("academic_year", "school__district", "grade")
     search_fields = ("school__short_name", "teacher__last_name", "teacher__first_name")
@@ -334,9 +377,11 @@ class CurrentAppointmentFilter(admin.SimpleListFilter):
 
 
 @admin.register(Appointment)
-class AppointmentAdmin(HistoryAdmin):
+class AppointmentAdmin(DistrictScopedMixin, HistoryAdmin):
     """Adding goes through `services.appointment_create`; an existing appointment keeps its rule
     fields, only the order's details and the end date may be corrected."""
+
+    district_path = "association__district"
 
     list_display = (
         "association",
@@ -380,7 +425,7 @@ class AppointmentAdmin(HistoryAdmin):
             return (
                 (None, {"fields": ("association", "person", "role")}),
                 (_("Приказ"), {"fields": ("order_number", "order_date", "order_issuer", "starts_on")}),
-                (_("Положение о МО, п. 5.1"), {"fields": ("confirm_position",)}),
+                (_("Подтверждения"), {"fields": ("confirm_position", "confirm_earlier_order")}),
             )
         return (
             (None, {"fields": ("association", "person", "role")}),
@@ -409,6 +454,7 @@ class AppointmentAdmin(HistoryAdmin):
                 order_issuer=data.get("order_issuer") or "",
                 starts_on=data.get("starts_on"),
                 confirm_position=data.get("confirm_position", False),
+                confirm_earlier_order=data.get("confirm_earlier_order", False),
                 created_by=request.user,
             )
         except ValidationError as error:
@@ -449,5 +495,50 @@ class AppointmentAdmin(HistoryAdmin):
         return super().history_form_view(request, object_id, version_id, extra_context)
 
 
+@admin.register(DistrictOfficial)
+class DistrictOfficialAdmin(DistrictScopedMixin, HistoryAdmin):
+    """Who approves the district РМО's plan: the head of the education department or of the
+    methodical office, assigned here (the РМО's own head never reviews its plan)."""
+
+    district_path = "district"
+    list_display = ("person", "role", "district", "starts_on", "ends_on")
+    list_filter = ("role", "district")
+    list_select_related = ("person", "district")
+    search_fields = ("person__last_name", "person__first_name", "district__name")
+    autocomplete_fields = ("district", "person")
+
+
 # The plan's admin registers itself on import (Django autodiscovers only this module).
 from associations.plans import admin as plans_admin  # noqa: E402, F401
+
+# --- logins: a staff user administers their district's, and may not grant what they lack ----------
+
+UserModel = get_user_model()
+
+
+class StaffDistrictInline(SuperuserOnlyMixin, PortalTabularInline):
+    model = StaffDistrict
+    fields = ("district",)
+    autocomplete_fields = ("district",)
+    extra = 0
+    max_num = 1
+
+
+class PortalUserAdmin(ScopedChoicesMixin, UserAdmin):
+    """Django's user admin, scoped: a staff user sees the logins of their district and cannot
+    make anyone a superuser or hand out permissions (only a superuser can)."""
+
+    inlines = (StaffDistrictInline,)
+
+    def get_queryset(self, request):
+        return access.administered_users(request.user, super().get_queryset(request))
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = tuple(super().get_readonly_fields(request, obj))
+        if request.user.is_superuser:
+            return readonly
+        return (*readonly, "is_superuser", "is_staff", "groups", "user_permissions")
+
+
+admin.site.unregister(UserModel)
+admin.site.register(UserModel, PortalUserAdmin)

@@ -368,12 +368,13 @@ class ClassAssignment(models.Model):
 
 class AppointmentQuerySet(models.QuerySet):
     def in_office(self, on: datetime.date) -> AppointmentQuerySet:
-        """Appointments in force on the day `on`: begun by then and not ended by then."""
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=on), starts_on__lte=on)
+        """Appointments in force on the day `on`: begun by then, and `ends_on` (the last day in
+        office) not before it."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
 
     def in_office_during(self, first: datetime.date, last: datetime.date) -> AppointmentQuerySet:
         """Appointments in force on some day of [first, last] (an academic year, say)."""
-        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gt=first), starts_on__lte=last)
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first), starts_on__lte=last)
 
 
 class Appointment(models.Model):
@@ -396,7 +397,9 @@ class Appointment(models.Model):
     order_date = models.DateField(_("дата приказа"))
     order_issuer = models.CharField(_("кем издан приказ"), max_length=400)
     starts_on = models.DateField(_("начало полномочий"))
-    ends_on = models.DateField(_("окончание полномочий"), null=True, blank=True)
+    ends_on = models.DateField(
+        _("окончание полномочий"), null=True, blank=True, help_text=_("Последний день полномочий.")
+    )
     position_rule_confirmed = models.BooleanField(
         _("назначение не педагога-организатора подтверждено"),
         default=False,
@@ -437,7 +440,8 @@ class Appointment(models.Model):
 
     @property
     def is_current(self) -> bool:
-        return self.ends_on is None or self.ends_on > timezone.localdate()
+        """`ends_on` is the last day in office: a term ends the day before its successor's starts."""
+        return self.ends_on is None or self.ends_on >= timezone.localdate()
 
     @property
     def order_label(self) -> str:
@@ -445,6 +449,85 @@ class Appointment(models.Model):
             "date": self.order_date.strftime("%d.%m.%Y"),
             "number": self.order_number,
         }
+
+
+class StaffDistrict(models.Model):
+    """The district whose data a department staff user administers. Only a superuser sees
+    every district; a staff user sees and changes their own district's (on the site and in
+    the admin) and nothing at all until a district is set here."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_district",
+        verbose_name=_("сотрудник"),
+    )
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="staff", verbose_name=_("район")
+    )
+
+    class Meta:
+        verbose_name = _("район сотрудника отдела образования")
+        verbose_name_plural = _("районы сотрудников отдела образования")
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.district}"
+
+
+class DistrictOfficialQuerySet(models.QuerySet):
+    def in_office(self, on: datetime.date) -> DistrictOfficialQuerySet:
+        """Officials in office on the day `on`: begun by then, and `ends_on` (the last day in
+        office, as an appointment's) not before it."""
+        return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=on), starts_on__lte=on)
+
+
+class DistrictOfficial(models.Model):
+    """A district's official who approves (or returns) the plan of the district РМО: the head of
+    the education department or of the district methodical office, assigned by the administrator.
+    The РМО's own head never reviews its plan (`associations.access`: the plan's «review»)."""
+
+    class Role(models.TextChoices):
+        EDUCATION_HEAD = "education_head", _("начальник отдела образования")
+        OFFICE_HEAD = "office_head", _("руководитель районного методического кабинета")
+
+    district = models.ForeignKey(
+        District, on_delete=models.PROTECT, related_name="officials", verbose_name=_("район")
+    )
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, related_name="district_roles", verbose_name=_("сотрудник")
+    )
+    role = models.CharField(_("должность"), max_length=20, choices=Role.choices)
+    starts_on = models.DateField(_("начало полномочий"))
+    ends_on = models.DateField(
+        _("окончание полномочий"), null=True, blank=True, help_text=_("Последний день полномочий.")
+    )
+
+    history = HistoricalRecords()
+
+    objects = DistrictOfficialQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("руководитель отдела образования или методического кабинета")
+        verbose_name_plural = _("руководители отдела образования и методического кабинета")
+        ordering = ["district__name", "role", "-starts_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district", "role"],
+                condition=Q(ends_on__isnull=True),
+                name="one_current_district_official_per_role",
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_on__isnull=True) | Q(ends_on__gte=models.F("starts_on")),
+                name="district_official_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()}: {self.person} ({self.district})"
+
+    def clean(self):
+        from django.core.exceptions import ValidationError
+
+        if self.person_id and self.district_id and self.person.district_id != self.district_id:
+            raise ValidationError({"person": _("Сотрудник работает в другом районе.")})
 
 
 # The annual plan's models live in associations/plans/models.py; importing them here registers
@@ -470,11 +553,13 @@ __all__ = [
     "Association",
     "ClassAssignment",
     "District",
+    "DistrictOfficial",
     "Membership",
     "Person",
     "PlanItem",
     "PlanSection",
     "PlanTransition",
     "School",
+    "StaffDistrict",
     "WorkForm",
 ]

@@ -16,6 +16,8 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext_lazy as _
 
 from associations import access
+from associations.admin import DistrictScopedMixin
+from associations.models import PlanItem
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -25,7 +27,7 @@ from meetings.models import (
     Protocol,
     ProtocolItem,
 )
-from rmo_portal.admin_history import HistoryAdmin
+from rmo_portal.admin_history import HistoryAdmin, PortalAdmin, PortalTabularInline
 
 
 def _signed(protocol: Protocol | None) -> bool:
@@ -38,7 +40,7 @@ def _meeting_frozen(meeting: Meeting | None) -> bool:
     return Protocol.objects.filter(meeting_id=meeting.pk, status=Protocol.Status.SIGNED).exists()
 
 
-class _FrozenInline(admin.TabularInline):
+class _FrozenInline(PortalTabularInline):
     """An inline of a parent that freezes: read-only (no add, change, delete) once `frozen(obj)`."""
 
     extra = 0
@@ -102,6 +104,14 @@ class MeetingAdmin(HistoryAdmin):
         "status", "cancel_reason", "plan_item", "version", "created_by", "updated_at",
     )
     inlines = (AgendaItemInline, GuestInline, AttendanceInline)
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "plan_item":  # plan items have no admin of their own to scope them
+            kwargs["queryset"] = access.administered(
+                request.user, PlanItem.objects.select_related("plan__association"),
+                district_path="plan__association__district",
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return access.visible(request.user, "meeting", super().get_queryset(request))
@@ -224,7 +234,9 @@ class DecisionInline(_FrozenInline):
 
 
 @admin.register(ProtocolItem)
-class ProtocolItemAdmin(admin.ModelAdmin):
+class ProtocolItemAdmin(DistrictScopedMixin, PortalAdmin):
+    district_path = "protocol__association__district"
+
     """A protocol's question with its decisions (the admin has no nested inlines)."""
 
     list_display = ("__str__", "protocol", "position", "heard_person")
@@ -260,6 +272,13 @@ class DecisionAdmin(HistoryAdmin):
     autocomplete_fields = ("responsible",)
     raw_id_fields = ("protocol_item",)
     date_hierarchy = "due_on"
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":  # agenda items have no admin of their own to scope them
+            kwargs["queryset"] = access.administered(
+                request.user, AgendaItem.objects.all(), district_path="meeting__association__district"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return access.visible(request.user, "decision", super().get_queryset(request))

@@ -1,4 +1,10 @@
-"""The admin's base for models with history (django-simple-history), used by every app.
+"""The admin's bases, used by every app: the choices of a form's foreign keys limited to what
+the related model's admin shows the user, and the history pages (django-simple-history).
+
+A staff user administers their own district: each ModelAdmin's get_queryset says so (through
+`associations.access`), and `ScopedChoicesMixin` makes every select of a change form, an inline
+or a filter offer only the rows of the related model's own admin queryset, so that a staff user
+of one district is never offered (nor may post) another district's people or associations.
 
 simple-history's history pages take the object's id from the URL as it is: «abc» in
 `/admin/meetings/protocol/abc/history/` reached the database as a filter on an integer column
@@ -8,6 +14,7 @@ is not a number) is a 404, as Django's own change page treats it.
 
 from __future__ import annotations
 
+from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -21,9 +28,48 @@ def _require_key(field, value) -> None:
         raise Http404 from None
 
 
-class HistoryAdmin(SimpleHistoryAdmin):
+class ScopedChoicesMixin:
+    """Foreign-key and many-to-many choices from the related model's admin `get_queryset`; an
+    object outside that queryset (another district's, or none at all) is a 404, as on the site:
+    Django's admin would redirect with «does not exist», telling the two apart."""
+
+    def _get_obj_does_not_exist_redirect(self, request, opts, object_id):
+        raise Http404
+
+    def _related_queryset(self, db_field, request):
+        related_admin = self.admin_site._registry.get(db_field.remote_field.model)
+        return related_admin.get_queryset(request) if related_admin is not None else None
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self._related_queryset(db_field, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if "queryset" not in kwargs:
+            queryset = self._related_queryset(db_field, request)
+            if queryset is not None:
+                kwargs["queryset"] = queryset
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class PortalAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+    pass
+
+
+class PortalTabularInline(ScopedChoicesMixin, admin.TabularInline):
+    pass
+
+
+class HistoryAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         _require_key(self.model._meta.pk, object_id)
+        # simple-history falls back to the object's last historical record when the queryset
+        # does not hold it: outside the user's admin queryset, a history is a 404 as well.
+        if not request.user.is_superuser and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
+            raise Http404
         return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_ids_or_404(self, object_id, version_id=None) -> None:

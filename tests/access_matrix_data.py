@@ -12,7 +12,6 @@ import datetime
 import functools
 import hashlib
 from dataclasses import dataclass, field
-from html.parser import HTMLParser
 
 from django.apps import apps
 from django.contrib.admin.models import LogEntry
@@ -33,11 +32,13 @@ from associations.models import (
     Person,
     PlanItem,
     PlanSection,
+    StaffDistrict,
     WorkForm,
 )
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, CalendarToken, Decision, Meeting, Protocol, ProtocolItem
 from tests import factories as f
+from tests.helpers import form_data
 
 # --- the users --------------------------------------------------------------------------------
 
@@ -54,7 +55,11 @@ USERS = (
     "staff",  # the education department: is_staff, no person, the associations' and meetings' permissions
     "superuser",
     "nobody",  # a login with no person and no staff flag
+    "other_staff",  # a staff user like "staff", of the other district (StaffDistrict)
 )
+#: A row of the matrix may leave out the last column: another district's staff user is then
+#: answered as another district's methodologist is (404 for this district's objects).
+DERIVED = {"other_staff": "other_methodologist"}
 PASSWORD = "pass12345"  # tests/factories.py's UserFactory
 UNKNOWN_TOKEN = "no-such-calendar-token"
 
@@ -76,6 +81,7 @@ class Scene:
     plan_draft: AnnualPlan  # two years ago, with items: the editor and «submit»
     plan_submitted: AnnualPlan  # this year: «approve» and «return»
     plan_approved: AnnualPlan  # last year: execution marks, PDF and XLSX
+    rmo_plan_submitted: AnnualPlan  # the district РМО's, this year: reviewed by the district's official only
     approved_item: PlanItem
     membership: Membership  # the teacher in the МО this year
     candidate: Person  # a person of the school not in the МО: «add members»
@@ -106,6 +112,7 @@ def _plan(association, year, status, *, responsible: Person, items: int = 2):
         association=association, academic_year=year, status=status,
         theme="Воспитание гражданина и патриота", goal="Создание условий для роста мастерства",
         tasks="Обновить формы работы\nОбобщить опыт",
+        considered_protocol_number="1", considered_on=datetime.date(year.start_year, 8, 28),
     )
     section = PlanSection.objects.filter(is_active=True).first() or PlanSection.objects.create(name="Заседания МО")
     form = WorkForm.objects.filter(is_active=True).first()
@@ -132,8 +139,13 @@ def build_users(world) -> dict[str, object]:
         order_date=world.year.starts_on, starts_on=world.year.starts_on,
     )
     f.MembershipFactory(association=world.mo, person=person, academic_year=world.year)
+    permissions = Permission.objects.filter(content_type__app_label__in=["associations", "meetings"])
     staff = f.UserFactory(username="otdel", is_staff=True)
-    staff.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["associations", "meetings"]))
+    staff.user_permissions.set(permissions)
+    StaffDistrict.objects.create(user=staff, district=world.district)
+    other_staff = f.UserFactory(username="otdel2", is_staff=True)
+    other_staff.user_permissions.set(permissions)
+    StaffDistrict.objects.create(user=other_staff, district=world.other_district)
     return {
         "anonymous": None,
         "teacher": world.teacher,
@@ -146,6 +158,7 @@ def build_users(world) -> dict[str, object]:
         "staff": staff,
         "superuser": world.admin,
         "nobody": world.outsider,
+        "other_staff": other_staff,
     }
 
 
@@ -173,6 +186,9 @@ def build_scene(world) -> Scene:
     plan_submitted = _plan(mo, world.year, AnnualPlan.Status.SUBMITTED, responsible=head_person)
     plan_approved = _plan(mo, previous_year, AnnualPlan.Status.APPROVED, responsible=head_person)
     approved_item = plan_approved.items.order_by("position").first()
+    rmo_plan_submitted = _plan(
+        world.rmo, world.year, AnnualPlan.Status.SUBMITTED, responsible=world.methodologist.person
+    )
 
     membership = Membership.objects.get(association=mo, person=world.teacher_person, academic_year=world.year)
     candidate = f.PersonFactory(school=world.school, last_name="Новикова")
@@ -223,7 +239,8 @@ def build_scene(world) -> Scene:
     return Scene(
         world=world, users=users, clients=clients_for(users), secretary_person=secretary_person,
         previous_year=previous_year, next_year=next_year, plan_draft=plan_draft, plan_submitted=plan_submitted,
-        plan_approved=plan_approved, approved_item=approved_item, membership=membership, candidate=candidate,
+        plan_approved=plan_approved, approved_item=approved_item, rmo_plan_submitted=rmo_plan_submitted,
+        membership=membership, candidate=candidate,
         meeting=open_meeting, protocol_draft=Protocol.objects.get(pk=protocol_draft.pk),
         protocol_signed=Protocol.objects.get(pk=protocol_signed.pk), decision=decision, tokens=tokens,
     )
@@ -232,75 +249,9 @@ def build_scene(world) -> Scene:
 # --- what a browser posts back ------------------------------------------------------------------
 
 
-class FormFields(HTMLParser):
-    """The values a browser would post for one <form id=...> of a page (nothing inside <template>)."""
-
-    def __init__(self, form_id: str):
-        super().__init__(convert_charrefs=True)
-        self.form_id = form_id
-        self.inside = False
-        self.template_depth = 0
-        self.data: dict[str, list[str]] = {}
-        self._select: str | None = None
-        self._multiple = False
-        self._options: list[tuple[str, bool]] = []
-        self._textarea: str | None = None
-        self._text: list[str] = []
-
-    def _add(self, name, value):
-        self.data.setdefault(name, []).append(value)
-
-    def handle_starttag(self, tag, attrs):
-        a = dict(attrs)
-        if tag == "form" and a.get("id") == self.form_id:
-            self.inside = True
-            return
-        if tag == "template":
-            self.template_depth += 1
-        if not self.inside or self.template_depth or "disabled" in a:
-            return
-        name = a.get("name")
-        if tag == "input" and name:
-            kind = a.get("type", "text")
-            if kind in ("radio", "checkbox"):
-                if "checked" in a:
-                    self._add(name, a.get("value") or "on")
-            elif kind not in ("submit", "button", "file"):
-                self._add(name, a.get("value") or "")
-        elif tag == "select" and name:
-            self._select, self._multiple, self._options = name, "multiple" in a, []
-        elif tag == "option" and self._select:
-            self._options.append((a.get("value") or "", "selected" in a))
-        elif tag == "textarea" and name:
-            self._textarea, self._text = name, []
-
-    def handle_data(self, data):
-        if self._textarea:
-            self._text.append(data)
-
-    def handle_endtag(self, tag):
-        if tag == "template" and self.template_depth:
-            self.template_depth -= 1
-        elif tag == "form" and self.inside:
-            self.inside = False
-        elif tag == "select" and self._select:
-            chosen = [v for v, selected in self._options if selected]
-            if not chosen and not self._multiple:  # a browser sends a single select's first option
-                chosen = [v for v, _ in self._options[:1]]
-            for value in chosen:
-                self._add(self._select, value)
-            self._select = None
-        elif tag == "textarea" and self._textarea:
-            self._add(self._textarea, "".join(self._text).removeprefix("\n"))
-            self._textarea = None
-
-
 def form_body(response, form_id: str) -> dict:
     assert response.status_code == 200, (response.request["PATH_INFO"], response.status_code)
-    parser = FormFields(form_id)
-    parser.feed(response.content.decode())
-    assert parser.data, f"no form #{form_id} on {response.request['PATH_INFO']}"
-    return {name: values if len(values) > 1 else values[0] for name, values in parser.data.items()}
+    return form_data(response, form_id)
 
 
 def editor_bodies(scene: Scene) -> dict[str, dict]:

@@ -60,7 +60,7 @@ class _FormFields(HTMLParser):
             if kind in ("radio", "checkbox"):
                 if "checked" in a:
                     self._add(name, a.get("value", "on"))
-            elif kind not in ("submit", "button"):
+            elif kind not in ("submit", "button", "file"):  # a browser sends no file's value
                 self._add(name, a.get("value", ""))
         elif tag == "select" and name:
             self._select = (name, "multiple" in a)

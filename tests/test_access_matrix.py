@@ -37,7 +37,10 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 import rmo_portal.urls
+from associations.models import DistrictOfficial
+from tests import factories as f
 from tests.access_matrix_data import (
+    DERIVED,
     PASSWORD,
     USERS,
     build_scene,
@@ -81,10 +84,14 @@ ANSWERS = {
 
 def row(text: str) -> dict[str, str]:
     words = text.split()
-    assert len(words) == len(USERS), f"{len(words)} answers for {len(USERS)} users: {text!r}"
+    written = [user for user in USERS if user not in DERIVED]
+    assert len(words) in (len(written), len(USERS)), f"{len(words)} answers for {len(USERS)} users: {text!r}"
     unknown = set(words) - set(ANSWERS)
     assert not unknown, f"unknown answers {unknown} in {text!r}"
-    return dict(zip(USERS, words, strict=True))
+    answers = dict(zip(USERS if len(words) == len(USERS) else written, words, strict=True))
+    for user, like in DERIVED.items():
+        answers.setdefault(user, answers[like])
+    return answers
 
 
 @dataclass(frozen=True)
@@ -198,6 +205,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
         Case(kwargs=pk("plan_submitted"), get=PLAN_DRAFT_READERS, label="a plan under review"),
         Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
+        # The РМО's plan under review: those who write it (the methodologist) and the
+        # administrators; its reviewer, the district's official, in test_the_rmo_plan_goes_to_the_district_official.
+        Case(kwargs=pk("rmo_plan_submitted"),
+             get="login  404    404    404    404    404    200    404    200    200    404",
+             label="the РМО's plan under review"),
     ),
     "associations:plan_edit": (
         Case(kwargs=pk("plan_draft"),
@@ -212,16 +224,24 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              post="login  404    404    done   noop   404    noop   404    done   done   404",
              data=lambda s: {}, label="a draft"),
     ),
-    # A school МО's plan is reviewed by its school's deputy director, not by the methodologist.
+    # A school МО's plan is reviewed by its school's deputy director, not by the methodologist;
+    # the РМО's by the district's official (not a column here: see
+    # test_the_rmo_plan_goes_to_the_district_official), never by the methodologist who writes it.
     "associations:plan_return": (
         Case(kwargs=pk("plan_submitted"), get=POST_ONLY,
              post="login  404    404    noop   done   404    noop   404    done   done   404",
              data=lambda s: {"comment": "Доработать раздел 2"}, label="a plan under review"),
+        Case(kwargs=pk("rmo_plan_submitted"), get=POST_ONLY,
+             post="login  404    404    404    404    404    noop   404    done   done   404",
+             data=lambda s: {"comment": "Доработать раздел 2"}, label="the РМО's plan under review"),
     ),
     "associations:plan_approve": (
         Case(kwargs=pk("plan_submitted"), get=POST_ONLY,
              post="login  404    404    noop   done   404    noop   404    done   done   404",
              data=lambda s: {"comment": "Утвердить"}, label="a plan under review"),
+        Case(kwargs=pk("rmo_plan_submitted"), get=POST_ONLY,
+             post="login  404    404    404    404    404    noop   404    done   done   404",
+             data=lambda s: {"comment": "Утвердить"}, label="the РМО's plan under review"),
     ),
     "associations:plan_item_mark": (
         Case(kwargs=pk("approved_item"), get=POST_ONLY,
@@ -474,6 +494,34 @@ def test_the_asker_sees_a_write_and_rolls_it_back(scene):
     assert scene.meeting.status == "planned"
 
 
+def test_the_rmo_plan_goes_to_the_district_official(scene):
+    """The new reviewer's row, asked apart (the matrix's columns stay the eleven users): the head
+    of the district's education department reads and reviews the РМО's plan and nothing of the
+    school МО's; an official who heads the РМО herself may not review its plan."""
+    world = scene.world
+    official = f.district_official(world.district).person.user
+    heading = f.district_official(
+        world.district, username="rmk", role=DistrictOfficial.Role.OFFICE_HEAD,
+    ).person
+    f.AppointmentFactory(association=world.rmo, person=heading, order_issuer="Отдел образования")
+    asker = Asker(clients_for({"official": official, "heading": heading.user}))
+    rmo_plan, school_plan = scene.rmo_plan_submitted.pk, scene.plan_submitted.pk
+    asks = [
+        ("GET", "associations:plan", rmo_plan, None, {"official": "200", "heading": "200"}),
+        ("POST", "associations:plan_approve", rmo_plan, {"comment": ""}, {"official": "done", "heading": "noop"}),
+        ("POST", "associations:plan_return", rmo_plan, {"comment": "Доработать"},
+         {"official": "done", "heading": "noop"}),
+        # Heading the РМО makes her the district's methodologist: she oversees the school МО's plan.
+        ("GET", "associations:plan", school_plan, None, {"official": "404", "heading": "200"}),
+        ("POST", "associations:plan_approve", school_plan, {"comment": ""}, {"official": "404", "heading": "noop"}),
+    ]
+    for method, name, pk_, data, answers in asks:
+        for user, expected in answers.items():
+            asker.ask(user=user, method=method, url=reverse(name, args=[pk_]), data=data, expected=expected,
+                      label=f"{name} ({user})")
+    asker.report()
+
+
 # --- what the lists show -------------------------------------------------------------------------
 
 #: Pages every user gets, each listing what is theirs: nothing of the school МО may show on an
@@ -536,6 +584,7 @@ ADMIN_MODELS = {
     "associations.membership": True,
     "associations.classassignment": True,
     "associations.appointment": True,
+    "associations.districtofficial": True,  # who approves the РМО's plan
     "associations.plansection": True,
     "associations.workform": True,
     "associations.annualplan": False,  # plans are created on the site
@@ -545,7 +594,14 @@ ADMIN_MODELS = {
     "meetings.decision": False,  # written in their protocol
     "meetings.calendartoken": False,  # records of the schedule's machinery
     "meetings.sentreminder": False,
+    "associations.staffdistrict": True,  # the superuser's only: which district a staff user administers
+    # django-axes: the login throttle's records (unlocking a user is deleting its attempts).
+    "axes.accessattempt": False,
+    "axes.accesslog": False,
+    "axes.accessfailurelog": False,
 }
+#: What only a superuser sees in the admin, whatever a staff user's permissions.
+SUPERUSER_ONLY = {"associations.staffdistrict", "meetings.sentreminder"}
 #: The staff user's model permissions: these apps' (see access_matrix_data.build_users).
 STAFF_APPS = ("associations", "meetings")
 
@@ -560,10 +616,12 @@ def admin_users(world):
     return clients_for(build_users(world))
 
 
-#   anon   teach  secr   head   dep    odep   meth   ometh  staff  super  nobody
-ADMIN_ONLY = row(" ".join(["adminlogin"] * 8 + ["200", "200", "adminlogin"]))
-ADMIN_LOGIN_PAGE = row("200=   200=   200=   200=   200=   200=   200=   200=   noop   noop   200=")
-NON_STAFF = [user for user in USERS if user not in ("staff", "superuser")]
+#   anon   teach  secr   head   dep    odep   meth   ometh  staff  super  nobody ostaff
+ADMIN_ONLY = row(" ".join(["adminlogin"] * 8 + ["200", "200", "adminlogin", "200"]))
+ADMIN_LOGIN_PAGE = row("200=   200=   200=   200=   200=   200=   200=   200=   noop   noop   200=   noop")
+# This district's school: another district's staff user gets 404 (it is not theirs to see).
+THIS_DISTRICTS_IMPORT = row(" ".join(["adminlogin"] * 8 + ["200", "200", "adminlogin", "404"]))
+NON_STAFF = [user for user in USERS if user not in ("staff", "superuser", "other_staff")]
 
 
 def test_admin_site_pages(world, admin_users):
@@ -574,7 +632,7 @@ def test_admin_site_pages(world, admin_users):
         "admin:index": ([], ADMIN_ONLY),
         "admin:login": ([], ADMIN_LOGIN_PAGE),
         "admin:associations_school_import_staff_template": ([], ADMIN_ONLY),
-        "admin:associations_school_import_staff": ([world.school.pk], ADMIN_ONLY),
+        "admin:associations_school_import_staff": ([world.school.pk], THIS_DISTRICTS_IMPORT),
     }
     for name, (args, answers) in pages.items():
         for user in USERS:
@@ -598,11 +656,16 @@ def test_the_admin_writes_nothing_for_non_staff(world, admin_users):
             "password1": "Vzlom-parol-2025", "password2": "Vzlom-parol-2025",
         }),
     }
+    # Another district's staff user: this district's objects are a 404; a login's password is not
+    # theirs to change (no rights on logins).
+    other_staff = {"admin:auth_user_password_change": "403"}
     asker = Asker(admin_users)
     for name, (args, body) in writes.items():
         for user in NON_STAFF:
             asker.ask(user=user, method="POST", url=reverse(name, args=args), data=body(), expected="adminlogin",
                       label=name)
+        asker.ask(user="other_staff", method="POST", url=reverse(name, args=args), data=body(),
+                  expected=other_staff.get(name, "404"), label=name)
     asker.report()
 
 
@@ -613,11 +676,14 @@ def test_admin_model_pages(world, admin_users, model):
     view is refused (403) where the ModelAdmin refuses adding."""
     asker = Asker(admin_users)
     app, name = model.split(".")
-    staff_may = app in STAFF_APPS
+    staff_may = app in STAFF_APPS and model not in SUPERUSER_ONLY
     pages = {
-        "changelist": {"staff": "200" if staff_may else "403", "superuser": "200"},
+        "changelist": {
+            "staff": "200" if staff_may else "403", "other_staff": "200" if staff_may else "403", "superuser": "200",
+        },
         "add": {
             "staff": "200" if staff_may and ADMIN_MODELS[model] else "403",
+            "other_staff": "200" if staff_may and ADMIN_MODELS[model] else "403",
             "superuser": "200" if ADMIN_MODELS[model] else "403",
         },
     }

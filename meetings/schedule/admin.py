@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from django.contrib import admin
 
+from associations.admin import DistrictScopedMixin, SuperuserOnlyMixin
 from meetings.schedule.models import CalendarToken, SentReminder
+from rmo_portal.admin_history import PortalAdmin
 
 
-class _ReadOnlyAdmin(admin.ModelAdmin):
+class _ReadOnlyAdmin(PortalAdmin):
     def has_add_permission(self, request):
         return False
 
@@ -16,7 +18,9 @@ class _ReadOnlyAdmin(admin.ModelAdmin):
 
 
 @admin.register(CalendarToken)
-class CalendarTokenAdmin(_ReadOnlyAdmin):
+class CalendarTokenAdmin(DistrictScopedMixin, _ReadOnlyAdmin):
+    district_path = "user__person__district"
+
     """Deleting a token revokes the user's iCalendar feed URL; the token itself is not shown."""
 
     list_display = ("user", "created_at")
@@ -26,7 +30,7 @@ class CalendarTokenAdmin(_ReadOnlyAdmin):
 
 
 @admin.register(SentReminder)
-class SentReminderAdmin(_ReadOnlyAdmin):
+class SentReminderAdmin(SuperuserOnlyMixin, _ReadOnlyAdmin):
     list_display = ("kind", "object_id", "for_date", "email", "sent_at")
     list_filter = ("kind",)
     search_fields = ("email",)

@@ -13,7 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from associations import imports
-from associations.models import AcademicYear, ClassAssignment, Membership, Person
+from associations.models import AcademicYear, ClassAssignment, Membership, Person, StaffDistrict
 from tests import factories as f
 
 HEADERS = [
@@ -316,6 +316,7 @@ def test_non_staff_users_are_sent_to_the_admin_login(world, client, client_for):
 
 def test_staff_without_person_permissions_is_forbidden(world, client_for):
     clerk = f.UserFactory(username="clerk", is_staff=True)
+    StaffDistrict.objects.create(user=clerk, district=world.district)  # the school's district
 
     assert client_for(clerk).get(_url(world.school)).status_code == 403
 
