@@ -7,13 +7,14 @@ The data and its wording come from `reports.selectors`; here is only layout: the
 from __future__ import annotations
 
 import io
-from collections.abc import Iterable, Sequence
+import math
+from collections.abc import Callable, Iterable, Sequence
 
 from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -31,24 +32,139 @@ def plan_pdf(document: PlanDocument) -> ExportFile:
 
 
 def plan_xlsx(document: PlanDocument) -> ExportFile:
+    """The plan as a spreadsheet: the same header as the PDF (approval block, title, theme, goal,
+    tasks, expected results), then a row per item; the execution mark's status, date, new timing
+    and note are columns of their own, to count and filter by."""
     with translation.override(DOCUMENT_LANGUAGE):
         headers = [
             _("№ п/п"), _("Раздел"), _("Содержание"), _("Форма проведения"), _("Сроки"),
-            _("Ответственный"), _("Отметка о выполнении"),
+            _("Ответственный"), _("Отметка о выполнении"), _("Дата выполнения"), _("Новый срок"), _("Примечание"),
         ]
         rows = [
-            [row.number, row.section, row.content, row.form, row.timing, ", ".join(row.responsible), row.mark]
+            [
+                row.number, row.section, row.content, row.form, row.timing, ", ".join(row.responsible),
+                row.mark_status, row.mark_date, row.mark_moved, row.mark_note,
+            ]
             for row in document.rows
         ]
         content = _sheet_bytes(
             sheet_title=_("План"),
-            title=document.title,
-            subtitle=", ".join(document.organisation),
+            title="",
+            subtitle="",
             headers=headers,
             rows=rows,
-            widths=[7, 26, 60, 20, 16, 26, 24],
+            widths=PLAN_WIDTHS,
+            number_formats={8: "DD.MM.YYYY"},
+            preamble=lambda ws, row: _plan_header(ws, row, document),
         )
     return f"{document.filename_stem}.xlsx", XLSX_MIMETYPE, content
+
+
+PLAN_WIDTHS = [7, 24, 60, 20, 16, 24, 16, 13, 16, 30]
+BLANK = "________"
+DRAFT_FILL = PatternFill("solid", fgColor="FDE2E2")
+
+
+def plan_approval_blocks(document: PlanDocument) -> list[tuple[str, list[str]]]:
+    """The approval block as text, block by block: (label, lines), blanks drawn as «________»."""
+
+    def value(text: str) -> str:
+        return text or BLANK
+
+    def capfirst(text: str) -> str:
+        return text[:1].upper() + text[1:]
+
+    considered = (
+        _("Рассмотрено").upper(),
+        [
+            _("на заседании %(body)s,") % {"body": document.body},
+            _("протокол № %(number)s от %(date)s")
+            % {"number": value(document.considered_number), "date": value(document.considered_on)},
+        ],
+    )
+    blocks = [considered]
+    if document.agreed:
+        blocks.append((
+            _("Согласовано").upper(),
+            [capfirst(document.agreed_position), f"{BLANK} {value(document.agreed_name)}"],
+        ))
+    position = document.approver_position
+    blocks.append((
+        _("Утверждаю").upper(),
+        [
+            capfirst(position) if position else BLANK,
+            f"{BLANK} {value(document.approver_name)}",
+            _("приказ от %(date)s № %(number)s")
+            % {"date": value(document.order_on), "number": value(document.order_number)},
+            document.approved_on or f"«__» {BLANK} 20__ {_('г.')}",
+        ],
+    ))
+    return blocks
+
+
+def _lines_height(text: str, width: float) -> float:
+    """The height (points) a wrapped text takes in a cell `width` characters wide: Excel does
+    not fit a merged cell's height to its text."""
+    lines = sum(max(1, math.ceil(len(line) / max(width, 1))) for line in text.split("\n"))
+    return 15 * lines + 2
+
+
+def _merged(ws: Worksheet, row: int, first: int, last: int, value, **style) -> None:
+    cell = _put(ws, row, first, value)
+    cell.alignment = style.pop("alignment", WRAP)
+    for name, setting in style.items():
+        setattr(cell, name, setting)
+    if last > first:
+        ws.merge_cells(start_row=row, start_column=first, end_row=row, end_column=last)
+
+
+def _plan_header(ws: Worksheet, row: int, document: PlanDocument) -> int:
+    """The plan's header from `row` on, as the PDF prints it; the next free row."""
+    last = len(PLAN_WIDTHS)
+    if document.is_draft:
+        text = _("ЧЕРНОВИК — план не утверждён (%(status)s)") % {"status": document.status}
+        _merged(ws, row, 1, last, text, font=Font(bold=True, color="A00000"), fill=DRAFT_FILL,
+                alignment=Alignment(horizontal="center"))
+        row += 1
+    organisation = "\n".join(document.organisation)
+    _merged(ws, row, 1, last, organisation, alignment=Alignment(wrap_text=True, horizontal="center"))
+    ws.row_dimensions[row].height = _lines_height(organisation, sum(PLAN_WIDTHS))
+    row += 2
+
+    # The blocks side by side: РАССМОТРЕНО over columns A–C, СОГЛАСОВАНО D–F, УТВЕРЖДАЮ G–J.
+    spans = [(1, 3), (4, 6), (7, last)]
+    blocks = plan_approval_blocks(document)
+    if len(blocks) == 2:
+        spans = [spans[0], spans[2]]
+    height = 0.0
+    for (label, lines), (first, end) in zip(blocks, spans, strict=True):
+        text = "\n".join([label, *lines])
+        _merged(ws, row, first, end, text)
+        height = max(height, _lines_height(text, sum(PLAN_WIDTHS[first - 1 : end])))
+    ws.row_dimensions[row].height = height
+    row += 2
+
+    _merged(ws, row, 1, last, document.title, font=Font(bold=True, size=13),
+            alignment=Alignment(wrap_text=True, horizontal="center", vertical="center"))
+    ws.row_dimensions[row].height = 34
+    row += 2
+
+    plan = document.plan
+    fields = [
+        (_("Методическая тема:"), [f"«{plan.theme}»"] if plan.theme else []),
+        (_("Цель:"), [plan.goal] if plan.goal else []),
+        (_("Задачи:"), [f"{n}. {task}" for n, task in enumerate(document.tasks, start=1)]),
+        (_("Ожидаемые результаты:"), [plan.expected_results] if plan.expected_results else []),
+    ]
+    value_width = sum(PLAN_WIDTHS[2:])
+    for label, values in fields:
+        for index, text in enumerate(values):
+            if index == 0:
+                _merged(ws, row, 1, 2, label, font=Font(bold=True))
+            _merged(ws, row, 3, last, text)
+            ws.row_dimensions[row].height = _lines_height(text, value_width)
+            row += 1
+    return row
 
 
 def district_plans_xlsx(table: DistrictPlanTable) -> ExportFile:
@@ -110,23 +226,29 @@ def _sheet_bytes(
     rows: Iterable[Sequence],
     widths: Sequence[float],
     number_formats: dict[int, str] | None = None,
+    preamble: Callable[[Worksheet, int], int] | None = None,
 ) -> bytes:
-    """One sheet: a title row, an optional subtitle, a bold header that stays in view and
-    repeats on every printed page, wrapped text, set widths."""
+    """One sheet: a title row (if any), an optional subtitle, what `preamble` writes from the next
+    row on (it returns the next free row), a bold header that stays in view and repeats on every
+    printed page, wrapped text, set widths."""
     workbook = Workbook()
     ws = workbook.active
     ws.title = sheet_title[:31]
     last_column = get_column_letter(len(headers))
 
-    row_number = 1
-    _put(ws, row_number, 1, title).font = Font(bold=True, size=13)
-    ws.merge_cells(f"A{row_number}:{last_column}{row_number}")
-    ws.row_dimensions[row_number].height = 34
-    ws.cell(row=row_number, column=1).alignment = Alignment(wrap_text=True, vertical="center")
+    row_number = 0
+    if title:
+        row_number += 1
+        _put(ws, row_number, 1, title).font = Font(bold=True, size=13)
+        ws.merge_cells(f"A{row_number}:{last_column}{row_number}")
+        ws.row_dimensions[row_number].height = 34
+        ws.cell(row=row_number, column=1).alignment = Alignment(wrap_text=True, vertical="center")
     if subtitle:
         row_number += 1
         _put(ws, row_number, 1, subtitle)
         ws.merge_cells(f"A{row_number}:{last_column}{row_number}")
+    if preamble is not None:
+        row_number = preamble(ws, row_number + 1) - 1
     row_number += 1  # one empty row before the table
     header_row = row_number + 1
 

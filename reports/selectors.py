@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from associations import access
 from associations.access import User
-from associations.models import AcademicYear, AnnualPlan, PlanItem
+from associations.models import AcademicYear, AnnualPlan, Person, PlanItem
 from associations.plans import selectors as plan_selectors
 from reports.forms import NO_PLAN, DistrictPlansForm
 
@@ -56,7 +56,12 @@ class PlanRow:
     form: str
     timing: str
     responsible: list[str]
-    mark: str
+    mark: str  # the whole mark in words (the PDF's last column)
+    # The mark's parts, a column each in the XLSX: «выполнено», the day, the new timing, the note.
+    mark_status: str = ""
+    mark_date: datetime.date | None = None
+    mark_moved: str = ""
+    mark_note: str = ""
 
 
 @dataclass
@@ -67,7 +72,10 @@ class PlanSectionRows:
 
 @dataclass
 class PlanDocument:
-    """Everything the printed plan (PDF or XLSX) shows, already worded."""
+    """Everything the printed plan (PDF or XLSX) shows, already worded. Its approval block, as
+    schools write it: «РАССМОТРЕНО на заседании МО, протокол № … от …»; for a school МО also
+    «СОГЛАСОВАНО заместитель директора по ВР» and «УТВЕРЖДАЮ директор …, приказ от … № …»; for
+    the РМО «УТВЕРЖДАЮ» by the district's official. An empty value is a blank to fill in by hand."""
 
     plan: AnnualPlan
     organisation: list[str]
@@ -80,6 +88,22 @@ class PlanDocument:
     sections: list[PlanSectionRows]
     rows: list[PlanRow]
     execution_percent: int
+    is_draft: bool = False  # not approved yet: the document says ЧЕРНОВИК
+    agreed: bool = False  # the СОГЛАСОВАНО block (a school МО's plan)
+    agreed_position: str = ""
+    agreed_name: str = ""
+    approver_position: str = ""
+    approver_name: str = ""
+    order_number: str = ""
+    order_on: str = ""
+
+    @property
+    def status(self) -> str:
+        return str(self.plan.get_status_display())
+
+    @property
+    def tasks(self) -> list[str]:
+        return self.plan.task_list
 
     @property
     def title(self) -> str:
@@ -121,6 +145,10 @@ def plan_document(*, user, pk) -> PlanDocument:
                 timing=item.timing_label,
                 responsible=[person.short_name for person in item.responsible.all()],
                 mark=execution_mark(item),
+                mark_status="" if item.execution == PlanItem.Execution.PENDING else item.get_execution_display(),
+                mark_date=item.executed_on if item.execution == PlanItem.Execution.DONE else None,
+                mark_moved=item.moved_timing.strip() if item.execution == PlanItem.Execution.MOVED else "",
+                mark_note=item.execution_note.strip() if item.execution != PlanItem.Execution.PENDING else "",
             )
             for item in group.items
         ]
@@ -138,7 +166,36 @@ def plan_document(*, user, pk) -> PlanDocument:
         sections=sections,
         rows=rows,
         execution_percent=detail.execution.percent,
+        **_approval_block(plan),
     )
+
+
+def _approval_block(plan: AnnualPlan) -> dict:
+    """Who the approval block names. An approved plan: whom it recorded at approval. Before
+    that, a school МО's plan already names its director (the one who will approve it); the
+    names of those who have not signed yet are blanks."""
+    approved = plan.status == AnnualPlan.Status.APPROVED
+    block = {
+        "is_draft": not approved,
+        "agreed": not plan.association.is_district,
+        "order_number": plan.approval_order_number.strip(),
+        "order_on": f"{plan.approval_order_date:%d.%m.%Y}" if plan.approval_order_date else "",
+    }
+    if approved:
+        block.update(
+            agreed_position=plan.agreed_by_position, agreed_name=plan.agreed_by_name,
+            approver_position=plan.approved_by_position, approver_name=plan.approved_by_name,
+        )
+    elif not plan.association.is_district:
+        school = plan.association.school
+        block.update(
+            agreed_position=_("заместитель директора по ВР"),
+            approver_position=_("директор %(school)s") % {"school": school.short_name},
+            approver_name=plan_selectors.director_signature_name(school),
+        )
+    if block["agreed"] and not block["agreed_position"]:
+        block["agreed_position"] = str(Person.Position.DEPUTY_DIRECTOR.label)
+    return block
 
 
 # --- the district's plans ---------------------------------------------------------------------

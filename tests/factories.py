@@ -23,6 +23,7 @@ from associations.models import (
     Association,
     ClassAssignment,
     District,
+    DistrictOfficial,
     Membership,
     Person,
     PlanItem,
@@ -177,6 +178,32 @@ class AppointmentFactory(factory.django.DjangoModelFactory):
     starts_on = factory.LazyAttribute(lambda o: o.order_date)
 
 
+class DistrictOfficialFactory(factory.django.DjangoModelFactory):
+    """The head of a district's education department (a person of the district, no school), who
+    approves the РМО's plan."""
+
+    class Meta:
+        model = DistrictOfficial
+
+    person = factory.SubFactory(
+        PersonFactory, school=None, district=factory.SelfAttribute("..district"), position=Person.Position.OTHER,
+        last_name="Соболева", first_name="Ирина", patronymic="Викторовна",
+    )
+    district = factory.SubFactory(DistrictFactory)
+    role = DistrictOfficial.Role.EDUCATION_HEAD
+    starts_on = datetime.date(2023, 9, 1)
+
+
+def district_official(district, *, username: str = "nachalnik", **fields) -> DistrictOfficial:
+    """A login for the head of `district`'s education department, in office."""
+    user = UserFactory(username=username)
+    person = PersonFactory(
+        user=user, school=None, district=district, position=Person.Position.OTHER,
+        last_name="Соболева", first_name="Ирина", patronymic="Викторовна",
+    )
+    return DistrictOfficialFactory(district=district, person=person, **fields)
+
+
 def add_members(world, n: int, *, association=None, year=None, school=None, classes: bool = False) -> list[Person]:
     """n new people made members of `association` (the world's МО) for `year` (the world's):
     people of `school` (the association's own by default), each leading a class if `classes`."""
@@ -237,6 +264,9 @@ class AnnualPlanFactory(factory.django.DjangoModelFactory):
     theme = "Воспитание гражданина"
     goal = "Создание условий для роста мастерства"
     tasks = "Обновить формы работы\nОбобщить опыт"
+    # Considered at the August meeting (protocol № 1), as a plan that goes to review has been.
+    considered_protocol_number = "1"
+    considered_on = factory.LazyAttribute(lambda o: datetime.date(o.academic_year.start_year, 8, 28))
 
 
 class PlanItemFactory(factory.django.DjangoModelFactory):

@@ -9,11 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from associations import access
 from associations.plans.models import AnnualPlan, PlanItem, PlanSection, PlanTransition, WorkForm
-from rmo_portal.admin_history import HistoryAdmin
+from rmo_portal.admin_history import HistoryAdmin, PortalAdmin, PortalTabularInline
 
 
 @admin.register(PlanSection)
-class PlanSectionAdmin(admin.ModelAdmin):
+class PlanSectionAdmin(PortalAdmin):
     list_display = ("name", "group", "order", "is_active")
     list_editable = ("order", "is_active")
     list_filter = ("group", "is_active")
@@ -21,14 +21,14 @@ class PlanSectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(WorkForm)
-class WorkFormAdmin(admin.ModelAdmin):
+class WorkFormAdmin(PortalAdmin):
     list_display = ("name", "order", "is_active")
     list_editable = ("order", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name",)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(PortalTabularInline):
     extra = 0
     can_delete = False
     show_change_link = False

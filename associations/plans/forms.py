@@ -230,14 +230,41 @@ def plan_item_formset(plan: AnnualPlan, data=None, *, choices: PlanChoices | Non
 
 
 class PlanReviewForm(forms.Form):
-    """One form for both decisions: the comment is required only to return the plan, which
-    `plan_services.plan_return` checks (its error lands on this field)."""
+    """One form for both decisions: the comment is required only to return the plan, the protocol
+    that considered the plan only to approve it; `plan_services` checks both (their errors land
+    on these fields, same names). The protocol starts as the plan has it; the approving order is
+    entered here, optional (the document prints blanks for it)."""
 
     comment = forms.CharField(
         label=_("Комментарий"), required=False, max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Обязателен, если план возвращается на доработку."),
     )
+    considered_protocol_number = forms.CharField(
+        label=_("Рассмотрен: протокол №"), required=False, max_length=20,
+        help_text=_("Протокол заседания, на котором рассмотрен план. Нужен, чтобы утвердить план."),
+    )
+    considered_on = forms.DateField(
+        label=_("Рассмотрен: дата заседания"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+    approval_order_number = forms.CharField(label=_("Приказ об утверждении: №"), required=False, max_length=40)
+    approval_order_date = forms.DateField(
+        label=_("Приказ об утверждении: дата"), required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )
+
+    APPROVAL_FIELDS = ("considered_protocol_number", "considered_on", "approval_order_number", "approval_order_date")
+
+    def __init__(self, *args, plan: AnnualPlan | None = None, **kwargs):
+        if plan is not None:
+            kwargs.setdefault("initial", {name: getattr(plan, name) for name in self.APPROVAL_FIELDS})
+        super().__init__(*args, **kwargs)
+
+    def approval(self) -> dict:
+        """The approval's values (a valid form) as `plan_services.Approval` takes them; a field
+        the request did not post is left out: the plan keeps what it has."""
+        return {name: self.cleaned_data[name] for name in self.APPROVAL_FIELDS if self.add_prefix(name) in self.data}
 
 
 class PlanItemMarkForm(InvalidFieldsMixin, forms.Form):

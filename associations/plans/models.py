@@ -102,9 +102,16 @@ class AnnualPlan(models.Model):
         _("рассмотрен: протокол №"), max_length=20, blank=True
     )
     considered_on = models.DateField(_("рассмотрен: дата заседания"), null=True, blank=True)
+    # As the document prints it when approved: a school МО's plan is agreed (СОГЛАСОВАНО) by the
+    # deputy director who approves it here and approved (УТВЕРЖДАЮ) by the school's director by
+    # order; the РМО's plan is approved by the district's official (`DistrictOfficial`).
+    agreed_by_name = models.CharField(_("согласовал (И.О. Фамилия)"), max_length=200, blank=True)
+    agreed_by_position = models.CharField(_("должность согласовавшего"), max_length=200, blank=True)
     approved_by_name = models.CharField(_("утвердил (И.О. Фамилия)"), max_length=200, blank=True)
     approved_by_position = models.CharField(_("должность утвердившего"), max_length=200, blank=True)
     approved_on = models.DateField(_("дата утверждения"), null=True, blank=True)
+    approval_order_number = models.CharField(_("приказ об утверждении: №"), max_length=40, blank=True)
+    approval_order_date = models.DateField(_("приказ об утверждении: дата"), null=True, blank=True)
     version = models.PositiveIntegerField(_("версия"), default=1)
     updated_at = models.DateTimeField(_("изменён"), auto_now=True)
     updated_by = models.ForeignKey(

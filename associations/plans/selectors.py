@@ -17,6 +17,7 @@ from associations.models import (
     Person,
     PlanItem,
     PlanTransition,
+    School,
 )
 
 
@@ -175,3 +176,13 @@ def plans_awaiting(*, user: User) -> list[AnnualPlan]:
         .select_related("association", "academic_year")
         .order_by("-updated_at")[:20]
     )
+
+
+def director_signature_name(school: School) -> str:
+    """The school's director as a signature line writes it, «А.В. Громов»: the person of the
+    school whose position is «директор», else the school's «директор (Фамилия И.О.)»."""
+    director = Person.objects.filter(school=school, position=Person.Position.DIRECTOR).order_by("pk").first()
+    if director is not None:
+        return director.signature_name
+    last, _space, initials = school.director_name.strip().partition(" ")
+    return f"{initials.strip()} {last}".strip()

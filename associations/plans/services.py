@@ -5,6 +5,7 @@ marks. Every transition is recorded and told to the other side by e-mail."""
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,11 +21,13 @@ from associations.models import (
     AnnualPlan,
     Appointment,
     Association,
+    DistrictOfficial,
     Person,
     PlanItem,
     PlanTransition,
 )
 from associations.plans.models import PLAN_MAX_ITEMS
+from associations.plans.selectors import director_signature_name
 from rmo_portal.editors import Row, VersionConflict, rows_apply
 
 Status = AnnualPlan.Status
@@ -217,12 +220,17 @@ def plan_renumber(*, plan: AnnualPlan) -> None:
 
 
 def _reviewers_emails(association: Association) -> list[str]:
+    """Whom a submitted plan goes to: the school's deputy director (a school МО's), the district's
+    officials in office (the РМО's); never the association's own head."""
+    today = timezone.localdate()
     if association.is_district:
         people = Person.objects.filter(
-            district=association.district, school__isnull=True, position=Person.Position.METHODIST
+            pk__in=DistrictOfficial.objects.in_office(today).filter(district=association.district).values("person_id")
         )
     else:
         people = Person.objects.filter(school=association.school, position=Person.Position.DEPUTY_DIRECTOR)
+    heads = Appointment.objects.in_office(today).filter(association=association, role=Appointment.Role.HEAD)
+    people = people.exclude(pk__in=heads.values("person_id"))
     return [p.contact_email for p in people.select_related("user")]
 
 
@@ -267,8 +275,111 @@ def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = ""
     send_mass_mail([(subject, body, settings.DEFAULT_FROM_EMAIL, [r]) for r in recipients], fail_silently=True)
 
 
+# What a plan must have before it goes to review, by field (named in the refusal).
+REQUIRED_TO_SUBMIT = ("theme", "goal")
+
+
+def _check_submittable(plan: AnnualPlan) -> None:
+    missing = [str(AnnualPlan._meta.get_field(name).verbose_name) for name in REQUIRED_TO_SUBMIT
+               if not getattr(plan, name).strip()]
+    if missing:
+        raise ValidationError(
+            _("План нельзя отправить на рассмотрение: не заполнено — %(fields)s.") % {"fields": ", ".join(missing)},
+            code="incomplete",
+        )
+    if not plan.items.exists():
+        raise ValidationError(_("В плане нет ни одного пункта."))
+
+
+class _Keep:
+    """An approval's field left as the plan has it."""
+
+    def __repr__(self) -> str:
+        return "KEEP"
+
+
+KEEP = _Keep()
+
+
+@dataclass(frozen=True)
+class Approval:
+    """What the reviewer enters at approval: the protocol of the meeting that considered the plan
+    (kept on the plan, required: the plan was considered at a meeting before it is approved) and
+    the order that approves it (optional: the document prints blanks for it). KEEP leaves what
+    the plan already has; "" or None clears it."""
+
+    considered_protocol_number: str | _Keep = KEEP
+    considered_on: datetime.date | _Keep | None = KEEP
+    approval_order_number: str | _Keep = KEEP
+    approval_order_date: datetime.date | _Keep | None = KEEP
+
+
+def _apply_approval(plan: AnnualPlan, approval: Approval, today: datetime.date) -> None:
+    """The approval's details on the plan, or the errors next to their fields."""
+    for name in ("considered_protocol_number", "approval_order_number"):
+        value = getattr(approval, name)
+        if value is not KEEP:
+            setattr(plan, name, (value or "").strip())
+    for name in ("considered_on", "approval_order_date"):
+        value = getattr(approval, name)
+        if value is not KEEP:
+            setattr(plan, name, value)
+    body = _("РМО") if plan.association.is_district else _("МО")
+    errors = {}
+    if not plan.considered_protocol_number:
+        errors["considered_protocol_number"] = _(
+            "Укажите номер протокола заседания %(body)s, на котором рассмотрен план."
+        ) % {"body": body}
+    if plan.considered_on is None:
+        errors["considered_on"] = _("Укажите дату заседания %(body)s, на котором рассмотрен план.") % {"body": body}
+    elif plan.considered_on > today:
+        errors["considered_on"] = _("Дата заседания не может быть в будущем.")
+    if plan.approval_order_date and plan.approval_order_date > today:
+        errors["approval_order_date"] = _("Дата приказа не может быть в будущем.")
+    elif plan.approval_order_date and plan.considered_on and plan.approval_order_date < plan.considered_on:
+        errors["approval_order_date"] = _("Приказ не может быть раньше заседания, на котором рассмотрен план.")
+    if plan.approval_order_number and not plan.approval_order_date:
+        errors["approval_order_date"] = _("Укажите дату приказа.")
+    if plan.approval_order_date and not plan.approval_order_number:
+        errors["approval_order_number"] = _("Укажите номер приказа.")
+    for name in ("considered_protocol_number", "approval_order_number"):
+        limit = AnnualPlan._meta.get_field(name).max_length
+        if len(getattr(plan, name)) > limit:
+            errors[name] = _("Слишком длинное значение.")
+    if errors:
+        raise ValidationError(errors)
+
+
+def _sign_approval(plan: AnnualPlan, user: User, today: datetime.date) -> None:
+    """Who the approved plan names. A school МО's: the deputy director who approved it here
+    agrees it (СОГЛАСОВАНО), the school's director approves it by order (УТВЕРЖДАЮ). The РМО's:
+    the district's official who approved it here (УТВЕРЖДАЮ)."""
+    roles = access.roles_for(user)
+    person = roles.person
+    name = person.signature_name if person else _person_name(user)
+    if plan.association.is_district:
+        position = ""
+        if roles.is_district_official and plan.association.district_id in roles.official_district_ids:
+            position = DistrictOfficial.Role(roles.official_role).label
+        elif person is not None:
+            position = person.get_position_display()
+        plan.agreed_by_name = plan.agreed_by_position = ""
+        plan.approved_by_name, plan.approved_by_position = name, str(position)
+    else:
+        plan.agreed_by_name = name
+        if person is not None and person.position == Person.Position.DEPUTY_DIRECTOR:
+            plan.agreed_by_position = _("заместитель директора по ВР")  # as the stamp writes it
+        else:
+            plan.agreed_by_position = str(person.get_position_display()) if person else ""
+        school = plan.association.school
+        plan.approved_by_name = director_signature_name(school)
+        plan.approved_by_position = _("директор %(school)s") % {"school": school.short_name}
+    plan.approved_on = today
+
+
 def _transition(
-    *, plan: AnnualPlan, to: str, user: User, comment: str = "", host: str = "", notify: bool = True
+    *, plan: AnnualPlan, to: str, user: User, comment: str = "", host: str = "", notify: bool = True,
+    approval: Approval | None = None,
 ) -> AnnualPlan:
     with transaction.atomic():
         locked = AnnualPlan.objects.select_for_update(of=("self",)).select_related(
@@ -280,6 +391,11 @@ def _transition(
                 _("Переход «%(from)s» → «%(to)s» невозможен.")
                 % {"from": locked.get_status_display(), "to": Status(to).label}
             )
+        if who == REVIEWER and locked.association_id in access.roles_for(user).head_association_ids:
+            raise PermissionDenied(
+                _("Это действие вам недоступно: план объединения, которым вы руководите, утверждает "
+                  "или возвращает не его руководитель.")
+            )
         allowed = (
             access.can_write_association(user, locked.association)
             if who == EDITOR
@@ -289,8 +405,12 @@ def _transition(
             raise PermissionDenied
         if to == Status.RETURNED and not comment.strip():
             raise ValidationError({"comment": _("Укажите, что нужно доработать.")})
-        if to == Status.SUBMITTED and not locked.items.exists():
-            raise ValidationError(_("В плане нет ни одного пункта."))
+        if to == Status.SUBMITTED:
+            _check_submittable(locked)
+        today = timezone.localdate()
+        if to == Status.APPROVED:
+            _apply_approval(locked, approval or Approval(), today)
+            _sign_approval(locked, user, today)
         transition = PlanTransition.objects.create(
             plan=locked, from_status=locked.status, to_status=to, comment=comment.strip(),
             by=user, by_name=_person_name(user),
@@ -298,11 +418,6 @@ def _transition(
         locked.status = to
         locked.version += 1
         locked.updated_by = user
-        if to == Status.APPROVED:
-            person = access.roles_for(user).person
-            locked.approved_by_name = person.signature_name if person else _person_name(user)
-            locked.approved_by_position = person.get_position_display() if person else ""
-            locked.approved_on = timezone.localdate()
         locked.save()
         if notify:
             transaction.on_commit(lambda: _notify(locked, transition, host))
@@ -310,15 +425,25 @@ def _transition(
 
 
 def plan_submit(*, plan: AnnualPlan, user: User, host: str = "", notify: bool = True) -> AnnualPlan:
+    """The editor sends the plan to review: it needs its theme, its goal and at least one item."""
     return _transition(plan=plan, to=Status.SUBMITTED, user=user, host=host, notify=notify)
 
 
 def plan_return(*, plan: AnnualPlan, user: User, comment: str, host: str = "", notify: bool = True) -> AnnualPlan:
+    """The reviewer returns the plan with what to rework; never the association's own head."""
     return _transition(plan=plan, to=Status.RETURNED, user=user, comment=comment, host=host, notify=notify)
 
 
-def plan_approve(*, plan: AnnualPlan, user: User, comment: str = "", host: str = "", notify: bool = True) -> AnnualPlan:
-    return _transition(plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host, notify=notify)
+def plan_approve(
+    *, plan: AnnualPlan, user: User, comment: str = "", approval: Approval | None = None, host: str = "",
+    notify: bool = True,
+) -> AnnualPlan:
+    """The reviewer approves the plan, never the association's own head: the protocol that
+    considered it is required (`approval` or already on the plan), the approving order is kept
+    if given, and the plan records who agreed and who approved it as its document prints them."""
+    return _transition(
+        plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host, notify=notify, approval=approval
+    )
 
 
 @transaction.atomic

@@ -38,6 +38,14 @@ def _host(request) -> str:
     return request.build_absolute_uri("/")[:-1]
 
 
+def _refusal(error: Exception) -> str:
+    """The refusal's own words where a service gave them (a PermissionDenied that says why),
+    else the usual sentence."""
+    if isinstance(error, PermissionDenied) and error.args and isinstance(error.args[0], str):
+        return error.args[0]
+    return refusal(error)
+
+
 def _plan_or_404(request, pk) -> AnnualPlan:
     return access.plan_for_user(
         request.user, pk,
@@ -59,7 +67,7 @@ def _render_detail(request, detail, *, review_form=None, mark_form=None):
     context = {
         "detail": detail,
         "plan": detail.plan,
-        "review_form": review_form or PlanReviewForm(),
+        "review_form": review_form or PlanReviewForm(plan=detail.plan),
         "last_return": returned[-1] if returned else None,
         "is_approved": detail.plan.status == AnnualPlan.Status.APPROVED,
         "plan_links": links.plan_links(detail.plan, user=request.user),  # the apps above: reports
@@ -193,7 +201,7 @@ def plan_submit(request, pk: int):
     try:
         plan_services.plan_submit(plan=plan, user=request.user, host=_host(request))
     except (ValidationError, PermissionDenied) as error:
-        messages.error(request, refusal(error))
+        messages.error(request, _refusal(error))
     else:
         messages.success(request, _("План отправлен на рассмотрение."))
     return redirect("associations:plan", plan.pk)
@@ -201,17 +209,17 @@ def plan_submit(request, pk: int):
 
 def _review(request, pk: int, *, decide, done: str):
     plan = _plan_or_404(request, pk)
-    form = PlanReviewForm(request.POST)
+    form = PlanReviewForm(request.POST, plan=plan)
     if form.is_valid():
         try:
-            decide(plan=plan, user=request.user, comment=form.cleaned_data["comment"], host=_host(request))
+            decide(plan=plan, user=request.user, form=form, host=_host(request))
         except ValidationError as error:
             if not errors_fit(error, form):
                 messages.error(request, refusal(error))
                 return redirect("associations:plan", plan.pk)
             form.add_error(None, error)
         except PermissionDenied as error:
-            messages.error(request, refusal(error))
+            messages.error(request, _refusal(error))
             return redirect("associations:plan", plan.pk)
         else:
             messages.success(request, done)
@@ -223,16 +231,27 @@ def _review(request, pk: int, *, decide, done: str):
     return _render_detail(request, detail, review_form=form)
 
 
+def _return(*, plan, user, form, host):
+    plan_services.plan_return(plan=plan, user=user, comment=form.cleaned_data["comment"], host=host)
+
+
+def _approve(*, plan, user, form, host):
+    plan_services.plan_approve(
+        plan=plan, user=user, comment=form.cleaned_data["comment"], approval=plan_services.Approval(**form.approval()),
+        host=host,
+    )
+
+
 @login_required
 @require_POST
 def plan_return(request, pk: int):
-    return _review(request, pk, decide=plan_services.plan_return, done=_("План возвращён на доработку."))
+    return _review(request, pk, decide=_return, done=_("План возвращён на доработку."))
 
 
 @login_required
 @require_POST
 def plan_approve(request, pk: int):
-    return _review(request, pk, decide=plan_services.plan_approve, done=_("План утверждён."))
+    return _review(request, pk, decide=_approve, done=_("План утверждён."))
 
 
 # --- execution control ----------------------------------------------------------------------

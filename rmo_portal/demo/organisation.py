@@ -1,7 +1,8 @@
 """The demo district behind `manage.py load_demo`: data and builder.
 
 One district, «Заречный муниципальный район», with its РМО, six schools with their МО, about
-sixty class teachers, appointments by order, eight demo logins and annual plans in every state
+sixty class teachers, appointments by order, the head of the education department (who approves
+the РМО's plan: its head, the methodologist, never does), nine demo logins and annual plans in every state
 of their workflow (`rmo_portal.demo.plans`). Its meetings, protocols and decisions are added
 by `rmo_portal.demo.meetings`; `rmo_portal.demo.load_demo` composes the parts. The builder is idempotent:
 every row is found by its natural key and only written when it is missing or differs, and an
@@ -33,6 +34,7 @@ from associations.models import (
     Association,
     ClassAssignment,
     District,
+    DistrictOfficial,
     Membership,
     Person,
     School,
@@ -132,6 +134,14 @@ METHODOLOGIST = PersonSpec(
     login="metodist",
 )
 METHODOLOGIST_MAIL = "rmk"
+
+# The head of the education department: a DistrictOfficial, who approves (or returns) the
+# РМО's plan that the methodologist, its head, writes and submits.
+EDUCATION_HEAD = PersonSpec(
+    "Соболева Ирина Викторовна", 30, HP, HIGHEST, 6, position=Person.Position.OTHER, login="nachalnik",
+)
+EDUCATION_HEAD_MAIL = "otdel"
+EDUCATION_HEAD_SINCE = Order("", 1, years_back=3)  # in office since 1 September, three years ago
 
 P = PersonSpec
 
@@ -288,10 +298,12 @@ SCHOOLS: tuple[SchoolSpec, ...] = (
 # The demo logins, in the order the command prints them; all but `admin` are a PersonSpec.login.
 # School 2's head and deputy director have one so that its plan can be returned through the
 # workflow and its head can see it waiting on the home page; school 1's secretary has one so
-# that the protocol left a draft (rmo_portal.demo.meetings) has somebody to finish it.
+# that the protocol left a draft (rmo_portal.demo.meetings) has somebody to finish it; the head
+# of the education department has one to approve the РМО's plan waiting for her.
 ADMIN_LOGIN = "admin"
 LOGINS: tuple[str, ...] = (
-    ADMIN_LOGIN, "metodist", "zavuch1", "rukovoditel1", "sekretar1", "uchitel1", "zavuch2", "rukovoditel2",
+    ADMIN_LOGIN, "metodist", "nachalnik", "zavuch1", "rukovoditel1", "sekretar1", "uchitel1", "zavuch2",
+    "rukovoditel2",
 )
 
 
@@ -446,7 +458,13 @@ class _Builder:
         methodologist = self.person(METHODOLOGIST, district, None, METHODOLOGIST_MAIL)
         self.appoint(rmo, methodologist, RMO_HEAD_ORDER)
         rmo_members = [methodologist]
-        people_by_login = {METHODOLOGIST.login: methodologist}
+        education_head = self.person(EDUCATION_HEAD, district, None, EDUCATION_HEAD_MAIL)
+        self.upsert(
+            DistrictOfficial,
+            {"district": district, "person": education_head, "role": DistrictOfficial.Role.EDUCATION_HEAD},
+            {"starts_on": self.first_of_september(EDUCATION_HEAD_SINCE), "ends_on": None},
+        )
+        people_by_login = {METHODOLOGIST.login: methodologist, EDUCATION_HEAD.login: education_head}
         classes_by_person: dict[int, ClassAssignment] = {}
         people_by_school: dict[str, dict[str, Person]] = {}
         mos: dict[str, Association] = {}
@@ -505,7 +523,7 @@ class _Builder:
         for person in rmo_members:
             self.get_or_create(Membership, association=rmo, person=person, academic_year=self.year)
 
-        result.people += 1  # the methodologist
+        result.people += 2  # the methodologist and the head of the education department
         result.associations = 1 + len(SCHOOLS)
         result.logins = self.logins(people_by_login, classes_by_person)
         # The plans last: their workflow is run by the demo logins.
@@ -554,13 +572,19 @@ class _Builder:
         if person is None:
             return "отдел образования, администрирование: /admin/"
         parts = [person.short_name]
+        official = DistrictOfficial.objects.filter(person=person).first()
+        if official is not None:
+            parts.append(f"{official.get_role_display()}, утверждает план РМО")
         if person.position == Person.Position.METHODIST:
             parts.append("руководитель РМО")
         elif person.position == ORGANIZER:
             parts.append(person.get_position_display())
         if person.pk in classes:
             parts.append(f"класс {classes[person.pk].label}")
-        parts.append(person.school.short_name if person.school_id else "районный методический кабинет")
+        if official is not None:
+            parts.append("отдел образования")
+        else:
+            parts.append(person.school.short_name if person.school_id else "районный методический кабинет")
         return ", ".join(parts)
 
 

@@ -1,10 +1,11 @@
 """The demo's annual plans: what a person clicking through `make run` sees of the plan workflow.
 
 - МБОУ «Заречная СОШ № 1»: last year's plan, approved and carried out (most items done, a few
-  moved or cancelled), and this year's plan, approved by the deputy director, with every item
-  whose time is over marked, except two left unmarked: the plan page shows them overdue.
-- The РМО: this year's plan, submitted by its head (the district methodologist, who is also the
-  reviewer) and waiting for review.
+  moved or cancelled), and this year's plan, approved by the deputy director (agreed by her,
+  approved by the director's order), with every item whose time is over marked, except two left
+  unmarked: the plan page shows them overdue.
+- The РМО: this year's plan, submitted by its head (the district methodologist) and waiting for
+  the head of the education department, who reviews it: nobody approves their own plan.
 - МБОУ «СОШ № 2»: this year's plan, returned by the deputy director with a comment.
 - Лицей № 3 and Гимназия № 4: drafts being written. The other two schools: no plan yet.
 
@@ -96,6 +97,7 @@ class Step:
     days: int  # after the meeting that considered the plan (or after 1 September for a draft)
     hour: int
     comment: str = ""
+    order: str = ""  # "approve": the number of the director's order that approves the plan, dated that day
 
 
 @dataclass(frozen=True)
@@ -141,7 +143,7 @@ SCHOOL1_CURRENT = PlanSpec(
     "педагогов проходит по графику.",
     considered="28.08",
     author="rukovoditel1",
-    steps=(Step("submit", "rukovoditel1", 1, 10), Step("approve", "zavuch1", 4, 14)),
+    steps=(Step("submit", "rukovoditel1", 1, 10), Step("approve", "zavuch1", 4, 14, order="231-од")),
     marker="rukovoditel1",
     items=(
         row(MEETINGS, "28.08", "Заседание № 1 (установочное). Анализ работы МО за {previous} учебный "
@@ -286,7 +288,7 @@ SCHOOL1_PREVIOUS = PlanSpec(
     "классного руководителя; участие в муниципальном этапе конкурса «Самый классный классный».",
     considered="29.08",
     author="rukovoditel1",
-    steps=(Step("submit", "rukovoditel1", 1, 11), Step("approve", "zavuch1", 3, 12)),
+    steps=(Step("submit", "rukovoditel1", 1, 11), Step("approve", "zavuch1", 3, 12, order="219-од")),
     marker="rukovoditel1",
     items=(
         row(MEETINGS, "29.08", "Заседание № 1 (установочное). Анализ работы МО за {previous} учебный "
@@ -729,6 +731,10 @@ class PlanBuilder:
         moments = []
         for step in spec.steps:
             kwargs = {"comment": step.comment} if step.comment else {}
+            if step.order:  # dated today here, then the day of the step below
+                kwargs["approval"] = plan_services.Approval(
+                    approval_order_number=step.order, approval_order_date=self.today
+                )
             actions[step.action](plan=plan, user=self.users[step.login], notify=False, **kwargs)
             moments.append(self.at(since + datetime.timedelta(days=step.days), step.hour))
         if not moments:
@@ -740,6 +746,8 @@ class PlanBuilder:
         changes = {"updated_at": moments[-1]}
         if spec.steps[-1].action == "approve":
             changes["approved_on"] = timezone.localdate(moments[-1])
+            if spec.steps[-1].order:
+                changes["approval_order_date"] = changes["approved_on"]
         AnnualPlan.objects.filter(pk=plan.pk).update(**changes)
         self.builder.written += len(transitions)
 

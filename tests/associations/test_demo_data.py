@@ -24,6 +24,7 @@ from associations.models import (
     Association,
     ClassAssignment,
     District,
+    DistrictOfficial,
     Membership,
     Person,
     PlanItem,
@@ -232,7 +233,7 @@ class TestTheLoadedDemo:
         assert ended.count() == 1
         previous = ended.get()
         successor = current.get(association=previous.association)
-        assert previous.ends_on == successor.starts_on
+        assert previous.ends_on == successor.starts_on - datetime.timedelta(days=1)  # its last day
         assert previous.order_date.year == successor.order_date.year - 1
         assert Appointment.objects.filter(role=Appointment.Role.SECRETARY, ends_on__isnull=True).count() >= 2
 
@@ -267,6 +268,16 @@ class TestTheLoadedDemo:
         metodist = roles_for(users["metodist"])
         assert metodist.is_methodologist and not metodist.is_admin
         assert metodist.methodologist_district_ids == {loaded.pk}
+        assert not metodist.is_district_official  # she heads the РМО: its plan goes to the department
+
+        nachalnik = roles_for(users["nachalnik"])
+        assert nachalnik.is_district_official and nachalnik.official_district_ids == {loaded.pk}
+        assert nachalnik.label == "начальник отдела образования"
+        assert nachalnik.person.school_id is None and nachalnik.person.district_id == loaded.pk
+        assert not (nachalnik.is_methodologist or nachalnik.is_head or nachalnik.is_deputy or nachalnik.is_admin)
+        official = DistrictOfficial.objects.get(person=nachalnik.person)
+        assert official.role == DistrictOfficial.Role.EDUCATION_HEAD and official.ends_on is None
+        assert official.starts_on <= timezone.localdate()
 
         zavuch = roles_for(users["zavuch1"])
         assert zavuch.is_deputy and zavuch.deputy_school_ids == {school1.pk}
@@ -314,7 +325,10 @@ class TestTheLoadedDemo:
             ("rukovoditel1", Status.DRAFT, Status.SUBMITTED),
             ("zavuch1", Status.SUBMITTED, Status.APPROVED),
         ]
-        assert plan.approved_by_name == "С.И. Павлова"
+        # Agreed by the deputy director who approved it here, approved by the director's order.
+        assert (plan.agreed_by_name, plan.agreed_by_position) == ("С.И. Павлова", "заместитель директора по ВР")
+        assert (plan.approved_by_name, plan.approved_by_position) == ("А.В. Громов", f"директор {SCHOOL1}")
+        assert plan.approval_order_number == "231-од" and plan.approval_order_date == plan.approved_on
         assert plan.considered_protocol_number == "1"
         assert plan.considered_on.month == 8 and plan.considered_on.year == year.start_year
         assert plan.considered_on <= plan.approved_on <= today
@@ -373,7 +387,7 @@ class TestTheLoadedDemo:
             assert plan.academic_year.starts_on - datetime.timedelta(days=7) <= item.executed_on
             assert item.executed_on <= plan.academic_year.ends_on
 
-    def test_rmo_plan_waits_for_the_methodologist(self, loaded):
+    def test_rmo_plan_waits_for_the_head_of_the_education_department(self, loaded, client):
         plan = plan_of("")
         assert plan.status == Status.SUBMITTED
         assert steps(plan) == [("metodist", Status.DRAFT, Status.SUBMITTED)]
@@ -391,7 +405,13 @@ class TestTheLoadedDemo:
         district = plan.association.district_id
         assert all(1 <= i.responsible.count() <= 2 for i in items)
         assert all(p.district_id == district for i in items for p in i.responsible.all())
-        assert plan in plans_awaiting(user=user("metodist"))
+        # Its head, the methodologist, wrote it: the head of the education department reviews it.
+        assert plan in plans_awaiting(user=user("nachalnik"))
+        assert plan not in plans_awaiting(user=user("metodist"))
+        assert client.login(username="nachalnik", password=demo.DEMO_PASSWORD)
+        assert 'data-testid="review"' in client.get(f"/plans/{plan.pk}/").content.decode()
+        client.force_login(user("metodist"))
+        assert 'data-testid="review"' not in client.get(f"/plans/{plan.pk}/").content.decode()
 
     def test_school2_plan_is_returned_with_the_comment(self, loaded, client):
         plan = plan_of(SCHOOL2)

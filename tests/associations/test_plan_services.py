@@ -38,7 +38,10 @@ def test_the_full_review_cycle(world, plan):
     ps.plan_submit(plan=plan, user=world.head)
     ps.plan_approve(plan=plan, user=world.deputy)
     assert status_of(plan) == Status.APPROVED
-    assert plan.approved_by_name == world.deputy.person.signature_name
+    # The deputy director agrees it (СОГЛАСОВАНО); the school's director approves it (УТВЕРЖДАЮ).
+    assert plan.agreed_by_name == world.deputy.person.signature_name
+    assert plan.agreed_by_position == "заместитель директора по ВР"
+    assert (plan.approved_by_name, plan.approved_by_position) == ("П.С. Орлов", "директор МБОУ «СОШ № 1»")
     assert plan.approved_on is not None
 
     steps = list(plan.transitions.values_list("from_status", "to_status", "comment", "by_name"))
@@ -122,12 +125,19 @@ def test_an_empty_plan_cannot_be_submitted(world):
 
 
 def test_the_district_reviews_the_rmo_plan(world):
+    """The РМО's plan goes to the district's official (the head of the education department),
+    not to the methodologist: nobody approves the plan of the РМО they write."""
+    official = f.district_official(world.district).person.user
     f.AppointmentFactory(association=world.rmo, person=world.teacher_person, order_issuer="ОО")
     world.teacher._rmo_roles = None
     plan = f.plan_with_items(world.rmo, world.year)
     ps.plan_submit(plan=plan, user=world.teacher)
-    ps.plan_approve(plan=plan, user=world.methodologist)
+    with pytest.raises(PermissionDenied):
+        ps.plan_approve(plan=plan, user=world.methodologist)
+    ps.plan_approve(plan=plan, user=official)
     assert status_of(plan) == Status.APPROVED
+    assert (plan.approved_by_name, plan.approved_by_position) == ("И.В. Соболева", "начальник отдела образования")
+    assert plan.agreed_by_name == ""
 
 
 def test_copy_from_last_year_moves_dates_and_clears_marks(world):

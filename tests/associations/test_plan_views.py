@@ -132,7 +132,7 @@ def test_the_review_cycle_through_the_pages(world, plan, django_capture_on_commi
     response = deputy.post(url("plan_approve", plan.pk), {"comment": ""}, follow=True)
     assert "План утверждён." in messages_of(response)
     assert status_of(plan) == Status.APPROVED
-    assert plan.approved_by_name == world.deputy.person.signature_name
+    assert plan.agreed_by_name == world.deputy.person.signature_name
 
     page = head.get(url("plan", plan.pk)).content.decode()
     assert list(plan.transitions.values_list("from_status", "to_status")) == [
@@ -147,6 +147,9 @@ def test_the_review_cycle_through_the_pages(world, plan, django_capture_on_commi
 
 
 def test_the_district_reviews_the_rmo_plan_through_the_pages(world):
+    """The РМО's plan is reviewed by the head of the education department, not by the district's
+    methodologist (who writes it)."""
+    official = login(f.district_official(world.district).person.user)
     f.AppointmentFactory(association=world.rmo, person=world.teacher_person, order_issuer="Отдел образования")
     plan = f.plan_with_items(world.rmo, world.year, responsible=[world.teacher_person])
     rmo_head = login(world.teacher)
@@ -157,8 +160,14 @@ def test_the_district_reviews_the_rmo_plan_through_the_pages(world):
     assert login(world.other_district_methodologist).post(url("plan_approve", plan.pk)).status_code == 404
     assert login(world.deputy).get(url("plan", plan.pk)).status_code == 404  # a school's deputy: not theirs
     methodologist = login(world.methodologist)
-    assert 'data-testid="review"' in methodologist.get(url("plan", plan.pk)).content.decode()
-    methodologist.post(url("plan_approve", plan.pk))
+    assert 'data-testid="review"' not in methodologist.get(url("plan", plan.pk)).content.decode()
+    response = methodologist.post(url("plan_approve", plan.pk), follow=True)
+    assert any("недоступно" in m for m in messages_of(response))
+    assert status_of(plan) == Status.SUBMITTED
+
+    assert url("plan", plan.pk) in official.get(reverse("home")).content.decode()  # waiting for her
+    assert 'data-testid="review"' in official.get(url("plan", plan.pk)).content.decode()
+    official.post(url("plan_approve", plan.pk))
     assert status_of(plan) == Status.APPROVED
     assert login(world.deputy).get(url("plan", plan.pk)).status_code == 200  # approved: public to the district
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import re
 
 import pytest
 from django.db import connection
@@ -11,8 +12,9 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from associations.models import AnnualPlan
+from associations.models import AnnualPlan, Person, WorkForm
 from reports.rendering import PDF_MIMETYPE, XLSX_MIMETYPE
+from rmo_portal.demo import plans as demo_plans
 from tests import factories as f
 from tests.helpers import embedded_files, flat, footer_texts, image_count, page_texts, pdf_reader, pdf_text
 
@@ -36,8 +38,10 @@ def plan(world):
     return f.plan_document(
         world.mo, world.year, items=25,
         considered_protocol_number="1", considered_on=datetime.date(2025, 8, 29),
-        approved_by_position="заместитель директора по воспитательной работе",
-        approved_by_name="Е.Н. Петрова", approved_on=datetime.date(2025, 9, 1),
+        agreed_by_position="заместитель директора по ВР", agreed_by_name="Е.Н. Петрова",
+        approved_by_position="директор МБОУ «СОШ № 1»", approved_by_name="П.С. Орлов",
+        approved_on=datetime.date(2025, 9, 1),
+        approval_order_number="245-од", approval_order_date=datetime.date(2025, 9, 1),
     )
 
 
@@ -55,7 +59,8 @@ def test_plan_pdf_has_the_header_the_theme_and_every_item(world, plan, client_fo
     for expected in [
         world.school.name,
         "РАССМОТРЕНО", "назаседанииМО,", "протокол№1от29.08.2025",
-        "УТВЕРЖДАЮ", "Заместительдиректораповоспитательнойработе", "Е.Н.Петрова", "«01»сентября2025г.",
+        "СОГЛАСОВАНО", "ЗаместительдиректорапоВР", "Е.Н.Петрова",
+        "УТВЕРЖДАЮ", "ДиректорМБОУ«СОШ№1»", "П.С.Орлов", "приказот01.09.2025№245-од", "«01»сентября2025г.",
         "ПЛАНРАБОТЫ", "методическогообъединенияклассныхруководителейМБОУ«СОШ№1»",
         f"на{world.year}учебныйгод",
         "Методическаятема:", "«Формированиевоспитательнойсредыклассакакусловиеразвитияличностиобучающегося»",
@@ -71,6 +76,7 @@ def test_plan_pdf_has_the_header_the_theme_and_every_item(world, plan, client_fo
         assert flat(expected) in text, expected
     for i in range(1, 26):
         assert f.marker(i) in text, f.marker(i)
+    assert "ЧЕРНОВИК" not in text  # approved: the document as issued
 
 
 def test_plan_pdf_pages_are_numbered_and_repeat_the_table_header(world, client_for):
@@ -87,8 +93,31 @@ def test_empty_header_fields_print_blank_lines(world, client_for):
     plan = f.plan_document(world.mo, world.year, items=1, status=Status.DRAFT)
     text = pdf_text(client_for(world.head).get(pdf_url(plan)).content)
     assert "протокол№от" in text  # № ___ от ________, lines drawn, no number, no date
+    assert "приказот№" in text  # приказ от ________ № ___
     assert "«»20г." in text  # «__» ______ 20__ г.
     assert "None" not in text
+    # Not approved yet: whom the school's stamp names is known, their signatures are not.
+    assert "СОГЛАСОВАНОЗаместительдиректорапоВРУТВЕРЖДАЮ" in text
+    assert "ДиректорМБОУ«СОШ№1»П.С.Орлов" in text  # the school's director (SchoolFactory: «Орлов П.С.»)
+
+
+@pytest.mark.parametrize("status", [Status.DRAFT, Status.SUBMITTED, Status.RETURNED])
+def test_a_plan_not_yet_approved_says_draft_on_every_page(world, client_for, status):
+    plan = f.plan_document(world.mo, world.year, items=60, status=status)
+    response = client_for(world.admin).get(pdf_url(plan))
+    pages = page_texts(response.content)
+    assert len(pages) >= 3
+    assert all("ЧЕРНОВИК" in page for page in pages)  # the watermark, fixed on every page
+    label = AnnualPlan.Status(status).label
+    assert flat(f"ЧЕРНОВИК — план не утверждён ({label})") in flat(pages[0])
+
+
+def test_the_director_of_the_school_is_its_person_with_that_position(world, client_for):
+    f.PersonFactory(school=world.school, position=Person.Position.DIRECTOR, last_name="Громов",
+                    first_name="Андрей", patronymic="Викторович")
+    plan = f.plan_document(world.mo, world.year, items=1, status=Status.DRAFT)
+    text = pdf_text(client_for(world.head).get(pdf_url(plan)).content)
+    assert "ДиректорМБОУ«СОШ№1»А.В.Громов" in text
 
 
 def test_rmo_plan_is_issued_by_the_district(world, client_for):
@@ -98,6 +127,20 @@ def test_rmo_plan_is_issued_by_the_district(world, client_for):
     assert "Районныйметодическийкабинет" in text
     assert "назаседанииРМО," in text
     assert "районногометодическогообъединенияклассныхруководителей(Заречныйрайон)" in text
+    assert "СОГЛАСОВАНО" not in text  # a school's stamp; the district approves the РМО's plan itself
+
+
+def test_approved_rmo_plan_names_the_district_official(world, client_for):
+    plan = f.plan_document(
+        world.rmo, world.year, items=3, considered_protocol_number="1", considered_on=datetime.date(2025, 8, 27),
+        approved_by_position="начальник отдела образования", approved_by_name="И.В. Соболева",
+        approved_on=datetime.date(2025, 9, 3),
+        approval_order_number="112", approval_order_date=datetime.date(2025, 9, 3),
+    )
+    text = pdf_text(client_for(world.methodologist).get(pdf_url(plan)).content)
+    assert "РАССМОТРЕНОназаседанииРМО,протокол№1от27.08.2025" in text
+    assert "УТВЕРЖДАЮНачальникотделаобразованияИ.В.Соболеваприказот03.09.2025№112«03»сентября2025г." in text
+    assert "СОГЛАСОВАНО" not in text and "ЧЕРНОВИК" not in text
 
 
 def test_hostile_item_content_is_printed_as_text_and_fetches_nothing(world, client_for):
@@ -146,11 +189,13 @@ def test_plan_xlsx_has_a_title_the_header_and_every_item(world, plan, client_for
     )
     ws = load_workbook(io.BytesIO(response.content)).active
     rows = list(ws.iter_rows(values_only=True))
-    assert rows[0][0].startswith("План работы методического объединения классных руководителей")
-    assert rows[1][0] == world.school.name
+    assert rows[0][0] == world.school.name  # the organisation, then the approval block, then the title
+    title = next(row[0] for row in rows if row[0] and str(row[0]).startswith("План работы"))
+    assert title.startswith("План работы методического объединения классных руководителей")
     header_index = next(i for i, row in enumerate(rows) if row[0] == "№ п/п")
     assert list(rows[header_index]) == [
         "№ п/п", "Раздел", "Содержание", "Форма проведения", "Сроки", "Ответственный", "Отметка о выполнении",
+        "Дата выполнения", "Новый срок", "Примечание",
     ]
     assert ws.cell(row=header_index + 1, column=1).font.bold
     assert ws.freeze_panes == f"A{header_index + 2}"
@@ -165,7 +210,7 @@ def test_plan_xlsx_has_a_title_the_header_and_every_item(world, plan, client_for
     assert first[0] == 1
     assert first[1] == "Аналитико-прогностическая функция"
     assert first[5] == "Лебедева Н.П., Орлов С."
-    assert first[6] == "выполнено 15.10.2025"
+    assert first[6:] == ("выполнено", datetime.datetime(2025, 10, 15), None, None)
 
 
 def test_plan_xlsx_keeps_formulas_as_text(world, client_for):
@@ -210,3 +255,67 @@ def test_anonymous_is_sent_to_login(world, client):
 def test_unknown_plan_is_404(world, client_for):
     assert client_for(world.admin).get(reverse("reports:plan_pdf", args=[999999])).status_code == 404
     assert client_for(world.admin).get("/reports/plans/abc/pdf/").status_code == 404
+
+
+# --- the layout of a long plan -----------------------------------------------------------------
+
+# The demo's plan of МБОУ «Заречная СОШ № 1»: 43 items as a school writes them, its header too.
+SCHOOL_PLAN = demo_plans.SCHOOL1_CURRENT
+MIN_HYPHENATED = 10  # print.css: hyphenate-limit-chars: 10 4 4
+
+
+def realistic_plan(world, **fields):
+    labels = {"year": "2025/2026", "previous": "2024/2025", "next": "2026/2027"}
+    contents = [f"{f.marker(i)} {item.content.format(**labels)}" for i, item in enumerate(SCHOOL_PLAN.items, 1)]
+    header = {
+        "theme": SCHOOL_PLAN.theme, "goal": SCHOOL_PLAN.goal, "tasks": SCHOOL_PLAN.tasks,
+        "expected_results": SCHOOL_PLAN.expected_results,
+        "considered_protocol_number": "1", "considered_on": datetime.date(2025, 8, 28),
+        "agreed_by_position": "заместитель директора по ВР", "agreed_by_name": "С.И. Павлова",
+        "approved_by_position": "директор МБОУ «СОШ № 1»", "approved_by_name": "А.В. Громов",
+        "approved_on": datetime.date(2025, 9, 1), "approval_order_number": "231-од",
+        "approval_order_date": datetime.date(2025, 9, 1),
+    }
+    header.update(fields)
+    plan = f.plan_document(world.mo, world.year, items=len(contents), content=lambda i: contents[i - 1], **header)
+    return plan, contents
+
+
+@pytest.mark.parametrize("status", [Status.APPROVED, Status.DRAFT])
+def test_a_43_item_plan_takes_five_pages_and_begins_on_the_first(world, client_for, status):
+    """The content column is the widest, long rows go on to the next page: the demo's plan took
+    seven pages, the first holding the header alone, three quarters full."""
+    plan, _contents = realistic_plan(world, status=status)
+    assert plan.items.count() == 43
+    content = client_for(world.admin).get(pdf_url(plan)).content
+    pages = page_texts(content)
+    assert len(pages) <= 5
+    first = flat(pages[0])
+    assert "Содержание" in first and flat(f"1 {f.marker(1)}") in first  # the table and its first item
+    assert all(f.marker(i) in pdf_text(content) for i in range(1, 44))
+
+
+def _hyphenated_words(pages: list[str]) -> list[str]:
+    """The words a line ends inside of, «воспита-» + «тельной», joined (a page's number after a
+    word split across pages is left out)."""
+    words = []
+    for text in pages:
+        for match in re.finditer(r"(\w+)[-\u2010\u00ad]\n(\w+)", text):
+            if not match.group(2).isdigit():
+                words.append((match.group(1), match.group(2)))
+    return words
+
+
+def test_no_short_word_is_hyphenated(world, client_for):
+    plan, contents = realistic_plan(world, status=Status.DRAFT)
+    content = client_for(world.admin).get(pdf_url(plan)).content
+    source = " ".join([*contents, SCHOOL_PLAN.theme, SCHOOL_PLAN.goal, SCHOOL_PLAN.tasks, SCHOOL_PLAN.expected_results,
+                       *(form.name for form in WorkForm.objects.all())])
+    words = _hyphenated_words(page_texts(content))
+    assert words  # long words still break: the test tells something
+    short = [
+        f"{left}-{right}" for left, right in words
+        if len(left + right) < MIN_HYPHENATED and f"{left}-{right}" not in source  # a hyphen of its own: «1-х»
+    ]
+    assert short == []
+    assert all(len(left) >= 4 and len(right) >= 4 for left, right in words if f"{left}-{right}" not in source)
