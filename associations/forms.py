@@ -32,6 +32,12 @@ class AppointmentAddForm(forms.ModelForm):
         ),
     )
 
+    confirm_earlier_order = forms.BooleanField(
+        label=_("Подтверждаю: приказ издан раньше приказа о текущем назначении"),
+        required=False,
+        help_text=_("Нужно, только когда дата нового приказа раньше даты приказа о нынешнем руководителе."),
+    )
+
     class Meta:
         model = Appointment
         fields = [
@@ -95,6 +101,7 @@ class AppointmentAddForm(forms.ModelForm):
                 order_date=order_date,
                 starts_on=starts_on,
                 confirm_position=cleaned.get("confirm_position", False),
+                confirm_earlier_order=cleaned.get("confirm_earlier_order", False),
             )
         except ValidationError as error:
             self.add_error(None, error)

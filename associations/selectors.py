@@ -73,10 +73,8 @@ def pickable_people(
         own = Q(district_id=association.district_id)
     else:
         members = Membership.objects.filter(association=association, academic_year=academic_year)
-        officers = Appointment.objects.filter(
-            Q(ends_on__isnull=True) | Q(ends_on__gt=academic_year.starts_on),
+        officers = Appointment.objects.in_office_during(academic_year.starts_on, academic_year.ends_on).filter(
             association__district_id=association.district_id,
-            starts_on__lte=academic_year.ends_on,
         )
         own = Q(district_id=association.district_id) & (
             Q(school__isnull=True) | Q(pk__in=members.values("person_id")) | Q(pk__in=officers.values("person_id"))
@@ -90,8 +88,8 @@ def pickable_people(
 
 def _heads_in_year(year: AcademicYear) -> QuerySet[Appointment]:
     return (
-        Appointment.objects.filter(role=Appointment.Role.HEAD, starts_on__lte=year.ends_on)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=year.starts_on))
+        Appointment.objects.in_office_during(year.starts_on, year.ends_on)
+        .filter(role=Appointment.Role.HEAD)
         .select_related("person")
         .order_by("-starts_on")
     )
@@ -176,8 +174,15 @@ def person_list(*, user, params) -> tuple[PersonFilter, QuerySet[Person]]:
 
 
 def person_detail(*, user: User, pk: int | str) -> Person:
+    """The person with their appointments (`person.appointment_list`, the latest first)."""
+    appointments = Appointment.objects.select_related("association", "association__school").order_by(
+        "-starts_on", "-pk"
+    )
     return access.object_for_user(
-        user, "person", pk, queryset=Person.objects.select_related("school", "district", "user")
+        user, "person", pk,
+        queryset=Person.objects.select_related("school", "district", "user").prefetch_related(
+            Prefetch("appointments", queryset=appointments, to_attr="appointment_list")
+        ),
     )
 
 
@@ -197,8 +202,8 @@ def home(*, user) -> Home:
     year = AcademicYear.objects.current()
     today = timezone.localdate()
     current_heads = (
-        Appointment.objects.filter(role=Appointment.Role.HEAD, starts_on__lte=today)
-        .filter(Q(ends_on__isnull=True) | Q(ends_on__gt=today))
+        Appointment.objects.in_office(today)
+        .filter(role=Appointment.Role.HEAD)
         .select_related("person")
     )
     associations = list(

@@ -51,6 +51,7 @@ def appointment_validate(
     order_date: datetime.date,
     starts_on: datetime.date,
     confirm_position: bool = False,
+    confirm_earlier_order: bool = False,
 ) -> None:
     """Raise ValidationError (keyed by form field) when the appointment breaks a rule."""
     if person.district_id != association.district_id:
@@ -76,6 +77,22 @@ def appointment_validate(
             {
                 "starts_on": _("Текущее назначение (%(name)s) начинается %(date)s; новое должно начаться позже.")
                 % {"name": previous.person.short_name, "date": previous.starts_on.strftime("%d.%m.%Y")}
+            }
+        )
+    if previous is not None and order_date < previous.order_date and not confirm_earlier_order:
+        raise ValidationError(
+            {
+                "confirm_earlier_order": ValidationError(
+                    _(
+                        "Приказ от %(date)s издан раньше приказа о текущем назначении (%(name)s, %(order)s). "
+                        "Если это верно, подтвердите, отметив это поле."
+                    )
+                    % {
+                        "date": order_date.strftime("%d.%m.%Y"), "name": previous.person.short_name,
+                        "order": previous.order_label,
+                    },
+                    code="needs_confirmation",
+                )
             }
         )
 
@@ -137,10 +154,12 @@ def appointment_create(
     order_issuer: str = "",
     starts_on: datetime.date | None = None,
     confirm_position: bool = False,
+    confirm_earlier_order: bool = False,
     created_by: AbstractBaseUser | None = None,
 ) -> Appointment:
-    """Appoint a head or secretary by order; the current holder's appointment ends on the new
-    one's start date. Nothing is saved when a rule is broken."""
+    """Appoint a head or secretary by order; the current holder's term ends the day before the
+    new one starts, and a new head becomes a member of the association for the year. Nothing is
+    saved when a rule is broken."""
     starts_on = starts_on or order_date
     # Serialise appointments to one association so two admins cannot both "end" the same head.
     association = Association.objects.select_for_update(of=("self",)).select_related(
@@ -153,10 +172,11 @@ def appointment_create(
         order_date=order_date,
         starts_on=starts_on,
         confirm_position=confirm_position,
+        confirm_earlier_order=confirm_earlier_order,
     )
     previous = Appointment.objects.filter(association=association, role=role, ends_on__isnull=True).first()
     if previous is not None:
-        previous.ends_on = starts_on
+        previous.ends_on = starts_on - datetime.timedelta(days=1)  # its last day in office
         previous.save(update_fields=["ends_on"])
 
     appointment = Appointment(
@@ -177,6 +197,10 @@ def appointment_create(
     )
     appointment.full_clean()
     appointment.save()
+    if role == Appointment.Role.HEAD:
+        year = AcademicYear.objects.filter(start_year=AcademicYear.start_year_for(starts_on)).first()
+        if year is not None:  # the head is a member of the association they head
+            Membership.objects.get_or_create(association=association, person=person, academic_year=year)
     return appointment
 
 

@@ -354,9 +354,9 @@ def present_count(meeting: Meeting) -> int:
 
 
 def decisions_under_control(*, user: User) -> QuerySet[Decision]:
-    """The control page's decisions: the user's own (of signed protocols) and every one of the
-    associations they control (the rules: associations.access, «decision»)."""
-    return access.visible(user, "decision", Decision.objects.all())
+    """The control page's decisions, of signed protocols: the user's own and every one of the
+    associations they control (the rules: associations.access, «decision», «control»)."""
+    return access.visible(user, "decision", Decision.objects.all(), action="control")
 
 
 def _with_context(queryset: QuerySet[Decision]) -> QuerySet[Decision]:

@@ -487,15 +487,12 @@ def protocol_sign(*, protocol: Protocol, user: User, votes_confirmed: bool = Fal
 def decision_mark_done(
     *, decision: Decision, user: User, note: str = "", done_on: datetime.date | None = None
 ) -> Decision:
-    """The responsible person or the association's head marks a decision done."""
+    """The responsible person or whoever records the association's meetings marks a decision of
+    a signed protocol done (the rule: associations.access, «decision», «mark»)."""
     decision = Decision.objects.select_for_update(of=("self",)).select_related(
         "protocol_item__protocol__association", "responsible"
     ).get(pk=decision.pk)
-    roles = access.roles_for(user)
-    association = decision.protocol_item.protocol.association
-    if not (roles.person and roles.person.pk == decision.responsible_id) and not access.can_record_meeting(
-        user, association
-    ):
+    if not access.allows(user, "decision", decision, "mark"):
         raise PermissionDenied
     if decision.status == Decision.Status.DONE:
         raise ValidationError(_("Решение уже отмечено выполненным."))

@@ -199,7 +199,8 @@ def meeting_cancel(request, pk: int):
         else:
             messages.success(request, _("Заседание отменено."))
             return redirect("meetings:meeting", meeting.pk)
-    messages.error(request, _("Заседание не отменено: укажите причину."))
+    reasons = " ".join(form.errors.get("reason", [])) or _("укажите причину.")
+    messages.error(request, _("Заседание не отменено: %(reason)s") % {"reason": reasons[0].lower() + reasons[1:]})
     return _render_meeting(request, selectors.meeting_detail(user=request.user, pk=meeting.pk), cancel_form=form)
 
 

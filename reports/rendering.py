@@ -210,9 +210,11 @@ def render_pdf(template_name: str, context: dict) -> bytes:
 
 
 def file_response(export: ExportFile, *, as_attachment: bool = True) -> HttpResponse:
-    """The HTTP response for an exporter's (filename, mimetype, bytes)."""
+    """The HTTP response for an exporter's (filename, mimetype, bytes). Every document is of
+    someone's school or district: no shared cache may keep it (`Cache-Control: private`)."""
     filename, mimetype, content = export
     response = HttpResponse(content, content_type=mimetype)
+    response["Cache-Control"] = "private"
     response["Content-Disposition"] = content_disposition_header(as_attachment, filename)
     response["Content-Length"] = str(len(content))
     return response

@@ -1045,7 +1045,8 @@ class MeetingsBuilder:
             self.date_signing(protocol, day)
             self.written += 1
         for decision, task in decisions:
-            if task.done and self.on(task.done) <= self.today:
+            # Only a signed protocol's decisions are under control (and can be marked done).
+            if spec.sign and task.done and self.on(task.done) <= self.today:
                 services.decision_mark_done(
                     decision=decision, user=head_user, note=task.note, done_on=self.on(task.done)
                 )

@@ -114,7 +114,7 @@ def test_school_head_who_is_a_teacher_needs_the_confirmation(world, admin_client
     assert appointment.position_rule_confirmed is True
     assert appointment.order_issuer == "Директор МБОУ «СОШ № 1» Орлов П.С."
     previous.refresh_from_db()
-    assert previous.ends_on == datetime.date(2025, 9, 2)
+    assert previous.ends_on == datetime.date(2025, 9, 1)  # the day before the new term
     assert previous.history.first().history_user == world.admin
 
 

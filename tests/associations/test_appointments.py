@@ -92,7 +92,7 @@ def test_new_head_ends_the_previous_appointment_and_history_stays(rmo):
     )
 
     old.refresh_from_db()
-    assert old.ends_on == datetime.date(2026, 1, 12)
+    assert old.ends_on == datetime.date(2026, 1, 11)  # the last day of the old term: the day before
     assert new.ends_on is None
     assert list(rmo.appointments.order_by("starts_on")) == [old, new]
 

@@ -69,9 +69,11 @@ def test_overdue_is_open_and_past_its_date(world):
 def test_the_heads_list_is_their_associations(world, client_for, decisions):
     content = page(client_for(world.head))
     assert "Решения на контроле" in content
-    for key in ("teacher_overdue", "teacher_later", "teacher_draft", "head_own", "rmo"):
-        # the МО they head (drafts too: they write them), and their own РМО task
+    for key in ("teacher_overdue", "teacher_later", "head_own", "rmo"):
+        # the МО they head, and their own РМО task
         assert decisions[key].text in content, key
+    # A draft protocol's decisions are on nobody's list, the head's as the responsible teacher's.
+    assert decisions["teacher_draft"].text not in content
     assert "Чужое поручение" not in content and "Поручение другого района" not in content
     assert world.teacher_person.short_name in content  # the responsible column
 

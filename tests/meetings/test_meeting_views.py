@@ -172,7 +172,10 @@ def test_class_teachers_read_their_districts_rmo_events_but_not_another_district
 def test_the_secretary_records_but_a_former_secretary_does_not(world, secretary):
     meeting = f.recorded_meeting(world)
     assert login(secretary).get(url("meeting_edit", meeting.pk)).status_code == 200
-    Appointment.objects.filter(role=Appointment.Role.SECRETARY).update(ends_on=timezone.localdate())
+    # Her last day in office was yesterday.
+    Appointment.objects.filter(role=Appointment.Role.SECRETARY).update(
+        ends_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
     assert login(secretary).get(url("meeting_edit", meeting.pk)).status_code == 403
 
 
