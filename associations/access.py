@@ -613,18 +613,17 @@ def administered(user: User | None, queryset: QuerySet, *, district_path: str) -
 
 
 def administered_users(user: User | None, queryset: QuerySet) -> QuerySet:
-    """The logins a staff user administers: those of their district's people and staff, and
-    their own; a superuser every login."""
+    """The logins a staff user administers: those of their district's people, and their own;
+    a superuser every login. Never a superuser's or another staff user's: a staff user could
+    otherwise reset the password of a login with more rights than their own."""
     roles = roles_for(user)
     if roles.is_superuser:
         return queryset
+    own = Q(pk=getattr(user, "pk", None))
     if not roles.admin_district_ids:
-        return queryset.filter(pk=getattr(user, "pk", None))
-    return queryset.filter(
-        Q(person__district_id__in=roles.admin_district_ids)
-        | Q(staff_district__district_id__in=roles.admin_district_ids)
-        | Q(pk=user.pk)
-    ).distinct()
+        return queryset.filter(own)
+    district = Q(person__district_id__in=roles.admin_district_ids, is_superuser=False, is_staff=False)
+    return queryset.filter(district | own).distinct()
 
 
 def allows(user: User | None, kind: str, obj: Model, action: str = "see") -> bool:

@@ -132,7 +132,7 @@ def association_detail(*, user, pk, year: AcademicYear) -> AssociationDetail:
     )
     in_year = [
         a for a in appointments
-        if a.starts_on <= year.ends_on and (a.ends_on is None or a.ends_on > year.starts_on)
+        if a.starts_on <= year.ends_on and (a.ends_on is None or a.ends_on >= year.starts_on)
     ]
     head = next((a for a in in_year if a.role == Appointment.Role.HEAD), None)
     secretary = next((a for a in in_year if a.role == Appointment.Role.SECRETARY), None)

@@ -11,7 +11,7 @@ import datetime
 from django.contrib.auth.models import AbstractBaseUser, User
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -43,6 +43,18 @@ def appointment_default_issuer(*, association: Association) -> str:
     return _("Директор %(school)s%(director)s") % {"school": school.short_name, "director": director}
 
 
+def _holder_on(*, association: Association, role: str, day: datetime.date) -> Appointment | None:
+    """The appointment a new one from `day` follows: the open one, or one whose last day (set in
+    advance) is `day` or later — its term is then shortened to end the day before."""
+    return (
+        Appointment.objects.filter(association=association, role=role)
+        .filter(Q(ends_on__isnull=True) | Q(ends_on__gte=day))
+        .select_related("person")
+        .order_by("-starts_on")
+        .first()
+    )
+
+
 def appointment_validate(
     *,
     association: Association,
@@ -67,11 +79,7 @@ def appointment_validate(
             {"starts_on": _("Полномочия не могут начаться раньше даты приказа.")}
         )
 
-    previous = (
-        Appointment.objects.filter(association=association, role=role, ends_on__isnull=True)
-        .select_related("person")
-        .first()
-    )
+    previous = _holder_on(association=association, role=role, day=starts_on)
     if previous is not None and previous.starts_on >= starts_on:
         raise ValidationError(
             {
@@ -174,7 +182,7 @@ def appointment_create(
         confirm_position=confirm_position,
         confirm_earlier_order=confirm_earlier_order,
     )
-    previous = Appointment.objects.filter(association=association, role=role, ends_on__isnull=True).first()
+    previous = _holder_on(association=association, role=role, day=starts_on)
     if previous is not None:
         previous.ends_on = starts_on - datetime.timedelta(days=1)  # its last day in office
         previous.save(update_fields=["ends_on"])

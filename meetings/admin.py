@@ -127,8 +127,10 @@ class MeetingAdmin(HistoryAdmin):
     def get_readonly_fields(self, request, obj=None):
         fields = self.readonly_fields
         if obj is not None and Protocol.objects.filter(meeting_id=obj.pk).exists():
-            # The protocol's number belongs to the association and the year.
-            fields = (*fields, "association", "academic_year")
+            # The protocol's number belongs to the association and the year, and follows the
+            # meeting's date; a meeting with a protocol is not cancelled: the date and the status
+            # change on the site (meetings.services), which renumbers.
+            fields = (*fields, "association", "academic_year", "starts_at", "status")
         return fields
 
     def has_change_permission(self, request, obj=None):
@@ -155,7 +157,19 @@ class MeetingAdmin(HistoryAdmin):
 # --- protocols --------------------------------------------------------------------------------
 
 
-class ProtocolItemInline(_FrozenInline):
+class _AgendaItemChoices:
+    """A protocol question's agenda item is one of the user's district (agenda items have no
+    admin of their own whose queryset would scope them)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "agenda_item":
+            kwargs["queryset"] = access.administered(
+                request.user, AgendaItem.objects.all(), district_path="meeting__association__district"
+            )
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+class ProtocolItemInline(_AgendaItemChoices, _FrozenInline):
     model = ProtocolItem
     fields = (
         "position", "agenda_item", "heard_person", "heard_name", "heard", "spoke", "decided",
@@ -209,8 +223,13 @@ class ProtocolAdmin(HistoryAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
+        # Only what the admin may change: the number (renumbered under a lock on the site) is
+        # never written back from the copy this page loaded.
         obj.version += 1  # an editor opened on the site before this change must not overwrite it
-        super().save_model(request, obj, form, change)
+        if change:
+            obj.save(update_fields=["chair", "secretary", "decided_label", "version", "updated_at"])
+        else:
+            super().save_model(request, obj, form, change)
 
     def revert_disabled(self, request, obj=None) -> bool:
         return True  # reverting would bypass numbering and signing
@@ -234,7 +253,7 @@ class DecisionInline(_FrozenInline):
 
 
 @admin.register(ProtocolItem)
-class ProtocolItemAdmin(DistrictScopedMixin, PortalAdmin):
+class ProtocolItemAdmin(_AgendaItemChoices, DistrictScopedMixin, PortalAdmin):
     district_path = "protocol__association__district"
 
     """A protocol's question with its decisions (the admin has no nested inlines)."""
@@ -272,13 +291,6 @@ class DecisionAdmin(HistoryAdmin):
     autocomplete_fields = ("responsible",)
     raw_id_fields = ("protocol_item",)
     date_hierarchy = "due_on"
-
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "agenda_item":  # agenda items have no admin of their own to scope them
-            kwargs["queryset"] = access.administered(
-                request.user, AgendaItem.objects.all(), district_path="meeting__association__district"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return access.visible(request.user, "decision", super().get_queryset(request))

@@ -136,22 +136,26 @@ def meeting_save(
 
 @transaction.atomic
 def meeting_cancel(*, meeting: Meeting, user: User, reason: str) -> Meeting:
+    """Cancel the meeting, on its row locked (a save, a protocol or a «проведено» racing it
+    waits, and nothing it wrote is written back from an older copy)."""
     _require_recorder(user, meeting.association)
     if not reason.strip():
         raise ValidationError({"cancel_reason": _("Укажите причину отмены.")})
-    if hasattr(meeting, "protocol"):
+    locked = Meeting.objects.select_for_update(of=("self",)).get(pk=meeting.pk)
+    if Protocol.objects.filter(meeting_id=locked.pk).exists():
         raise ValidationError(_("У заседания уже есть протокол: отменить его нельзя."))
-    meeting.status = Meeting.Status.CANCELLED
-    meeting.cancel_reason = reason.strip()
-    meeting.version += 1
-    meeting.save()
-    return meeting
+    locked.status = Meeting.Status.CANCELLED
+    locked.cancel_reason = reason.strip()
+    locked.version += 1
+    locked.save(update_fields=["status", "cancel_reason", "version", "updated_at"])
+    return locked
 
 
 @transaction.atomic
 def meeting_hold(*, meeting: Meeting, user: User) -> Meeting:
     """Mark the meeting held; its plan item, if the plan is approved, is marked done that day."""
     _require_recorder(user, meeting.association)
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("plan_item").get(pk=meeting.pk)
     if _has_signed_protocol(meeting):
         raise SignedProtocolError()  # the version (and the feed's SEQUENCE) stays as signed
     if meeting.status == Meeting.Status.CANCELLED:
@@ -160,7 +164,7 @@ def meeting_hold(*, meeting: Meeting, user: User) -> Meeting:
         raise ValidationError(_("Заседание ещё не началось."))
     meeting.status = Meeting.Status.HELD
     meeting.version += 1
-    meeting.save()
+    meeting.save(update_fields=["status", "version", "updated_at"])
     if meeting.plan_item_id is not None:
         plan_services.plan_item_mark_held(
             item=meeting.plan_item, user=user, held_on=timezone.localtime(meeting.starts_at).date(),
@@ -239,8 +243,20 @@ def _numbering(protocols: list[Protocol]) -> dict[int, int]:
     """The numbers of an association's year: a signed protocol keeps its number, and so does a
     draft numbered below the last signed one (it holds its place in the gapless sequence); the
     other drafts follow, numbered by their meetings' dates. `protocols` come with their meetings."""
-    last_signed = max((p.number for p in protocols if p.is_signed), default=0)
-    fixed = {p.pk: p.number for p in protocols if p.is_signed or (p.pk is not None and p.number < last_signed)}
+    signed = [p for p in protocols if p.is_signed]
+    last_signed = max((p.number for p in signed), default=0)
+    last_signed_start = max((p.meeting.starts_at for p in signed), default=None)
+
+    def holds_its_number(p: Protocol) -> bool:
+        # Signed; or a draft below the last signed number; or a draft of a meeting before the last
+        # signed one (it took the next number on purpose, confirmed: `ProtocolNumberToConfirm`).
+        if p.is_signed:
+            return True
+        if p.pk is None:
+            return False
+        return p.number < last_signed or (last_signed_start is not None and p.meeting.starts_at < last_signed_start)
+
+    fixed = {p.pk: p.number for p in protocols if holds_its_number(p)}
     following = sorted(
         (p for p in protocols if p.pk not in fixed),
         key=lambda p: (p.meeting.starts_at, p.meeting_id),
@@ -283,6 +299,8 @@ def protocol_create(*, meeting: Meeting, user: User, number_confirmed: int | Non
     place: it takes the next free number once the user confirms it (`number_confirmed`)."""
     Association.objects.select_for_update(of=("self",)).get(pk=meeting.association_id)
     _require_recorder(user, meeting.association)
+    # The meeting as it is now (the caller's copy may predate a cancellation), locked.
+    meeting = Meeting.objects.select_for_update(of=("self",)).select_related("association").get(pk=meeting.pk)
     if Protocol.objects.filter(meeting=meeting).exists():
         raise ValidationError(_("У этого заседания уже есть протокол."))
     if meeting.status == Meeting.Status.CANCELLED:

@@ -179,7 +179,7 @@ def meeting_detail(request, pk: int):
 def _confirm_number(request) -> int | None:
     """The protocol number the page asks to confirm (?confirm_number=N after a refusal)."""
     value = request.GET.get("confirm_number", "")
-    return int(value) if value.isdigit() and 0 < int(value) < 10_000 else None
+    return int(value) if value.isdecimal() and value.isascii() and 0 < int(value) < 10_000 else None
 
 
 @login_required
@@ -293,7 +293,7 @@ def protocol_create(request, pk: int):
     confirmed = request.POST.get("number_confirmed", "")
     try:
         protocol = services.protocol_create(
-            meeting=meeting, user=request.user, number_confirmed=int(confirmed) if confirmed.isdigit() else None
+            meeting=meeting, user=request.user, number_confirmed=int(confirmed) if confirmed.isdecimal() and confirmed.isascii() else None
         )
     except services.ProtocolNumberToConfirm as question:
         messages.warning(request, " ".join(question.messages) + " " + _("Подтвердите создание протокола."))

@@ -68,9 +68,12 @@ class HistoryAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         _require_key(self.model._meta.pk, object_id)
         # simple-history falls back to the object's last historical record when the queryset
         # does not hold it: outside the user's admin queryset, a history is a 404 as well.
+        self._in_queryset_or_404(request, object_id)
+        return super().history_view(request, object_id, extra_context=extra_context)
+
+    def _in_queryset_or_404(self, request, object_id) -> None:
         if not request.user.is_superuser and not self.get_queryset(request).filter(pk=unquote(object_id)).exists():
             raise Http404
-        return super().history_view(request, object_id, extra_context=extra_context)
 
     def history_ids_or_404(self, object_id, version_id=None) -> None:
         _require_key(self.model._meta.pk, object_id)
@@ -79,4 +82,6 @@ class HistoryAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
 
     def history_form_view(self, request, object_id, version_id, extra_context=None):
         self.history_ids_or_404(object_id, version_id)
+        # simple-history loads the version straight from the history table: scope it here.
+        self._in_queryset_or_404(request, object_id)
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

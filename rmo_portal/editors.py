@@ -100,7 +100,7 @@ class SharedModelChoiceField(forms.ChoiceField):
         return _pk(value)
 
     def valid_value(self, value) -> bool:
-        return value.isdigit() and int(value) in self.objects
+        return value.isdecimal() and value.isascii() and int(value) in self.objects
 
     def clean(self, value):
         value = super().clean(value)
@@ -119,7 +119,7 @@ class SharedModelMultipleChoiceField(forms.MultipleChoiceField):
         return [_pk(v) for v in value] if isinstance(value, (list, tuple)) else value
 
     def valid_value(self, value) -> bool:
-        return value.isdigit() and int(value) in self.objects
+        return value.isdecimal() and value.isascii() and int(value) in self.objects
 
     def clean(self, value):
         return [self.objects[int(v)] for v in super().clean(value)]

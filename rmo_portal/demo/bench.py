@@ -603,7 +603,8 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
             Appointment(
                 association=mo, person=school_staff[2], role=Appointment.Role.HEAD,
                 order_number=f"{80 + s % 40}-о", order_date=first_order, order_issuer=issuer,
-                starts_on=first_order, ends_on=second_order, position_rule_confirmed=True,
+                starts_on=first_order, ends_on=second_order - datetime.timedelta(days=1),  # its last day
+                position_rule_confirmed=True,
             ),
             Appointment(
                 association=mo, person=school_staff[0], role=Appointment.Role.HEAD,

@@ -113,3 +113,28 @@ def test_a_staff_user_without_a_district_sees_nothing_and_cannot_grant_superuser
     assert not clerk.is_superuser
     assert client.get(f"/admin/auth/user/{world.teacher.pk}/change/").status_code == 404
     assert client.get("/admin/associations/staffdistrict/").status_code == 403
+
+
+def test_another_districts_history_versions_are_a_404(world):
+    person = world.teacher_person
+    person.first_name = "Мария"
+    person.save()
+    version = person.history.first()
+    stranger = login(staff_of(world.other_district, "otdel2"))
+    url = f"/admin/associations/person/{person.pk}/history/{version.history_id}/"
+    assert stranger.get(url).status_code == 404
+    assert stranger.post(url, {"last_name": "Взлом"}).status_code == 404
+    assert login(staff_of(world.district, "otdel1")).get(url).status_code == 200
+
+
+def test_a_staff_user_cannot_reach_a_superusers_or_a_colleagues_login(world):
+    f.PersonFactory(user=world.admin, district=world.district, school=None)  # a superuser with a person here
+    colleague = staff_of(world.district, "otdel3")
+    f.PersonFactory(user=colleague, district=world.district, school=None)
+    clerk = staff_of(world.district, "otdel1")
+    clerk.user_permissions.add(*Permission.objects.filter(content_type__app_label="auth"))  # may manage logins
+    client = login(clerk)
+    assert client.get(f"/admin/auth/user/{world.teacher.pk}/change/").status_code == 200  # a teacher's: yes
+    for target in (world.admin, colleague):
+        assert client.get(f"/admin/auth/user/{target.pk}/password/").status_code == 404
+        assert client.get(f"/admin/auth/user/{target.pk}/change/").status_code == 404

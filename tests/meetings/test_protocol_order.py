@@ -76,3 +76,14 @@ def test_numbers_stay_gapless_around_a_signed_protocol(world):
     march = on(world, 3, 14)
     services.protocol_create(meeting=march, user=world.head)  # after the signed one: its place
     assert numbers(world) == {"10.10": 1, "12.12": 2, "14.03": 3, "21.05": 4}
+
+
+def test_a_confirmed_number_stays_when_later_protocols_come(world):
+    """Signed № 1 (October), draft № 2 (November); a September protocol confirms № 3 — and keeps
+    it when a December one is created (the review found it renumbered to № 2)."""
+    f.sign_protocol(world, on(world, 10, 10, theme="Октябрь"))
+    services.protocol_create(meeting=on(world, 11, 11, theme="Ноябрь"), user=world.head)
+    september = on(world, 9, 20, theme="Сентябрь")
+    services.protocol_create(meeting=september, user=world.head, number_confirmed=3)
+    services.protocol_create(meeting=on(world, 12, 12, theme="Декабрь"), user=world.head)
+    assert numbers(world) == {"10.10": 1, "11.11": 2, "20.09": 3, "12.12": 4}

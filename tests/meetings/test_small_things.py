@@ -35,3 +35,15 @@ def test_a_draft_protocols_decision_is_on_neither_list_and_cannot_be_marked(worl
         assert response.status_code == 404
     decision.refresh_from_db()
     assert decision.status == "open"
+
+
+def test_a_superscript_digit_in_a_picker_or_a_number_is_not_a_500(world):
+    meeting = f.recorded_meeting(world)
+    client = login(world.head)
+    assert client.get(reverse("meetings:meeting", args=[meeting.pk]), {"confirm_number": "²"}).status_code == 200
+    response = client.post(reverse("meetings:protocol_create", args=[meeting.pk]), {"number_confirmed": "²"})
+    assert response.status_code == 302
+    from rmo_portal.editors import SharedModelChoiceField
+
+    field = SharedModelChoiceField(objects={1: object()}, choices=[(1, "один")])
+    assert field.valid_value("²") is False
