@@ -291,10 +291,9 @@ def attendance(request, pk: int):
 def protocol_create(request, pk: int):
     meeting = selectors.meeting_for_edit(user=request.user, pk=pk)
     confirmed = request.POST.get("number_confirmed", "")
+    number = int(confirmed) if confirmed.isdecimal() and confirmed.isascii() else None
     try:
-        protocol = services.protocol_create(
-            meeting=meeting, user=request.user, number_confirmed=int(confirmed) if confirmed.isdecimal() and confirmed.isascii() else None
-        )
+        protocol = services.protocol_create(meeting=meeting, user=request.user, number_confirmed=number)
     except services.ProtocolNumberToConfirm as question:
         messages.warning(request, " ".join(question.messages) + " " + _("Подтвердите создание протокола."))
         return redirect(f"{reverse('meetings:meeting', args=[meeting.pk])}?confirm_number={question.number}")
