@@ -17,6 +17,7 @@ from django.db.models import Prefetch
 from django.http import HttpResponse, HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -304,8 +305,9 @@ class AssociationAdmin(HistoryAdmin):
     inlines = (AppointmentInline, MembershipInline)
 
     def get_queryset(self, request):
-        current_heads = Appointment.objects.filter(role=Appointment.Role.HEAD, ends_on__isnull=True).select_related(
-            "person"
+        current_heads = (
+            Appointment.objects.in_office(timezone.localdate()).filter(role=Appointment.Role.HEAD)
+            .select_related("person")
         )
         return access.visible(
             request.user,
@@ -320,7 +322,9 @@ class AssociationAdmin(HistoryAdmin):
         heads = getattr(obj, "current_heads", None)
         if heads is None:  # not fetched through get_queryset
             heads = list(
-                obj.appointments.filter(role=Appointment.Role.HEAD, ends_on__isnull=True).select_related("person")
+                Appointment.objects.in_office(timezone.localdate())
+                .filter(association=obj, role=Appointment.Role.HEAD)
+                .select_related("person")
             )
         return ", ".join(a.person.short_name for a in heads) or "—"
 
@@ -369,10 +373,11 @@ class CurrentAppointmentFilter(admin.SimpleListFilter):
         return (("yes", _("действующие")), ("no", _("завершённые")))
 
     def queryset(self, request, queryset):
+        # In force today (an end set in advance still counts until its last day): in_office().
         if self.value() == "yes":
-            return queryset.filter(ends_on__isnull=True)
+            return queryset.filter(pk__in=Appointment.objects.in_office(timezone.localdate()).values("pk"))
         if self.value() == "no":
-            return queryset.filter(ends_on__isnull=False)
+            return queryset.exclude(pk__in=Appointment.objects.in_office(timezone.localdate()).values("pk"))
         return queryset
 
 

@@ -91,3 +91,16 @@ def test_the_admin_form_shows_the_confirmation_next_to_its_field(world, rmo):
         response.context["adminform"].form.errors["confirm_earlier_order"]
     )
     assert not Appointment.objects.filter(person=second).exists()
+
+
+def test_the_admin_counts_a_term_ended_in_advance_as_current_until_its_last_day(world, rmo):
+    from django.utils import timezone
+
+    first = f.DistrictPersonFactory(district=rmo.district, last_name="Орлова")
+    appointment = head(rmo, first, order_date=timezone.localdate() - datetime.timedelta(days=30))
+    Appointment.objects.filter(pk=appointment.pk).update(ends_on=timezone.localdate() + datetime.timedelta(days=5))
+    client = login(world.admin)
+    changelist = client.get(reverse("admin:associations_association_changelist")).content.decode()
+    assert first.short_name in changelist  # still the head
+    current = client.get(reverse("admin:associations_appointment_changelist"), {"current": "yes"}).content.decode()
+    assert f"/admin/associations/appointment/{appointment.pk}/change/" in current
