@@ -52,7 +52,7 @@ help:
 	@echo "  make test         тесты (PYTEST_ARGS=... передаются pytest)"
 	@echo "  make bench        замеры производительности (docs/benchmarks.md; BENCH_ARGS=...)"
 	@echo "  make screenshots  снимки экрана в docs/screenshots/ (браузерные тесты)"
-	@echo "  make lint         ruff check"
+	@echo "  make lint         ruff check и контракты импортов (lint-imports)"
 	@echo "  make messages     compilemessages (переводы .po -> .mo)"
 	@echo "  make clean        удалить кэши, .mo, staticfiles и .bench (не трогает .venv и db.sqlite3)"
 	@echo "Переменные: RMO_ADDR=0.0.0.0:8000 (адрес make run), DATABASE_URL, RMO_SKIP_SYSTEM_DEPS=1"
@@ -119,11 +119,12 @@ screenshots: system-deps-test venv messages
 	@RMO_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: venv
-	$(call say,"ruff check")
+	$(call say,"ruff check, lint-imports")
 	@$(BIN)/ruff check .
+	@$(BIN)/lint-imports --no-cache --no-logo
 
 clean:
 	$(call say,"Удаляю кэши и сборки / removing caches and build output")
 	@find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	@rm -rf .pytest_cache .ruff_cache staticfiles .bench test-results build
+	@rm -rf .pytest_cache .ruff_cache .import_linter_cache staticfiles .bench test-results build
 	@rm -f $(MO_FILES)
