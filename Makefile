@@ -119,7 +119,7 @@ screenshots: system-deps-test venv messages
 	@RMO_SCREENSHOTS_DIR=$(CURDIR)/docs/screenshots $(BIN)/pytest -m browser $(PYTEST_ARGS)
 
 lint: venv
-	$(call say,"ruff check, lint-imports")
+	$(call say,"ruff check + lint-imports")
 	@$(BIN)/ruff check .
 	@$(BIN)/lint-imports --no-cache --no-logo
 
