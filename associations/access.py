@@ -44,6 +44,23 @@ mostly the association's, moved under that path (`under`):
                            control)
                  mark      its association's record, and the user's own
                  own       the user's: responsible for it, in a signed protocol
+    contest_entry see      admin; the person; the school МО head and deputy (the school); the
+                           district methodologist (the district)
+                 write     confirm, and the person's own while unconfirmed
+                 confirm   admin, the МО head, the methodologist: never their own entry
+    attestation, attestation_application, course
+                 see       as contest_entry; write: the same but the deputy, who reads
+    nomination   see       as contest_entry; write: admin, МО head, methodologist, never for
+                           themselves
+    visit        see       admin, the methodologist (the district); the school's МО head and
+                           deputy; the visitor; the teacher whose event was visited
+                 write     admin, the methodologist; follow_up: and the school's head and deputy
+    recommendation         its visit's rules
+    consultation see       its association's write and oversee; the consultant; write: the
+                           association's write
+    appointment  see       admin, methodologist (the district); deputy (the school); the person
+                 acknowledge  the appointed person alone
+    person       page      the directory's readers, the person, the head of their school's МО
 
 The rules of the meetings app's models are written with string field paths and status values:
 this app imports nothing of meetings. A new kind of record adds its rules here, nowhere else.
@@ -90,6 +107,7 @@ class Roles:
     methodologist_district_ids: frozenset[int] = frozenset()
     deputy_school_ids: frozenset[int] = frozenset()
     head_association_ids: frozenset[int] = frozenset()
+    head_school_ids: frozenset[int] = frozenset()  # the schools whose МО the user heads
     secretary_association_ids: frozenset[int] = frozenset()
     official_district_ids: frozenset[int] = frozenset()  # DistrictOfficial: reviews the РМО's plan
     official_role: str = ""  # its DistrictOfficial.Role
@@ -167,18 +185,22 @@ def roles_for(user: User | None) -> Roles:
         .first()
     )
     head_ids: set[int] = set()
+    head_schools: set[int] = set()
     secretary_ids: set[int] = set()
     methodologist_districts: set[int] = set()
     deputy_schools: set[int] = set()
     if person is not None:
         today = timezone.localdate()
-        for association_id, kind, district_id, role in Appointment.objects.in_office(today).filter(
+        for association_id, kind, district_id, school_id, role in Appointment.objects.in_office(today).filter(
             person=person,
-        ).values_list("association_id", "association__kind", "association__district_id", "role"):
+        ).values_list("association_id", "association__kind", "association__district_id", "association__school_id",
+                      "role"):
             if role == Appointment.Role.SECRETARY:
                 secretary_ids.add(association_id)
                 continue
             head_ids.add(association_id)
+            if school_id:
+                head_schools.add(school_id)
             if kind == Association.Kind.DISTRICT:
                 methodologist_districts.add(district_id)
         if person.position == Person.Position.METHODIST and person.school_id is None:
@@ -196,6 +218,7 @@ def roles_for(user: User | None) -> Roles:
         methodologist_district_ids=frozenset(methodologist_districts),
         deputy_school_ids=frozenset(deputy_schools),
         head_association_ids=frozenset(head_ids),
+        head_school_ids=frozenset(head_schools),
         secretary_association_ids=frozenset(secretary_ids),
         official_district_ids=frozenset(
             [person.official_district_id] if person is not None and person.official_district_id else []
@@ -484,7 +507,18 @@ def register(name: str, *, model: str, association_path: str | None,
 
 register("association", model="associations.Association", association_path="", rules=lambda k: ASSOCIATION_RULES)
 register("school", model="associations.School", association_path=None, rules=lambda k: {"see": _school_see})
-register("person", model="associations.Person", association_path=None, rules=lambda k: {"see": _person_see})
+def _person_page(roles: Roles) -> Q:
+    """A teacher's page (their records): the directory's readers, the person themselves, and the
+    head of their school's МО."""
+    return either(
+        _person_see(roles),
+        Q(pk=roles.person.pk) if roles.person is not None else NOTHING,
+        Q(school_id__in=roles.head_school_ids),
+    )
+
+
+register("person", model="associations.Person", association_path=None,
+         rules=lambda k: {"see": _person_see, "page": _person_page})
 
 
 def _plan_rules(kind: Kind) -> dict[str, Rule]:
@@ -569,6 +603,172 @@ register(
     "decision", model="meetings.Decision", association_path="protocol_item__protocol__association",
     rules=_decision_rules,
 )
+
+
+# --- the records of methodical work (associations.records) ------------------------------------------
+
+
+def _me(roles: Roles) -> int | None:
+    return roles.person.pk if roles.person is not None else None
+
+
+def _personal(roles: Roles, *, path: str = "person", own: bool = True, readers: bool = True) -> Q:
+    """Whose records of a person (reached by `path`) the user reaches: an administrator's district,
+    the person's own (`own`), the school МО head's school, the deputy director's school
+    (`readers`: the deputy reads, never writes), the district methodologist's district."""
+    if roles.is_superuser:
+        return EVERYTHING
+    schools = roles.head_school_ids | (roles.deputy_school_ids if readers else frozenset())
+    return either(
+        Q(**{f"{path}__district_id__in": roles.admin_district_ids}),
+        Q(**{f"{path}_id": _me(roles)}) if own and roles.person is not None else NOTHING,
+        Q(**{f"{path}__school_id__in": schools}),
+        Q(**{f"{path}__district_id__in": roles.methodologist_district_ids}),
+    )
+
+
+def _not_own(roles: Roles, q: Q, *, path: str = "person") -> Q:
+    """`q` without the user's own records: nobody confirms their own entry."""
+    if roles.person is None or _is_nothing(q):
+        return q
+    return both(q, ~Q(**{f"{path}_id": roles.person.pk}))
+
+
+def record_people(user: User | None, *, action: str = "write", queryset: QuerySet | None = None) -> QuerySet[Person]:
+    """The people whose records (contest entries, attestation, courses) the user may `action`
+    ("see" or "write"): the same rule as the records', asked of the people themselves. The
+    pickers of the record forms and the lists' «педагог» filter offer these."""
+    roles = roles_for(user)
+    queryset = Person.objects.all() if queryset is None else queryset
+    if roles.is_superuser:
+        return queryset
+    schools = roles.head_school_ids | (roles.deputy_school_ids if action == "see" else frozenset())
+    q = either(
+        Q(district_id__in=roles.admin_district_ids),
+        Q(pk=roles.person.pk) if roles.person is not None else NOTHING,
+        Q(school_id__in=schools),
+        Q(district_id__in=roles.methodologist_district_ids),
+    )
+    return queryset.none() if _is_nothing(q) else queryset.filter(q)
+
+
+CONTEST_ENTERED = "entered"  # records.ContestEntry.Status.ENTERED
+
+
+def _contest_entry_rules(kind: Kind) -> dict[str, Rule]:
+    """A teacher enters their own and may change it until it is confirmed; the МО head (their
+    school), the methodologist (the district) and the administrators enter, change and confirm
+    anyone's but their own; the deputy director reads their school's."""
+
+    def confirm(roles: Roles) -> Q:
+        return _not_own(roles, _personal(roles, own=False, readers=False))
+
+    return {
+        "see": _personal,
+        "write": lambda roles: either(
+            confirm(roles),
+            both(Q(person_id=_me(roles)), Q(status=CONTEST_ENTERED)) if roles.person is not None else NOTHING,
+        ),
+        "confirm": confirm,
+    }
+
+
+def _personal_record_rules(kind: Kind) -> dict[str, Rule]:
+    """Attestation, its applications, courses: the person enters their own; the МО head, the
+    methodologist and the administrators anyone's of theirs; the deputy director reads."""
+    return {"see": _personal, "write": lambda roles: _personal(roles, readers=False)}
+
+
+def _nomination_rules(kind: Kind) -> dict[str, Rule]:
+    """A nomination is the МО's (the head's) or the district's, never the person's own: the
+    person reads theirs."""
+    return {"see": _personal, "write": lambda roles: _not_own(roles, _personal(roles, own=False, readers=False))}
+
+
+register("contest_entry", model="associations.ContestEntry", association_path=None, rules=_contest_entry_rules)
+register("attestation", model="associations.Attestation", association_path=None, rules=_personal_record_rules)
+register(
+    "attestation_application", model="associations.AttestationApplication", association_path=None,
+    rules=_personal_record_rules,
+)
+register("course", model="associations.Course", association_path=None, rules=_personal_record_rules)
+register("nomination", model="associations.Nomination", association_path=None, rules=_nomination_rules)
+
+
+def _visit_see(roles: Roles) -> Q:
+    """The district's methodologist (who visits), the visited school's МО head and deputy
+    director, the visitor and the teacher whose event was visited."""
+    if roles.is_superuser:
+        return EVERYTHING
+    return either(
+        Q(school__district_id__in=roles.admin_district_ids | roles.methodologist_district_ids),
+        Q(school_id__in=roles.head_school_ids | roles.deputy_school_ids),
+        Q(visitor_id=_me(roles)) if roles.person is not None else NOTHING,
+        Q(visited_person_id=_me(roles)) if roles.person is not None else NOTHING,
+    )
+
+
+def _visit_write(roles: Roles) -> Q:
+    """Visits are written by the district's methodical office (the РМО head is its methodologist)."""
+    if roles.is_superuser:
+        return EVERYTHING
+    return Q(school__district_id__in=roles.admin_district_ids | roles.methodologist_district_ids)
+
+
+def _visit_follow_up(roles: Roles) -> Q:
+    """The school's follow-up mark on a recommendation: its МО head and deputy director, and those
+    who write the visit."""
+    return either(_visit_write(roles), Q(school_id__in=roles.head_school_ids | roles.deputy_school_ids))
+
+
+VISIT_RULES: dict[str, Rule] = {"see": _visit_see, "write": _visit_write, "follow_up": _visit_follow_up}
+register("visit", model="associations.Visit", association_path=None, rules=lambda k: VISIT_RULES)
+register(
+    "recommendation", model="associations.VisitRecommendation", association_path=None,
+    rules=lambda k: {
+        action: (lambda roles, rule=rule: under("visit", rule(roles))) for action, rule in VISIT_RULES.items()
+    },
+)
+
+
+def _consultation_rules(kind: Kind) -> dict[str, Rule]:
+    """The log of an association: those who write the association's documents and those who oversee
+    it read and write it (the deputy reads); the consultant reads their own."""
+
+    def see(roles: Roles) -> Q:
+        return either(
+            kind.association_rule("write")(roles),
+            kind.association_rule("oversee")(roles),
+            Q(consultant_id=_me(roles)) if roles.person is not None else NOTHING,
+        )
+
+    return {"see": see, "write": kind.association_rule("write")}
+
+
+register("consultation", model="associations.Consultation", association_path="association", rules=_consultation_rules)
+
+
+def _appointment_rules(kind: Kind) -> dict[str, Rule]:
+    """An appointment and its acknowledgment of the instruction: the appointed person (who alone
+    acknowledges, in the portal), the district's methodologist (who sees who has not), the
+    school's deputy director, the administrators."""
+
+    def see(roles: Roles) -> Q:
+        if roles.is_superuser:
+            return EVERYTHING
+        return either(
+            Q(association__district_id__in=roles.admin_district_ids | roles.methodologist_district_ids),
+            Q(association__school_id__in=roles.deputy_school_ids),
+            Q(person_id=_me(roles)) if roles.person is not None else NOTHING,
+        )
+
+    return {
+        "see": see,
+        "acknowledge": lambda roles: Q(person_id=_me(roles)) if roles.person is not None else NOTHING,
+    }
+
+
+register("appointment", model="associations.Appointment", association_path="association", rules=_appointment_rules)
 
 
 # --- asking the rules ------------------------------------------------------------------------------

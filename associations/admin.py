@@ -515,6 +515,7 @@ class DistrictOfficialAdmin(DistrictScopedMixin, HistoryAdmin):
 
 # The plan's admin registers itself on import (Django autodiscovers only this module).
 from associations.plans import admin as plans_admin  # noqa: E402, F401
+from associations.records import admin as records_admin  # noqa: E402, F401
 
 # --- logins: a staff user administers their district's, and may not grant what they lack ----------
 

@@ -13,4 +13,5 @@ urlpatterns = [
     path("people/", views.person_list, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
     path("", include("associations.plans.urls")),
+    path("", include("associations.records.urls")),
 ]

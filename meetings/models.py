@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from associations.models import AcademicYear, Association, Person, PlanItem, bounded_text
+from associations.models import AcademicYear, Association, Person, PlanItem, Visit, bounded_text
 
 
 class SignedProtocolError(ValidationError):
@@ -437,6 +437,33 @@ class Decision(models.Model):
 
 # The schedule's models live in meetings/schedule/models.py; importing them here registers them
 # with the app. `new_calendar_token` is named by migration 0001.
+class MeetingVisit(models.Model):
+    """A visit of the РМО head to a meeting: the visit is a record of the associations app
+    (`associations.Visit`); its link to the meeting lives here, on the meetings side, so that
+    the dependency points one way."""
+
+    visit = models.OneToOneField(
+        Visit, on_delete=models.CASCADE, related_name="meeting_link", verbose_name=_("посещение")
+    )
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.PROTECT, related_name="visits", verbose_name=_("заседание")
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("посещение заседания")
+        verbose_name_plural = _("посещения заседаний")
+
+    def __str__(self) -> str:
+        return f"{self.visit} — {self.meeting}"
+
+    def clean(self):
+        if self.visit_id and self.meeting_id and self.meeting.association.school_id != self.visit.school_id:
+            raise ValidationError({"meeting": _("Заседание другой школы: посещение было в %(school)s.")
+                                   % {"school": self.visit.school}})
+
+
 from meetings.schedule.models import CalendarToken, SentReminder, new_calendar_token  # noqa: E402
 
 __all__ = [

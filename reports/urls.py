@@ -1,6 +1,6 @@
 """The reports: the plan as a document (PDF, XLSX) and the district's table of plans."""
 
-from django.urls import path
+from django.urls import include, path
 
 from reports import views
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("plans/xlsx/", views.district_plans_xlsx, name="district_plans_xlsx"),
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plans/<int:pk>/xlsx/", views.plan_xlsx, name="plan_xlsx"),
+    path("records/", include("reports.records.urls")),
 ]

@@ -68,6 +68,46 @@ UNKNOWN_TOKEN = "no-such-calendar-token"
 
 
 @dataclass
+class Records:
+    """The records of methodical work concerning the world's class teacher (and its school), one of
+    each kind, as the teacher (or the methodologist) entered them."""
+
+    contest_entry: object  # the teacher's, municipal stage, not yet confirmed
+    contest: object  # the reference list's contest of the entry
+    attestation: object  # the teacher's первая, granted this year
+    application: object  # the teacher's application for высшая, pending
+    course: object  # the teacher's course, this year
+    nomination: object  # the МО's nomination of the teacher, pending
+    visit: object  # the methodologist's visit to the teacher's open event at the school
+    recommendation: object  # of the visit, open
+    consultation: object  # in the school МО's log: the head consulted the teacher
+    head_appointment: object  # the school МО head's appointment: its acknowledgment of the regulation
+
+
+def build_records(world, *, previous_year) -> Records:
+    """One record of each kind, written with the ORM (the services' rules are their tests')."""
+    teacher, head, methodologist = world.teacher_person, world.head_person, world.methodologist.person
+    october = datetime.date(world.year.start_year, 10, 7)
+    contest = f.ContestFactory(name="Самый классный классный")
+    entry = f.ContestEntryFactory(person=teacher, contest=contest, entered_by=world.teacher, held_on=october)
+    attestation = f.AttestationFactory(person=teacher, category="first", granted_on=october, entered_by=world.head)
+    application = f.AttestationApplicationFactory(person=teacher, category="highest", applied_on=october)
+    course = f.CourseFactory(person=teacher, ends_on=october)
+    nomination = f.NominationFactory(person=teacher, association=world.mo, nominated_on=october)
+    visit = f.VisitFactory(school=world.school, visitor=methodologist, visited_person=teacher, visited_on=october)
+    recommendation = f.VisitRecommendationFactory(visit=visit, position=1)
+    consultation = f.ConsultationFactory(
+        association=world.mo, consultant=head, held_on=october, consulted=[teacher]
+    )
+    head_appointment = Appointment.objects.get(association=world.mo, person=head, role=Appointment.Role.HEAD)
+    return Records(
+        contest_entry=entry, contest=contest, attestation=attestation, application=application, course=course,
+        nomination=nomination, visit=visit, recommendation=recommendation, consultation=consultation,
+        head_appointment=head_appointment,
+    )
+
+
+@dataclass
 class Scene:
     """The `world` fixture's school МО with everything its pages act on, and one logged-in
     client per user (anonymous: a client without a session)."""
@@ -89,6 +129,7 @@ class Scene:
     protocol_draft: Protocol
     protocol_signed: Protocol
     decision: Decision  # of the signed protocol, the teacher's, open
+    records: Records | None = None  # the records of methodical work the pages act on
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -243,6 +284,7 @@ def build_scene(world) -> Scene:
         membership=membership, candidate=candidate,
         meeting=open_meeting, protocol_draft=Protocol.objects.get(pk=protocol_draft.pk),
         protocol_signed=Protocol.objects.get(pk=protocol_signed.pk), decision=decision, tokens=tokens,
+        records=build_records(world, previous_year=previous_year),
     )
 
 

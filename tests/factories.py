@@ -18,18 +18,31 @@ from django.utils import timezone
 
 from associations.models import (
     AcademicYear,
+    Acknowledgment,
     AnnualPlan,
     Appointment,
     Association,
+    Attestation,
+    AttestationApplication,
     ClassAssignment,
+    Consultation,
+    Contest,
+    ContestEntry,
+    Course,
+    CourseProvider,
     District,
     DistrictOfficial,
+    InstructionVersion,
+    Level,
     Membership,
+    Nomination,
     Person,
     PlanItem,
     PlanSection,
     PlanTransition,
     School,
+    Visit,
+    VisitRecommendation,
     WorkForm,
 )
 from meetings import services as meeting_services
@@ -675,3 +688,154 @@ def signed_meetings_with_feeds(world, n: int) -> None:
             kind=SentReminder.Kind.MEETING, object_id=meeting.pk, email=f"t{i}@example.org",
             for_date=meeting.starts_at.date(),
         )
+
+
+# --- the records of methodical work ---------------------------------------------------------------
+# Each factory's date defaults to the first week of October of its academic year (the world's year
+# by default: AcademicYear.objects.current()).
+
+
+def _current_year():
+    return AcademicYear.objects.current()
+
+
+def _october(record) -> datetime.date:
+    return datetime.date(record.academic_year.start_year, 10, 7)
+
+
+class ContestFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Contest
+        django_get_or_create = ("name",)
+
+    name = factory.Sequence(lambda n: f"Конкурс профессионального мастерства № {n + 1}")
+    organiser = "Отдел образования"
+    is_official = True
+
+
+class ContestEntryFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ContestEntry
+
+    person = factory.SubFactory(PersonFactory)
+    contest = factory.SubFactory(ContestFactory)
+    level = Level.MUNICIPAL
+    academic_year = factory.LazyFunction(_current_year)
+    held_on = factory.LazyAttribute(_october)
+    result = ContestEntry.Result.PARTICIPANT
+
+
+class AttestationFactory(factory.django.DjangoModelFactory):
+    """A category granted; `expires_on` as the service computes it is the test's to set."""
+
+    class Meta:
+        model = Attestation
+
+    person = factory.SubFactory(PersonFactory)
+    category = "first"
+    academic_year = factory.LazyFunction(_current_year)
+    granted_on = factory.LazyAttribute(_october)
+    order_number = factory.Sequence(lambda n: f"{n + 100}-к")
+    order_date = factory.LazyAttribute(lambda o: o.granted_on)
+
+
+class AttestationApplicationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AttestationApplication
+
+    person = factory.SubFactory(PersonFactory)
+    category = "highest"
+    academic_year = factory.LazyFunction(_current_year)
+    applied_on = factory.LazyAttribute(_october)
+
+
+class CourseProviderFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CourseProvider
+        django_get_or_create = ("name",)
+
+    name = "Институт развития образования (региональный)"
+
+
+class CourseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Course
+
+    person = factory.SubFactory(PersonFactory)
+    title = "Классное руководство в современной школе"
+    provider = factory.SubFactory(CourseProviderFactory)
+    hours = 36
+    academic_year = factory.LazyFunction(_current_year)
+    ends_on = factory.LazyAttribute(_october)
+    starts_on = factory.LazyAttribute(lambda o: o.ends_on - datetime.timedelta(days=5))
+    document_number = factory.Sequence(lambda n: f"6724{n:08d}")
+
+
+class VisitFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Visit
+
+    school = factory.SubFactory(SchoolFactory)
+    target = Visit.Target.EVENT
+    visitor = factory.SubFactory(DistrictPersonFactory)
+    academic_year = factory.LazyFunction(_current_year)
+    visited_on = factory.LazyAttribute(_october)
+    event_title = "Открытый классный час «Россия — наш общий дом»"
+    purpose = "Изучение опыта проведения классных часов"
+    findings = "Классный час проведён на высоком методическом уровне."
+
+
+class VisitRecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = VisitRecommendation
+
+    visit = factory.SubFactory(VisitFactory)
+    position = factory.Sequence(lambda n: n + 1)
+    text = "Обобщить опыт на заседании МО"
+    due_on = factory.LazyAttribute(lambda o: o.visit.visited_on + datetime.timedelta(days=30))
+
+
+class ConsultationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consultation
+        skip_postgeneration_save = True
+
+    association = factory.SubFactory(AssociationFactory)
+    kind = Consultation.Kind.INDIVIDUAL
+    topic = "Подготовка к аттестации"
+    consultant = factory.SubFactory(PersonFactory)
+    academic_year = factory.LazyFunction(_current_year)
+    held_on = factory.LazyAttribute(_october)
+    duration_minutes = 30
+
+    @factory.post_generation
+    def consulted(self, create, people, **kwargs):
+        if create and people:
+            self.consulted.set(people)
+
+
+class NominationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Nomination
+
+    person = factory.SubFactory(PersonFactory)
+    reason = "За высокие результаты в воспитательной работе"
+    award = "Почётная грамота"
+    addressee = Nomination.Addressee.SCHOOL
+    academic_year = factory.LazyFunction(_current_year)
+    nominated_on = factory.LazyAttribute(_october)
+
+
+def instruction_version(kind: str = Association.Kind.DISTRICT) -> InstructionVersion:
+    """The current version of the instruction for associations of `kind` (the migration's)."""
+    return InstructionVersion.objects.filter(instruction__association_kind=kind).order_by("-number").first()
+
+
+class AcknowledgmentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Acknowledgment
+
+    appointment = factory.SubFactory(AppointmentFactory)
+    version = factory.LazyAttribute(lambda o: instruction_version(o.appointment.association.kind))
+    acknowledged_on = factory.LazyAttribute(lambda o: o.appointment.order_date)
+

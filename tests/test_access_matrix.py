@@ -321,6 +321,14 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              data=lambda s: {"done_on": "", "note": "Классные часы проведены", "next": reverse("meetings:decisions")},
              label="the teacher's decision"),
     ),
+    # --- records of methodical work: contests ---------------------------------------------------
+    # --- records: attestation ---------------------------------------------------------------------
+    # --- records: courses -------------------------------------------------------------------------
+    # --- records: visits --------------------------------------------------------------------------
+    # --- records: consultations -------------------------------------------------------------------
+    # --- records: nominations ---------------------------------------------------------------------
+    # --- records: instructions and acknowledgments ------------------------------------------------
+    # --- records: the teacher's page --------------------------------------------------------------
     # --- reports: the district's table is the methodologist's -------------------------------
     "reports:district_plans": (Case(get="login  404    404    404    404    404    200    200    200    200    404"),),
     "reports:district_plans_xlsx": (
@@ -588,6 +596,19 @@ ADMIN_MODELS = {
     "associations.plansection": True,
     "associations.workform": True,
     "associations.annualplan": False,  # plans are created on the site
+    # The records of methodical work: reference lists edited here; records corrected here.
+    "associations.contest": True,
+    "associations.courseprovider": True,
+    "associations.contestentry": True,
+    "associations.attestation": True,
+    "associations.attestationapplication": True,
+    "associations.course": True,
+    "associations.nomination": True,
+    "associations.visit": True,
+    "associations.consultation": True,
+    "associations.instruction": True,
+    "associations.instructionversion": True,
+    "associations.acknowledgment": True,
     "meetings.meeting": True,
     "meetings.protocol": False,  # numbered by services.protocol_create
     "meetings.protocolitem": False,  # written in their protocol

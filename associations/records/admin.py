@@ -1,0 +1,175 @@
+"""The records of methodical work in the admin, each with its history (django-simple-history).
+A staff user sees their district's records only (`access.administered`); the reference lists
+(contests, course providers) are the department's to edit. Records are written on the site
+through their services; in the admin they are read and corrected, with every change in the
+history."""
+
+from __future__ import annotations
+
+from django.contrib import admin
+
+from associations import access
+from associations.records.models import (
+    Acknowledgment,
+    Attestation,
+    AttestationApplication,
+    Consultation,
+    Contest,
+    ContestEntry,
+    Course,
+    CourseProvider,
+    Instruction,
+    InstructionVersion,
+    Nomination,
+    Visit,
+    VisitRecommendation,
+)
+from rmo_portal.admin_history import HistoryAdmin, PortalTabularInline
+
+
+class DistrictRecordAdmin(HistoryAdmin):
+    """A record reached from its district by `district_path`."""
+
+    district_path = "person__district"
+
+    def get_queryset(self, request):
+        return access.administered(request.user, super().get_queryset(request), district_path=self.district_path)
+
+
+# --- reference lists ------------------------------------------------------------------------------
+
+
+@admin.register(Contest)
+class ContestAdmin(HistoryAdmin):
+    list_display = ("name", "organiser", "is_official", "is_active")
+    list_editable = ("is_official", "is_active")
+    list_filter = ("is_official", "is_active")
+    search_fields = ("name", "organiser")
+
+
+@admin.register(CourseProvider)
+class CourseProviderAdmin(HistoryAdmin):
+    list_display = ("name", "is_active")
+    list_editable = ("is_active",)
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+
+
+# --- records of a person --------------------------------------------------------------------------
+
+
+@admin.register(ContestEntry)
+class ContestEntryAdmin(DistrictRecordAdmin):
+    list_display = ("person", "contest", "level", "result", "place", "held_on", "status")
+    list_filter = ("academic_year", "level", "result", "status", "contest__is_official")
+    list_select_related = ("person", "contest")
+    search_fields = ("person__last_name", "contest__name")
+    autocomplete_fields = ("person",)
+    readonly_fields = ("entered_by", "confirmed_by", "confirmed_at", "version")
+
+
+@admin.register(Attestation)
+class AttestationAdmin(DistrictRecordAdmin):
+    list_display = ("person", "category", "granted_on", "expires_on", "order_number")
+    list_filter = ("academic_year", "category")
+    list_select_related = ("person",)
+    search_fields = ("person__last_name", "order_number")
+    autocomplete_fields = ("person",)
+    readonly_fields = ("entered_by", "version")
+
+
+@admin.register(AttestationApplication)
+class AttestationApplicationAdmin(DistrictRecordAdmin):
+    list_display = ("person", "category", "applied_on", "outcome", "outcome_on")
+    list_filter = ("academic_year", "category", "outcome")
+    list_select_related = ("person",)
+    search_fields = ("person__last_name",)
+    autocomplete_fields = ("person",)
+    readonly_fields = ("entered_by", "version")
+
+
+@admin.register(Course)
+class CourseAdmin(DistrictRecordAdmin):
+    list_display = ("person", "title", "provider", "hours", "starts_on", "ends_on")
+    list_filter = ("academic_year", "provider")
+    list_select_related = ("person", "provider")
+    search_fields = ("person__last_name", "title", "document_number")
+    autocomplete_fields = ("person",)
+    readonly_fields = ("entered_by", "version")
+
+
+@admin.register(Nomination)
+class NominationAdmin(DistrictRecordAdmin):
+    list_display = ("person", "reason", "addressee", "nominated_on", "outcome")
+    list_filter = ("academic_year", "addressee", "outcome")
+    list_select_related = ("person",)
+    search_fields = ("person__last_name", "reason")
+    autocomplete_fields = ("person",)
+    readonly_fields = ("entered_by", "version")
+
+
+# --- visits and consultations ---------------------------------------------------------------------
+
+
+class VisitRecommendationInline(PortalTabularInline):
+    model = VisitRecommendation
+    fields = ("position", "text", "due_on", "done_on", "done_note")
+    extra = 0
+
+
+@admin.register(Visit)
+class VisitAdmin(DistrictRecordAdmin):
+    district_path = "school__district"
+    list_display = ("school", "target", "visited_on", "visitor", "visited_person")
+    list_filter = ("academic_year", "target")
+    list_select_related = ("school", "visitor", "visited_person")
+    search_fields = ("school__short_name", "purpose", "event_title")
+    autocomplete_fields = ("visitor", "visited_person")
+    readonly_fields = ("entered_by", "version")
+    inlines = (VisitRecommendationInline,)
+
+
+@admin.register(Consultation)
+class ConsultationAdmin(DistrictRecordAdmin):
+    district_path = "association__district"
+    list_display = ("topic", "association", "kind", "consultant", "held_on", "form", "duration_minutes")
+    list_filter = ("academic_year", "kind", "form")
+    list_select_related = ("association", "consultant")
+    search_fields = ("topic", "consultant__last_name")
+    autocomplete_fields = ("consultant", "consulted")
+    readonly_fields = ("entered_by", "version")
+
+
+# --- the instruction and its acknowledgment -------------------------------------------------------
+
+
+class InstructionVersionInline(PortalTabularInline):
+    model = InstructionVersion
+    fields = ("number", "effective_from")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+    show_change_link = True
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+
+@admin.register(Instruction)
+class InstructionAdmin(HistoryAdmin):
+    list_display = ("title", "association_kind", "role")
+    inlines = (InstructionVersionInline,)
+
+
+@admin.register(InstructionVersion)
+class InstructionVersionAdmin(HistoryAdmin):
+    list_display = ("instruction", "number", "effective_from")
+    list_filter = ("instruction",)
+
+
+@admin.register(Acknowledgment)
+class AcknowledgmentAdmin(DistrictRecordAdmin):
+    district_path = "appointment__association__district"
+    list_display = ("appointment", "version", "acknowledged_on")
+    list_select_related = ("appointment__person", "appointment__association", "version__instruction")
+    search_fields = ("appointment__person__last_name",)
