@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from associations import access, links, selectors, services
 from associations.forms import MembershipAddForm
 from associations.models import AcademicYear, Association, Membership
+from associations.records import selectors as record_selectors
 
 PEOPLE_PER_PAGE = 50
 
@@ -48,8 +49,10 @@ def person_list(request):
 
 @login_required
 def person_detail(request, pk: int):
-    person = selectors.person_detail(user=request.user, pk=pk)
-    return render(request, "associations/person_detail.html", {"person": person})
+    """The teacher's page: appointments, classes and every record of methodical work concerning
+    them (the person themselves, their school's МО head, the directory's readers)."""
+    page = record_selectors.teacher_page(user=request.user, pk=pk)
+    return render(request, "associations/person_detail.html", {"page": page, "person": page.person})
 
 
 # --- the members of an association ----------------------------------------------------------------

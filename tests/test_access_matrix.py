@@ -191,9 +191,10 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     ),
     # The directory: the district's methodologist, a deputy their school (each their own list).
     "associations:people": (Case(get="login  404    404    404    200    200    200    200    200    200    404"),),
+    # The teacher's page: the directory's readers, the teacher themselves and their school МО's head.
     "associations:person": (
         Case(kwargs=pk("world.teacher_person"),
-             get="login  404    404    404    200    404    200    404    200    200    404", label="the teacher"),
+             get="login  200    404    200    200    404    200    404    200    200    404", label="the teacher"),
     ),
     # --- the annual plan: its readers' refused actions are a message on the plan's page ------
     "associations:plan_create": (

@@ -18,8 +18,10 @@ MATRIX = {
     "admin":         [OK, OK, OK, OK, OK, OK, OK, OK, OK, OK, OK],
     "methodologist": [OK, OK, OK, OK, OK, OK, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND],
     "deputy":        [OK, OK, OK, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND],
-    "head":          [OK, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
-    "teacher":       [OK, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND, NOT_FOUND],
+    # The head of the school's МО: its teachers' pages (their records), not the directory.
+    "head":          [OK, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND],
+    # The teacher: their own page ("person_same_school" is the teacher), no directory.
+    "teacher":       [OK, OK, NOT_FOUND, OK, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND, NOT_FOUND],
     "other_deputy":  [OK, OK, OK, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, NOT_FOUND],
     "other_district_methodologist":
                      [OK, OK, OK, NOT_FOUND, NOT_FOUND, NOT_FOUND, OK, OK, NOT_FOUND, NOT_FOUND, OK],

@@ -11,7 +11,21 @@ import pytest
 from django.db.models import Q
 
 from associations import access
-from associations.models import AnnualPlan, Appointment, Association, Person, School
+from associations.models import (
+    AnnualPlan,
+    Appointment,
+    Association,
+    Attestation,
+    AttestationApplication,
+    Consultation,
+    ContestEntry,
+    Course,
+    Nomination,
+    Person,
+    School,
+    Visit,
+    VisitRecommendation,
+)
 from meetings.models import Decision, Meeting, Protocol
 from tests import factories as f
 
@@ -29,6 +43,15 @@ QUERYSETS = {
     "meeting": lambda: Meeting.objects.select_related("association"),
     "protocol": lambda: Protocol.objects.select_related("association"),
     "decision": lambda: Decision.objects.select_related("protocol_item__protocol__association"),
+    "contest_entry": lambda: ContestEntry.objects.select_related("person"),
+    "attestation": lambda: Attestation.objects.select_related("person"),
+    "attestation_application": lambda: AttestationApplication.objects.select_related("person"),
+    "course": lambda: Course.objects.select_related("person"),
+    "nomination": lambda: Nomination.objects.select_related("person"),
+    "visit": lambda: Visit.objects.select_related("school"),
+    "recommendation": lambda: VisitRecommendation.objects.select_related("visit__school"),
+    "consultation": lambda: Consultation.objects.select_related("association"),
+    "appointment": lambda: Appointment.objects.select_related("association"),
 }
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 
@@ -59,7 +82,32 @@ def scene(world):
         for signed in (False, True):
             f.decision_of(association, responsible=world.teacher_person, due_on=f.in_days(5), signed=signed)
             f.decision_of(association, responsible=world.head_person, due_on=f.in_days(5), signed=signed)
+    _records(world)
     return users
+
+
+def _records(world) -> None:
+    """Records of every kind for a person of each school and district, entered and confirmed."""
+    people = [
+        world.teacher_person, world.head_person, world.deputy.person, world.other_deputy.person,
+        world.methodologist.person, world.other_district_methodologist.person,
+        f.PersonFactory(school=world.other_district_mo.school, last_name="Дальняя"),
+    ]
+    for person in people:
+        for status in ContestEntry.Status:
+            f.ContestEntryFactory(person=person, status=status)
+        f.AttestationFactory(person=person)
+        f.AttestationApplicationFactory(person=person)
+        f.CourseFactory(person=person)
+        f.NominationFactory(person=person)
+    for association, consultant in ((world.mo, world.head_person), (world.other_mo, world.other_deputy.person),
+                                    (world.rmo, world.methodologist.person),
+                                    (world.other_district_rmo, world.other_district_methodologist.person)):
+        f.ConsultationFactory(association=association, consultant=consultant, consulted=[world.teacher_person])
+    for school, visited in ((world.school, world.teacher_person), (world.other_school, world.other_deputy.person),
+                            (world.other_district_mo.school, None)):
+        visit = f.VisitFactory(school=school, visitor=world.methodologist.person, visited_person=visited)
+        f.VisitRecommendationFactory(visit=visit, position=1)
 
 
 @pytest.mark.parametrize(("kind", "action"), PAIRS)
