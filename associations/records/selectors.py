@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from associations import access
 from associations.access import User
+from associations.records.courses.selectors import course_status
 from associations.models import (
     Appointment,
     Attestation,
@@ -63,7 +64,7 @@ def teacher_page(*, user: User, pk: int | str) -> TeacherPage:
     person = _page_person(user, pk, appointments)
     today = timezone.localdate()
     mine = Q(person=person)
-    return TeacherPage(
+    page = TeacherPage(
         person=person,
         today=today,
         experience=experience_label(person, today),
@@ -107,6 +108,20 @@ def teacher_page(*, user: User, pk: int | str) -> TeacherPage:
             access.visible(user, "nomination", Nomination.objects.filter(mine)).order_by("-nominated_on", "-pk")
         ),
     )
+    _attestation_block(page)
+    page.extra["courses"] = course_status(people=[person], today=today)[person.pk]
+    return page
+
+
+def _attestation_block(page: TeacherPage) -> None:
+    """Where the person stands in attestation (current category, expiry, what is due next, the
+    warnings), from the records already read: no query."""
+    from associations.records.attestation.selectors import status_of
+
+    records = [record for record in page.attestations if record.granted_on <= page.today]
+    for record in records:
+        record.person = page.person
+    page.extra["attestation"] = status_of(page.person, records, page.today)
 
 
 def _page_person(user: User, pk: int | str, appointments) -> Person:
