@@ -5,19 +5,16 @@ classes already taken, people already in the school); if any row is wrong nothin
 and the report names each wrong row as the spreadsheet numbers it (the header is row 1).
 A person whose full name already exists in the school is updated, never duplicated.
 
-File-level problems (type, size, corrupt workbook, unknown or missing headers) raise a
-ValidationError the form shows next to the file field.
+The file is read by `associations.sheets` (its bounds, its headers, the row report), shared with
+the import of attestation and courses. File-level problems (type, size, corrupt workbook,
+unknown or missing headers) raise a ValidationError the form shows next to the file field.
 """
 
 from __future__ import annotations
 
-import csv
 import datetime
-import io
 import re
-import zipfile
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import PurePath
 from typing import Any
 
@@ -30,6 +27,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from simple_history.utils import bulk_create_with_history
 
+from associations import sheets
 from associations.models import (
     AcademicYear,
     Association,
@@ -38,30 +36,19 @@ from associations.models import (
     Person,
     School,
 )
+from associations.sheets import (  # noqa: F401  (the bounds, named here for the staff import's callers)
+    MAX_FILE_SIZE,
+    MAX_ROWS,
+    MAX_ROWS_READ,
+    Column,
+    RowNote,
+    RowProblem,
+    check_upload,
+    normalize,
+)
 
-MAX_FILE_SIZE = 2 * 1024 * 1024
-MAX_ROWS = 2000
-# What is read of a sheet at the most, whatever the file declares: the template's columns with
-# room to spare, and every row read (blank ones too) counted against a bound. A few kilobytes of
-# XML can declare a cell in the last column (XFD) of the last row (1 048 576); read as declared,
-# that is gigabytes of empty cells.
-MAX_COLUMNS = 40
-MAX_ROWS_READ = 4 * MAX_ROWS
-# This many blank rows in a row end the data: formatting often reaches far below the list.
-BLANK_ROWS_END = 200
-# An XLSX is a zip: refuse one that would unpack to far more than a staff list can hold.
-MAX_UNPACKED_SIZE = 40 * 1024 * 1024
-EARLIEST_DATE = datetime.date(1940, 1, 1)
 NAME_MAX_LENGTH = 80
 BATCH_SIZE = 500
-
-
-@dataclass(frozen=True)
-class Column:
-    key: str
-    label: Any  # lazy string
-    aliases: tuple[str, ...] = ()
-    required: bool = True
 
 
 COLUMNS: tuple[Column, ...] = (
@@ -113,58 +100,17 @@ CATEGORY_ALIASES = {
 }
 
 CLASS_RE = re.compile(r"""^(?P<grade>\d{1,2})\s*[-‐–—]?\s*[«"“„'‹]?\s*(?P<letter>[А-ЯЁа-яё]{1,3})\s*[»"”'›]?$""")
-DATE_FORMATS = ("%d.%m.%Y", "%d.%m.%y", "%Y-%m-%d")
-
-
-def normalize(value: Any) -> str:
-    """Case-, space- and dash-insensitive form of a header or a choice label."""
-    text = str(value).replace("\xa0", " ").replace("ё", "е").replace("Ё", "Е").lower()
-    text = re.sub(r"[‐-―]", "-", text)
-    text = re.sub(r"\s*-\s*", "-", text)
-    return re.sub(r"\s+", " ", text).strip()
-
-
-def _header_key(value: Any) -> str:
-    return normalize(value).rstrip(":*").strip()
-
-
-def _choice_map(choices: Iterable[tuple[str, Any]]) -> dict[str, str]:
-    return {normalize(label): value for value, label in choices}
-
 
 # --- the report ------------------------------------------------------------------------
 
 
 @dataclass
-class RowProblem:
-    row: int
-    name: str
-    messages: list[str]
-
-
-@dataclass
-class RowNote:
-    row: int
-    name: str
-    message: str
-
-
-@dataclass
-class ImportReport:
-    filename: str
-    dry_run: bool = False
-    rows: int = 0
+class ImportReport(sheets.RowReport):
     created: int = 0
     updated: int = 0
     unchanged: int = 0
     classes: int = 0
     memberships: int = 0
-    problems: list[RowProblem] = field(default_factory=list)
-    notes: list[RowNote] = field(default_factory=list)
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
 
     @property
     def counts(self) -> list[str]:
@@ -201,217 +147,12 @@ class ImportReport:
     @property
     def summary(self) -> str:
         if self.problems:
-            n = len(self.problems)
-            return ngettext(
-                "Ошибка в %(count)d строке — ничего не импортировано.",
-                "Ошибки в %(count)d строках — ничего не импортировано.",
-                n,
-            ) % {"count": n}
+            return self.failure_summary()
         if self.dry_run:
             return _("Проверка пройдена, ничего не записано. При импорте: %(counts)s.") % {
                 "counts": ", ".join(self.counts)
             }
         return _("Импорт выполнен: %(counts)s.") % {"counts": ", ".join(self.counts)}
-
-
-# --- reading the file --------------------------------------------------------------------
-
-
-def check_upload(*, filename: str, size: int | None) -> None:
-    """What can be refused before the file is read: its type (by name) and its size."""
-    suffix = PurePath(filename or "").suffix.lower()
-    if suffix == ".xls":
-        raise ValidationError(
-            _("Старый формат .xls не поддерживается: сохраните файл как XLSX или CSV (UTF-8)."),
-            code="file_type",
-        )
-    if suffix not in (".xlsx", ".csv"):
-        raise ValidationError(
-            _("Нужен файл XLSX или CSV; «%(name)s» — другого типа.") % {"name": PurePath(filename or "").name},
-            code="file_type",
-        )
-    if size is not None and size > MAX_FILE_SIZE:
-        raise ValidationError(
-            _("Файл больше %(limit)s МБ: разделите список на части.") % {"limit": MAX_FILE_SIZE // (1024 * 1024)},
-            code="file_size",
-        )
-
-
-def _too_many_rows() -> ValidationError:
-    return ValidationError(
-        ngettext(
-            "В файле больше %(count)d строки с данными: разделите список на части.",
-            "В файле больше %(count)d строк с данными: разделите список на части.",
-            MAX_ROWS,
-        )
-        % {"count": MAX_ROWS},
-        code="too_many_rows",
-    )
-
-
-def _corrupt_xlsx() -> ValidationError:
-    return ValidationError(
-        _("Не удалось прочитать файл XLSX: он повреждён или это файл другого формата."),
-        code="corrupt",
-    )
-
-
-def _read_xlsx(data: bytes) -> list[tuple[Any, ...]]:
-    import openpyxl
-
-    if not data.startswith(b"PK"):
-        raise _corrupt_xlsx()
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-    except (zipfile.BadZipFile, OSError, ValueError):
-        raise _corrupt_xlsx() from None
-    if unpacked > MAX_UNPACKED_SIZE:
-        raise _corrupt_xlsx()
-
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a damaged workbook fails in many ways: zip, XML, missing parts
-        raise _corrupt_xlsx() from None
-    try:
-        sheet = workbook.active
-        if sheet is None or not hasattr(sheet, "iter_rows"):
-            sheet = workbook.worksheets[0] if workbook.worksheets else None
-        if sheet is None:
-            raise _corrupt_xlsx()
-        _check_declared_size(sheet)
-        # Some writers store a wrong (smaller) sheet size; read what is there, within the bounds.
-        sheet.reset_dimensions()
-        try:
-            rows = list(_take_rows(sheet.iter_rows(min_row=1, min_col=1, max_col=MAX_COLUMNS, values_only=True)))
-        except ValidationError:
-            raise
-        except Exception:
-            raise _corrupt_xlsx() from None
-    finally:
-        workbook.close()
-    return rows
-
-
-def _read_csv(data: bytes) -> list[tuple[Any, ...]]:
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(
-            _("Файл CSV должен быть в кодировке UTF-8: в Excel выберите «Сохранить как → CSV UTF-8»."),
-            code="encoding",
-        ) from None
-    if "\x00" in text:
-        raise ValidationError(_("Это не текстовый файл CSV."), code="file_type")
-    first_line = text.lstrip("\r\n").split("\n", 1)[0]
-    delimiter = max((";", ",", "\t"), key=first_line.count)
-    try:
-        rows = list(_take_rows(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)))
-    except csv.Error:
-        raise ValidationError(_("Не удалось разобрать файл CSV."), code="corrupt") from None
-    return rows
-
-
-def _is_blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
-def _check_declared_size(sheet) -> None:
-    """Refuse a sheet that says it is larger than a staff list can be (its <dimension>)."""
-    try:
-        rows, columns = sheet.max_row or 0, sheet.max_column or 0
-    except Exception:  # an unreadable dimension is no dimension: the reading below is bounded anyway
-        return
-    if rows > MAX_ROWS_READ or columns > MAX_COLUMNS:
-        raise ValidationError(
-            _(
-                "Лист объявлен размером %(rows)s × %(columns)s ячеек, а список сотрудников занимает не больше "
-                "%(max_rows)s строк и %(max_columns)s столбцов. Скопируйте таблицу на новый лист и сохраните файл."
-            )
-            % {"rows": rows, "columns": columns, "max_rows": MAX_ROWS_READ, "max_columns": MAX_COLUMNS},
-            code="sheet_size",
-        )
-
-
-def _take_rows(rows: Iterable[Iterable[Any]]) -> Iterator[tuple[Any, ...]]:
-    """The rows as tuples of at most MAX_COLUMNS values. Refuses a file with more than MAX_ROWS
-    data rows or more than MAX_ROWS_READ rows read (blank ones count); BLANK_ROWS_END blank rows
-    in a row end the data."""
-    filled = blank_run = 0
-    for index, row in enumerate(rows):
-        if index >= MAX_ROWS_READ:
-            raise _too_many_rows()
-        row = tuple(row)[:MAX_COLUMNS]
-        if all(_is_blank(v) for v in row):
-            blank_run += 1
-            if blank_run >= BLANK_ROWS_END:
-                return
-        else:
-            blank_run = 0
-            if index > 0:
-                filled += 1
-                if filled > MAX_ROWS:
-                    raise _too_many_rows()
-        yield row
-
-
-def _read_rows(*, data: bytes, filename: str) -> list[tuple[Any, ...]]:
-    check_upload(filename=filename, size=len(data))
-    if PurePath(filename).suffix.lower() == ".xlsx":
-        return _read_xlsx(data)
-    if data.startswith(b"PK\x03\x04"):
-        raise ValidationError(
-            _("Файл назван .csv, но это таблица Excel: сохраните его как XLSX или CSV (UTF-8)."),
-            code="file_type",
-        )
-    return _read_csv(data)
-
-
-def _expected_headers() -> str:
-    return ", ".join(
-        str(c.label) if c.required else _("%(label)s (необязательно)") % {"label": c.label} for c in COLUMNS
-    )
-
-
-def _map_headers(header: tuple[Any, ...]) -> dict[int, str]:
-    """Column index → column key; a ValidationError naming unknown, repeated or missing headers."""
-    lookup: dict[str, str] = {}
-    for column in COLUMNS:
-        lookup[_header_key(column.label)] = column.key
-        for alias in column.aliases:
-            lookup[_header_key(alias)] = column.key
-
-    mapping: dict[int, str] = {}
-    unknown: list[str] = []
-    repeated: list[str] = []
-    for index, raw in enumerate(header):
-        if _is_blank(raw):
-            continue
-        key = lookup.get(_header_key(raw))
-        if key is None:
-            unknown.append(str(raw).strip())
-        elif key in mapping.values():
-            repeated.append(str(raw).strip())
-        else:
-            mapping[index] = key
-    missing = [str(c.label) for c in COLUMNS if c.required and c.key not in mapping.values()]
-
-    if not (unknown or repeated or missing):
-        return mapping
-    messages = []
-    if not mapping and not unknown:
-        messages.append(_("В первой строке файла нет заголовков столбцов."))
-    if unknown:
-        messages.append(_("Неизвестные столбцы: %(names)s.") % {"names": ", ".join(f"«{n}»" for n in unknown)})
-    if repeated:
-        messages.append(_("Столбцы повторяются: %(names)s.") % {"names": ", ".join(f"«{n}»" for n in repeated)})
-    if missing:
-        messages.append(_("Нет обязательных столбцов: %(names)s.") % {"names": ", ".join(f"«{n}»" for n in missing)})
-    messages.append(
-        _("Первая строка файла должна содержать заголовки: %(expected)s.") % {"expected": _expected_headers()}
-    )
-    raise ValidationError(" ".join(messages), code="headers")
-
 
 # --- checking one row ---------------------------------------------------------------------
 
@@ -437,47 +178,15 @@ class StaffRow:
 
     @property
     def name_key(self) -> tuple[str, str, str]:
-        return (normalize(self.last_name), normalize(self.first_name), normalize(self.patronymic))
+        return sheets.name_key(self.last_name, self.first_name, self.patronymic)
 
 
 def name_key(person: Person) -> tuple[str, str, str]:
-    return (normalize(person.last_name), normalize(person.first_name), normalize(person.patronymic))
+    return sheets.name_key(person.last_name, person.first_name, person.patronymic)
 
 
 def class_label(grade: int, letter: str) -> str:
     return f"{grade} «{letter}»"
-
-
-def _text(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    return re.sub(r"\s+", " ", str(value).replace("\xa0", " ")).strip()
-
-
-def _parse_date(value: Any) -> datetime.date:
-    if isinstance(value, datetime.datetime):
-        day = value.date()
-    elif isinstance(value, datetime.date):
-        day = value
-    elif isinstance(value, str):
-        raw = value.strip().split(" ", 1)[0]
-        for fmt in DATE_FORMATS:
-            try:
-                day = datetime.datetime.strptime(raw, fmt).date()
-                break
-            except ValueError:
-                continue
-        else:
-            raise ValueError(_("«%(value)s» — не дата; нужен формат ДД.ММ.ГГГГ.") % {"value": value.strip()})
-    else:
-        raise ValueError(_("«%(value)s» — не дата; нужен формат ДД.ММ.ГГГГ.") % {"value": _text(value)})
-    if day > timezone.localdate():
-        raise ValueError(_("дата %(date)s ещё не наступила.") % {"date": day.strftime("%d.%m.%Y")})
-    if day < EARLIEST_DATE:
-        raise ValueError(_("дата %(date)s слишком ранняя.") % {"date": day.strftime("%d.%m.%Y")})
-    return day
 
 
 def _parse_classes(value: str) -> list[tuple[int, str]]:
@@ -498,22 +207,9 @@ def _parse_classes(value: str) -> list[tuple[int, str]]:
 
 class _RowChecker:
     def __init__(self) -> None:
-        self.positions = _choice_map(Person.Position.choices) | POSITION_ALIASES
-        self.educations = _choice_map(Person.Education.choices)
-        self.categories = _choice_map(Person.Category.choices) | CATEGORY_ALIASES
-
-    @staticmethod
-    def _allowed(choices) -> str:
-        return ", ".join(str(label) for _value, label in choices)
-
-    def _choice(self, raw: str, mapping: dict[str, str], choices) -> str:
-        key = normalize(raw).rstrip(".")
-        if key in mapping:
-            return mapping[key]
-        raise ValueError(
-            _("«%(value)s» — неизвестное значение; допустимо: %(allowed)s.")
-            % {"value": raw, "allowed": self._allowed(choices)}
-        )
+        self.positions = sheets.choice_map(Person.Position.choices) | POSITION_ALIASES
+        self.educations = sheets.choice_map(Person.Education.choices)
+        self.categories = sheets.choice_map(Person.Category.choices) | CATEGORY_ALIASES
 
     def _category(self, raw: str) -> str:
         key = normalize(raw).rstrip(".")
@@ -524,7 +220,7 @@ class _RowChecker:
             return self.categories[key]
         raise ValueError(
             _("«%(value)s» — неизвестное значение; допустимо: %(allowed)s.")
-            % {"value": raw, "allowed": self._allowed(Person.Category.choices)}
+            % {"value": raw, "allowed": sheets.allowed(Person.Category.choices)}
         )
 
     def check(self, number: int, cells: dict[str, Any]) -> tuple[StaffRow | None, list[str]]:
@@ -535,7 +231,7 @@ class _RowChecker:
 
         names = {}
         for key in ("last_name", "first_name", "patronymic"):
-            value = _text(cells.get(key))
+            value = sheets.text(cells.get(key))
             if not value and key != "patronymic":
                 fail(key, _("не заполнено."))
             elif len(value) > NAME_MAX_LENGTH:
@@ -543,7 +239,7 @@ class _RowChecker:
             names[key] = value
 
         gender = ""
-        raw = _text(cells.get("gender"))
+        raw = sheets.text(cells.get("gender"))
         if not raw:
             fail("gender", _("не заполнено (м или ж)."))
         else:
@@ -552,25 +248,25 @@ class _RowChecker:
                 fail("gender", _("«%(value)s» — нужно м или ж.") % {"value": raw})
 
         position = ""
-        raw = _text(cells.get("position"))
+        raw = sheets.text(cells.get("position"))
         if not raw:
             fail("position", _("не заполнено."))
         else:
             try:
-                position = self._choice(raw, self.positions, Person.Position.choices)
+                position = sheets.choice(raw, self.positions, Person.Position.choices)
             except ValueError as e:
                 fail("position", str(e))
 
         education = None
-        raw = _text(cells.get("education"))
+        raw = sheets.text(cells.get("education"))
         if raw:
             try:
-                education = self._choice(raw, self.educations, Person.Education.choices)
+                education = sheets.choice(raw, self.educations, Person.Education.choices)
             except ValueError as e:
                 fail("education", str(e))
 
         category = None
-        raw = _text(cells.get("category"))
+        raw = sheets.text(cells.get("category"))
         if raw:
             try:
                 category = self._category(raw)
@@ -581,16 +277,16 @@ class _RowChecker:
         for key in ("experience_since", "category_date"):
             raw_value = cells.get(key)
             dates[key] = None
-            if _is_blank(raw_value):
+            if sheets.is_blank(raw_value):
                 continue
             try:
-                dates[key] = _parse_date(raw_value)
+                dates[key] = sheets.parse_date(raw_value)
             except ValueError as e:
                 fail(key, str(e))
         if dates["category_date"] and category in (None, Person.Category.NONE):
             fail("category_date", _("дата указана, а категории нет."))
 
-        email = _text(cells.get("email")) or None
+        email = sheets.text(cells.get("email")) or None
         if email:
             try:
                 validate_email(email)
@@ -598,7 +294,7 @@ class _RowChecker:
                 fail("email", _("«%(value)s» — не адрес электронной почты.") % {"value": email})
 
         classes: list[tuple[int, str]] = []
-        raw = _text(cells.get("class_label"))
+        raw = sheets.text(cells.get("class_label"))
         if raw:
             try:
                 classes = _parse_classes(raw)
@@ -627,42 +323,30 @@ class _RowChecker:
 
 
 def _row_name(cells: dict[str, Any]) -> str:
-    return " ".join(_text(cells.get(k)) for k in ("last_name", "first_name", "patronymic") if _text(cells.get(k)))
+    parts = (sheets.text(cells.get(k)) for k in ("last_name", "first_name", "patronymic"))
+    return " ".join(part for part in parts if part)
 
 
-def _parse(rows: list[tuple[Any, ...]], report: ImportReport) -> list[StaffRow]:
-    if not rows or all(_is_blank(v) for v in rows[0]):
-        raise ValidationError(
-            _("Файл пуст или в первой строке нет заголовков: %(expected)s.") % {"expected": _expected_headers()},
-            code="headers",
-        )
-    mapping = _map_headers(rows[0])
+def _parse(*, data: bytes, filename: str, report: ImportReport) -> list[StaffRow]:
+    table = sheets.table_rows(
+        data=data, filename=filename, columns=COLUMNS, report=report,
+        empty_message=_("В файле нет ни одной строки с сотрудниками."),
+    )
     checker = _RowChecker()
     parsed: list[StaffRow] = []
-    for number, row in enumerate(rows[1:], start=2):
-        if all(_is_blank(v) for v in row):
-            continue
-        cells = {key: row[index] for index, key in mapping.items() if index < len(row)}
-        report.rows += 1
+    for number, cells in table:
         staff_row, errors = checker.check(number, cells)
         if errors:
             report.problems.append(RowProblem(row=number, name=_row_name(cells), messages=errors))
         else:
             parsed.append(staff_row)
-    if report.rows == 0:
-        raise ValidationError(_("В файле нет ни одной строки с сотрудниками."), code="empty")
     return parsed
 
 
 # --- checking against the file and the database -------------------------------------------------
 
-
 def _problem(report: ImportReport, row: StaffRow, message: str) -> None:
-    for problem in report.problems:
-        if problem.row == row.row:
-            problem.messages.append(message)
-            return
-    report.problems.append(RowProblem(row=row.row, name=row.full_name, messages=[message]))
+    report.problem(row=row.row, name=row.full_name, message=message)
 
 
 def _check_against_file(rows: list[StaffRow], report: ImportReport) -> None:
@@ -893,11 +577,8 @@ def staff_import(
     """Import a school's staff list (XLSX or CSV). Raises ValidationError for a file that cannot
     be read at all; returns a report whose `problems` list the wrong rows (nothing is written
     then) or whose counts say what was written."""
-    data = file.read(MAX_FILE_SIZE + 1)
-    if isinstance(data, str):
-        data = data.encode("utf-8")
     report = ImportReport(filename=PurePath(filename or "").name, dry_run=dry_run)
-    rows = _parse(_read_rows(data=data, filename=filename), report)
+    rows = _parse(data=sheets.read_upload(file), filename=filename, report=report)
     _check_against_file(rows, report)
 
     with transaction.atomic():
@@ -920,34 +601,16 @@ def staff_import(
 
 def staff_import_template() -> bytes:
     """An empty workbook with the expected headers and a sheet of allowed values."""
-    import openpyxl
-
-    workbook = openpyxl.Workbook()
-    sheet = workbook.active
-    sheet.title = _("Сотрудники")
-    sheet.append([str(c.label) for c in COLUMNS])
-    for index in range(1, len(COLUMNS) + 1):
-        sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = 22
-    help_sheet = workbook.create_sheet(_("Допустимые значения"))
-    help_sheet.append([_("Столбец"), _("Значения")])
-    help_sheet.append([str(COLUMN_BY_KEY["gender"].label), _("м, ж (или муж, жен, мужской, женский)")])
-    help_sheet.append([str(COLUMN_BY_KEY["position"].label), _RowChecker._allowed(Person.Position.choices)])
-    help_sheet.append(
-        [
-            str(COLUMN_BY_KEY["education"].label),
-            _RowChecker._allowed(Person.Education.choices) + _(" или пусто"),
-        ]
+    allowed = sheets.allowed
+    return sheets.template_workbook(
+        title=_("Сотрудники"),
+        columns=COLUMNS,
+        help_rows=[
+            (COLUMN_BY_KEY["gender"].label, _("м, ж (или муж, жен, мужской, женский)")),
+            (COLUMN_BY_KEY["position"].label, allowed(Person.Position.choices)),
+            (COLUMN_BY_KEY["education"].label, allowed(Person.Education.choices) + _(" или пусто")),
+            (COLUMN_BY_KEY["category"].label, allowed(Person.Category.choices) + _(" или пусто")),
+            (_("Даты"), _("ДД.ММ.ГГГГ или ячейка с датой")),
+            (COLUMN_BY_KEY["class_label"].label, _("5А, 5 «А» или 5-А; пусто, если класса нет")),
+        ],
     )
-    help_sheet.append(
-        [
-            str(COLUMN_BY_KEY["category"].label),
-            _RowChecker._allowed(Person.Category.choices) + _(" или пусто"),
-        ]
-    )
-    help_sheet.append([_("Даты"), _("ДД.ММ.ГГГГ или ячейка с датой")])
-    help_sheet.append([str(COLUMN_BY_KEY["class_label"].label), _("5А, 5 «А» или 5-А; пусто, если класса нет")])
-    help_sheet.column_dimensions["A"].width = 20
-    help_sheet.column_dimensions["B"].width = 100
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()

@@ -7,8 +7,16 @@ history."""
 from __future__ import annotations
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
 
 from associations import access
+from associations.records import imports as record_imports
+from associations.records.attestation.forms import AttestationAdminForm
+from associations.records.import_admin import RecordImportMixin
+from associations.records.instructions import services as instruction_services
+from associations.records.instructions.forms import InstructionVersionAdminForm
 from associations.records.models import (
     Acknowledgment,
     Attestation,
@@ -69,13 +77,15 @@ class ContestEntryAdmin(DistrictRecordAdmin):
 
 
 @admin.register(Attestation)
-class AttestationAdmin(DistrictRecordAdmin):
+class AttestationAdmin(RecordImportMixin, DistrictRecordAdmin):
+    record_import = record_imports.ATTESTATION_IMPORT  # «Импорт из XLSX» on the changelist
     list_display = ("person", "category", "granted_on", "expires_on", "order_number")
     list_filter = ("academic_year", "category")
     list_select_related = ("person",)
     search_fields = ("person__last_name", "order_number")
     autocomplete_fields = ("person",)
-    readonly_fields = ("entered_by", "version")
+    form = AttestationAdminForm  # the rules of the Порядок; the expiry computed
+    readonly_fields = ("expires_on", "entered_by", "version")
 
 
 @admin.register(AttestationApplication)
@@ -89,7 +99,8 @@ class AttestationApplicationAdmin(DistrictRecordAdmin):
 
 
 @admin.register(Course)
-class CourseAdmin(DistrictRecordAdmin):
+class CourseAdmin(RecordImportMixin, DistrictRecordAdmin):
+    record_import = record_imports.COURSE_IMPORT  # «Импорт из XLSX» on the changelist
     list_display = ("person", "title", "provider", "hours", "starts_on", "ends_on")
     list_filter = ("academic_year", "provider")
     list_select_related = ("person", "provider")
@@ -163,13 +174,58 @@ class InstructionAdmin(HistoryAdmin):
 
 @admin.register(InstructionVersion)
 class InstructionVersionAdmin(HistoryAdmin):
-    list_display = ("instruction", "number", "effective_from")
+    """A new text is a new version, numbered by `instruction_version_add`. A version once
+    acknowledged never changes: its change form is read-only, and the form refuses it on every
+    path that saves through it (the history's «revert» included)."""
+
+    form = InstructionVersionAdminForm
+    list_display = ("instruction", "number", "effective_from", "acknowledgment_count")
     list_filter = ("instruction",)
+    list_select_related = ("instruction",)
+    FROZEN = ("instruction", "number", "text", "effective_from")
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(acknowledgment_count=Count("acknowledgments"))
+
+    @admin.display(description=_("ознакомлений"), ordering="acknowledgment_count")
+    def acknowledgment_count(self, obj) -> int:
+        return obj.acknowledgment_count
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ("number",)  # the next one
+        if obj.pk is not None and Acknowledgment.objects.filter(version_id=obj.pk).exists():
+            return self.FROZEN
+        return ("instruction", "number")
+
+    def save_model(self, request, obj, form, change):
+        if change:
+            instruction_services.instruction_version_update(
+                version=obj, values={name: getattr(obj, name) for name in self.FROZEN}, user=request.user
+            )
+        else:
+            instruction_services.instruction_version_add(version=obj, user=request.user)
 
 
 @admin.register(Acknowledgment)
 class AcknowledgmentAdmin(DistrictRecordAdmin):
+    """Acknowledgments are given by the appointed person on the site and only read here (a mistaken
+    one may be deleted, with its history, and given again)."""
+
     district_path = "appointment__association__district"
     list_display = ("appointment", "version", "acknowledged_on")
     list_select_related = ("appointment__person", "appointment__association", "version__instruction")
     search_fields = ("appointment__person__last_name",)
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def history_form_view(self, request, object_id, version_id, extra_context=None):
+        # simple-history saves a posted historical version («revert») without asking for the
+        # change permission: an acknowledgment is never changed.
+        if request.method == "POST":
+            raise PermissionDenied
+        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
