@@ -17,7 +17,6 @@ from django.utils.translation import ngettext
 
 from associations import access
 from associations.access import User
-from associations.records.courses.selectors import course_status
 from associations.models import (
     Appointment,
     Attestation,
@@ -30,6 +29,9 @@ from associations.models import (
     Person,
     Visit,
 )
+from associations.records.consultations.selectors import consultations_of
+from associations.records.courses.selectors import course_status
+from associations.records.nominations.selectors import nominations_of
 
 
 def experience_label(person: Person, on: datetime.date) -> str:
@@ -92,21 +94,14 @@ def teacher_page(*, user: User, pk: int | str) -> TeacherPage:
                 "-ends_on", "-pk"
             )
         ),
-        consultations=list(
-            Consultation.objects.filter(Q(consulted=person) | Q(consultant=person))
-            .distinct()
-            .select_related("association", "consultant")
-            .order_by("-held_on", "-pk")
-        ),
+        consultations=consultations_of(person=person),
         visits=list(
             access.visible(user, "visit", Visit.objects.filter(visited_person=person))
             .select_related("school", "visitor")
             .prefetch_related("recommendations")
             .order_by("-visited_on", "-pk")
         ),
-        nominations=list(
-            access.visible(user, "nomination", Nomination.objects.filter(mine)).order_by("-nominated_on", "-pk")
-        ),
+        nominations=nominations_of(person=person),
     )
     _attestation_block(page)
     page.extra["courses"] = course_status(people=[person], today=today)[person.pk]
