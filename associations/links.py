@@ -12,6 +12,14 @@ the providers return:
     association_links provider(*, association, year, user, can_write) -> [Link, …]; the
                       association's page (its card "Заседания").
     plan_links        provider(plan, *, user) -> [Link, …]; the plan page's actions.
+    visit_links       provider(visit, *, user, can_write) -> [Link | ActionForm, …]; the visit's
+                      page (records of methodical work): the meeting visited, and the form that
+                      links the visit to a meeting or unlinks it.
+    appointment_links provider(appointment, *, user) -> [Link, …]; an appointment's documents
+                      (the acknowledgment sheet of its instruction), on the acknowledgment page
+                      and the list of acknowledgments: no query.
+    attestation_schedule_links provider(association, *, user) -> [Link, …]; a school МО's
+                      perspective schedule of attestation as PDF and XLSX (no query).
 
 Providers run in the order they were registered (the order of INSTALLED_APPS); an app that is
 not installed registers nothing, and its links are simply absent.
@@ -33,6 +41,23 @@ class Link:
     url: str
     status: str = ""
     primary: bool = False
+    testid: str = ""
+
+
+@dataclass(frozen=True)
+class ActionForm:
+    """A small POST form a page of associations shows for a higher app: a button (`button`) that
+    posts to `action`, with at most one select (`field`, its `choices` as (value, label) pairs,
+    `selected` the value chosen first, `field_label` its label); `danger` styles the button as a
+    removal; `testid` is the form's data-testid."""
+
+    action: str
+    button: str
+    field: str = ""
+    field_label: str = ""
+    choices: tuple[tuple[str, str], ...] = ()
+    selected: str = ""
+    danger: bool = False
     testid: str = ""
 
 
@@ -84,3 +109,6 @@ class ItemLinkRegistry(_Registry):
 plan_item_links = ItemLinkRegistry("plan_item_links")
 association_links = LinkRegistry("association_links")
 plan_links = LinkRegistry("plan_links")
+visit_links = LinkRegistry("visit_links")
+appointment_links = LinkRegistry("appointment_links")
+attestation_schedule_links = LinkRegistry("attestation_schedule_links")

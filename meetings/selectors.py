@@ -29,6 +29,7 @@ from meetings.models import (
     Protocol,
     ProtocolItem,
 )
+from meetings.visits import selectors as visit_selectors
 
 
 def meetings_visible_to(user: User) -> QuerySet[Meeting]:
@@ -141,7 +142,8 @@ class MeetingDetail:
 
 
 def meeting_detail(*, user, pk) -> MeetingDetail:
-    meeting = meeting_for_user(user, pk, queryset=_meeting_queryset())
+    # The РМО's visit to the meeting, if the user sees it: in the meeting's own query.
+    meeting = meeting_for_user(user, pk, queryset=visit_selectors.with_visit(_meeting_queryset(), user=user))
     counts = meeting.attendance.aggregate(
         n_present=Count("pk", filter=Q(present=True)), n_absent=Count("pk", filter=Q(present=False))
     )

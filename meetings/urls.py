@@ -21,4 +21,5 @@ urlpatterns = [
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:pk>/done/", views.decision_done, name="decision_done"),
     path("", include("meetings.schedule.urls")),
+    path("visits/", include("meetings.visits.urls")),
 ]
