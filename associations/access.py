@@ -695,6 +695,17 @@ register("course", model="associations.Course", association_path=None, rules=_pe
 register("nomination", model="associations.Nomination", association_path=None, rules=_nomination_rules)
 
 
+def contest_results_district_ids(user: User | None) -> frozenset[int] | None:
+    """The districts whose district-stage contest results the user enters for everyone at once
+    (a table of participants): an administrator's and the district methodologist's; None for a
+    superuser (every district). Each entry of the table is still asked of «contest_entry»
+    «confirm» (nobody confirms their own)."""
+    roles = roles_for(user)
+    if roles.is_superuser:
+        return None
+    return roles.admin_district_ids | roles.methodologist_district_ids
+
+
 def _visit_see(roles: Roles) -> Q:
     """The district's methodologist (who visits), the visited school's МО head and deputy
     director, the visitor and the teacher whose event was visited."""
@@ -864,15 +875,25 @@ class Capabilities:
     see_decisions: bool  # «Поручения»
     control_decisions: bool  # the control page shows associations' decisions, not only the user's own
     use_admin: bool  # the Django admin
+    see_records: bool = False  # «Методическая работа»: the records' lists (at least one's own)
+    see_record_overviews: bool = False  # the overviews of others' records (attestation, courses)
+    see_acknowledgments: bool = False  # who has acknowledged the instruction (of others' appointments)
+    enter_district_results: bool = False  # the district stage's results in one table
 
 
 def can(user: User | None) -> Capabilities:
+    roles = roles_for(user)
+    overseer = roles.is_admin or roles.is_methodologist or roles.is_deputy
     return Capabilities(
         see_directory=reaches(user, "person"),
         see_district_plans=reaches(user, "association", "report"),
         see_decisions=reaches(user, "decision"),
         control_decisions=reaches(user, "association", "control"),
-        use_admin=roles_for(user).is_admin,
+        use_admin=roles.is_admin,
+        see_records=reaches(user, "contest_entry"),
+        see_record_overviews=overseer or bool(roles.head_school_ids),
+        see_acknowledgments=overseer,
+        enter_district_results=contest_results_district_ids(user) != frozenset(),
     )
 
 
