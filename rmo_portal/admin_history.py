@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -84,4 +84,11 @@ class HistoryAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
         self.history_ids_or_404(object_id, version_id)
         # simple-history loads the version straight from the history table: scope it here.
         self._in_queryset_or_404(request, object_id)
+        # simple-history saves a posted «revert» with the view permission alone: a revert is a
+        # change, asked of the object as it is now (a signed protocol, an acknowledged version
+        # refuse it as their change form does).
+        if request.method == "POST" and not self.has_change_permission(
+            request, self.get_object(request, unquote(object_id))
+        ):
+            raise PermissionDenied
         return super().history_form_view(request, object_id, version_id, extra_context=extra_context)

@@ -22,6 +22,7 @@ from associations.models import (
     Membership,
     Person,
     School,
+    StaffDistrict,
 )
 from tests import factories as f
 from tests.helpers import count_queries
@@ -345,3 +346,21 @@ def test_association_history_page_is_available(world, admin_client_):
 
     assert response.status_code == 200
     assert Association.history.filter(id=world.mo.pk).count() == 2
+
+
+def test_a_revert_needs_the_change_permission_not_only_the_view(world, client_for):
+    """simple-history would save a posted «revert» for a user who may only view the model."""
+    viewer = f.UserFactory(username="viewer", is_staff=True)
+    viewer.user_permissions.set(Permission.objects.filter(codename="view_person"))
+    StaffDistrict.objects.create(user=viewer, district=world.district)
+    person = world.teacher_person
+    url = reverse("admin:associations_person_simple_history", args=(person.pk, person.history.first().history_id))
+    client = client_for(viewer)
+
+    assert client.get(url).status_code == 200
+    response = client.post(url, {"last_name": "Подменённая", "first_name": "И", "gender": "f",
+                                 "district": world.district.pk, "position": "teacher", "category": "none"})
+
+    assert response.status_code == 403
+    person.refresh_from_db()
+    assert person.last_name == "Соколова"
