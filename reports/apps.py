@@ -13,3 +13,5 @@ class ReportsConfig(AppConfig):
         from reports import links as report_links
 
         links.plan_links.register(report_links.plan_links)
+        links.appointment_links.register(report_links.appointment_links)
+        links.attestation_schedule_links.register(report_links.attestation_schedule_links)

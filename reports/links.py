@@ -15,3 +15,25 @@ def plan_links(plan, *, user) -> list[Link]:
         Link(label=_("Скачать PDF"), url=reverse("reports:plan_pdf", args=[plan.pk])),
         Link(label=_("Скачать XLSX"), url=reverse("reports:plan_xlsx", args=[plan.pk])),
     ]
+
+
+def appointment_links(appointment, *, user) -> list[Link]:
+    """The acknowledgment sheet of the appointment's instruction (reports.records.views checks
+    who may have it: whoever sees the appointment)."""
+    return [
+        Link(
+            label=_("Лист ознакомления (PDF)"), url=reverse("reports:acknowledgment_sheet", args=[appointment.pk]),
+            testid="acknowledgment-sheet",
+        )
+    ]
+
+
+def attestation_schedule_links(association, *, user) -> list[Link]:
+    """A school МО's perspective schedule of attestation as PDF and XLSX (reports.records.views
+    checks who may have them: those who read the schedule page)."""
+    return [
+        Link(label=_("Скачать PDF"), url=reverse("reports:attestation_schedule_pdf", args=[association.pk]),
+             testid="schedule-pdf"),
+        Link(label=_("Скачать XLSX"), url=reverse("reports:attestation_schedule_xlsx", args=[association.pk]),
+             testid="schedule-xlsx"),
+    ]

@@ -1,3 +1,11 @@
-from django.urls import path  # noqa: F401
+"""URLs of the job instruction and its acknowledgment (under /records/instructions/)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from associations.records.instructions import views
+
+urlpatterns = [
+    path("versions/<int:pk>/", views.instruction, name="instruction"),
+    path("appointments/<int:pk>/acknowledge/", views.acknowledge, name="acknowledge"),
+    path("acknowledgments/", views.acknowledgments, name="acknowledgments"),
+]
