@@ -9,6 +9,9 @@ from django.shortcuts import render
 
 from associations import selectors as association_selectors
 from associations.plans import selectors as plan_selectors
+from associations.records.attestation import selectors as attestation_selectors
+from associations.records.instructions import selectors as instruction_selectors
+from associations.records.visits import selectors as visit_selectors
 from meetings import selectors as meetings_selectors
 from meetings.schedule import selectors as schedule
 
@@ -24,5 +27,8 @@ def home(request):
             "plans_awaiting": plan_selectors.plans_awaiting(user=user),
             "my_decisions": meetings_selectors.my_decisions(user=user),
             "upcoming": schedule.upcoming_meetings(user=user),
+            "attestation_warnings": attestation_selectors.home_warnings(user=user),
+            "acknowledgment_prompt": instruction_selectors.acknowledgment_prompt(user=user),
+            "open_recommendations": visit_selectors.open_recommendations(user=user),
         },
     )

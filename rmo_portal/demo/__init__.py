@@ -2,15 +2,17 @@
 
 `load_demo` composes the demo's parts explicitly, in the order they depend on each other: the
 organisation with its plans (`organisation`, `plans`), then its meetings, protocols and decisions
-(`meetings`). The bench data set (`bench`) reuses the services the same way. This package sits
-above every app (it may import all three); no app imports it.
+(`meetings`), then the records of methodical work (`records`: contests, attestation, courses,
+visits, consultations, nominations, the acknowledgment of the job instruction). The bench data
+set (`bench`) reuses the services the same way. This package sits above every app (it may
+import all three); no app imports it.
 """
 
 from __future__ import annotations
 
 from django.db import transaction
 
-from rmo_portal.demo import meetings, organisation
+from rmo_portal.demo import meetings, organisation, records
 from rmo_portal.demo.organisation import ADMIN_LOGIN, DEMO_PASSWORD, DEMO_URL, LOGINS, DemoResult
 
 __all__ = ["ADMIN_LOGIN", "DEMO_PASSWORD", "DEMO_URL", "LOGINS", "DemoResult", "load_demo"]
@@ -27,7 +29,8 @@ def load_demo() -> DemoResult:
     """
     with transaction.atomic():
         result = organisation.build()
-        part = meetings.extend_demo(district=result.district, year=result.year)
-        result.written += part.written
-        result.summaries.append(part.summary)
+        for extend in (meetings.extend_demo, records.extend_demo):
+            part = extend(district=result.district, year=result.year)
+            result.written += part.written
+            result.summaries.append(part.summary)
         return result

@@ -10,9 +10,11 @@ people; last year's plans approved and carried out, this year's in every state o
 (`PLAN_PATTERN`). Every association meets 4–6 times a year (the РМО 6 times): past meetings
 held, with attendance, guests now and then, and a protocol whose decisions are done, open or
 overdue; later ones planned; a school МО's meeting cancelled now and then
-(`_build_meetings`). Every name is made up; the slugs start with «bench-» and carry the
-scale, the academic year and `DATA_VERSION`, so a data set is built once per year and version
-and never mixed with real districts.
+(`_build_meetings`). Every pedagogue has a few records of methodical work a year, every school
+МО its consultations, nominations and the methodologist's visits (`_build_records`). Every
+name is made up; the slugs start with «bench-» and carry the scale, the academic year and
+`DATA_VERSION`, so a data set is built once per year and version and never mixed with real
+districts.
 
 Signed protocols: rendering a PDF takes about half a second, too long for a thousand of them.
 Only the two protocols the bench opens (`BenchMeetings`) are signed through
@@ -38,17 +40,30 @@ from associations.models import (
     ACADEMIC_MONTH_ORDER,
     MONTHS_NOMINATIVE,
     AcademicYear,
+    Acknowledgment,
     AnnualPlan,
     Appointment,
     Association,
+    Attestation,
+    AttestationApplication,
     ClassAssignment,
+    Consultation,
+    Contest,
+    ContestEntry,
+    Course,
+    CourseProvider,
     District,
+    Instruction,
+    Level,
     Membership,
+    Nomination,
     Person,
     PlanItem,
     PlanSection,
     PlanTransition,
     School,
+    Visit,
+    VisitRecommendation,
     WorkForm,
 )
 from meetings.models import (
@@ -58,6 +73,7 @@ from meetings.models import (
     Decision,
     Guest,
     Meeting,
+    MeetingVisit,
     Protocol,
     ProtocolItem,
 )
@@ -66,8 +82,10 @@ SLUG_PREFIX = "bench-"
 #: Part of every slug. Bump it when the data set changes: a database that holds an older
 #: version of the same scale and year is then rebuilt (`_build` removes the old rows first).
 #: 1: people, associations, memberships; 2: head logins and the annual plans; 3: class
-#: teachers' logins, calendar tokens, meetings, attendance, protocols and decisions.
-DATA_VERSION = 3
+#: teachers' logins, calendar tokens, meetings, attendance, protocols and decisions; 4: the
+#: records of methodical work (contests, attestation, courses, visits, consultations,
+#: nominations, acknowledgments of the instruction).
+DATA_VERSION = 4
 
 
 @dataclass(frozen=True)
@@ -360,6 +378,15 @@ class BenchMeetings:
 
 
 @dataclass
+class BenchRecords:
+    """What the bench opens of the first district's records of methodical work: the class
+    teacher with a login (whose page gathers their records) and the head of their school's МО."""
+
+    teacher: Person
+    head_user: object
+
+
+@dataclass
 class BenchData:
     scale_name: str
     scale: Scale
@@ -402,6 +429,12 @@ class BenchData:
         )
 
     @property
+    def records(self) -> BenchRecords:
+        teacher = Person.objects.select_related("school").get(user=self.teacher_user)
+        head = Person.objects.select_related("user").get(school=teacher.school, position=Person.Position.ORGANIZER)
+        return BenchRecords(teacher=teacher, head_user=head.user)
+
+    @property
     def plans(self) -> BenchPlans:
         school_plans = list(
             AnnualPlan.objects.filter(
@@ -439,8 +472,10 @@ def _complete(scale: Scale, slugs: list[str]) -> bool:
         # Both years' plans of every МО and РМО; their items are written in the same transaction.
         and AnnualPlan.objects.filter(association__district__slug__in=slugs).count()
         == 2 * scale.districts * (scale.schools + 1)
-        # The meetings are written in the same transaction; the signed PDFs live in the media
-        # storage, which may have been cleared since: then the data set is built again.
+        # The meetings and the records are written in the same transaction; the signed PDFs
+        # live in the media storage, which may have been cleared since: then the data set is
+        # built again.
+        and ContestEntry.objects.filter(person__district__slug__in=slugs).exists()
         and _stored_pdfs_present(slugs)
     )
 
@@ -660,6 +695,7 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
 
     _build_plans(scale, years, districts, rmos, mos, methodologists, staff)
     _build_meetings(scale, years, rmos, mos, methodologists, staff, members)
+    _build_records(scale, years, rmos, mos, methodologists, staff)
 
 
 def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> None:
@@ -1062,6 +1098,347 @@ def _mark(rng, item: PlanItem, academic_year: AcademicYear, login, today: dateti
     item.marked_by = login
 
 
+# --- the records of methodical work ---------------------------------------------------------
+
+Result = ContestEntry.Result
+#: (level, weight) and (result, place, weight) of the contest entries: most at the school stage,
+#: most participants; a prize-winner is II or III, a winner I.
+CONTEST_LEVELS = [(Level.SCHOOL, 8), (Level.MUNICIPAL, 6), (Level.REGIONAL, 3), (Level.FEDERAL, 2),
+                  (Level.INTERNATIONAL, 1)]
+CONTEST_RESULTS = [(Result.PARTICIPANT, None, 9), (Result.LAUREATE, None, 2), (Result.DIPLOMA, None, 2),
+                   (Result.FINALIST, None, 1), (Result.PRIZE, 2, 2), (Result.PRIZE, 3, 1), (Result.WINNER, 1, 2),
+                   (Result.ABSOLUTE, None, 1)]
+COURSE_TITLES = [
+    ("Классное руководство в условиях реализации федеральной рабочей программы воспитания", 36),
+    ("«Разговоры о важном»: система работы классного руководителя", 58),
+    ("Профилактика деструктивного поведения обучающихся", 36),
+    ("Организация работы с обучающимися с ОВЗ", 72),
+    ("Профориентационная работа в школе", 36),
+    ("Оказание первой помощи", 16),
+]
+CONSULTATION_TOPICS = [
+    "Ведение документации классного руководителя", "Подготовка к аттестации: портфолио",
+    "Планирование воспитательной работы с классом", "Работа с родителями обучающихся группы риска",
+    "Подготовка открытого классного часа", "Профилактика буллинга в классе",
+]
+VISIT_PURPOSES = [
+    (Visit.Target.MEETING, "Изучение работы МО: проведение заседания, ведение протокола"),
+    (Visit.Target.EVENT, "Посещение открытого классного часа"),
+    (Visit.Target.ASSOCIATION, "Проверка документации МО: план работы, протоколы, отчёты"),
+]
+RECOMMENDATIONS = [
+    "Рассылать повестку и материалы заседания заранее",
+    "Включить в план МО взаимопосещение классных часов",
+    "Обобщить опыт работы на заседании МО",
+    "Доработать план работы МО по замечаниям",
+    "Оформить протоколы заседаний по положению о МО",
+]
+NOMINATION_REASONS = [
+    ("За высокий методический уровень открытых мероприятий", "Почётная грамота директора школы"),
+    ("За результаты в конкурсах профессионального мастерства", "Благодарственное письмо Отдела образования"),
+    ("За многолетний добросовестный труд", "Почётная грамота министерства образования области"),
+]
+#: Per school and year: contest entries of every other person, one team of three, consultations
+#: in its МО's log, visits of the methodologist, nominations; the РМО's log and nominations.
+MO_CONSULTATIONS = 8
+RMO_CONSULTATIONS = 8
+VISITS_PER_SCHOOL = 2
+MO_NOMINATIONS = 2
+RMO_NOMINATIONS = 3
+#: What an application asks for: the next category (педагог-наставник on top of высшая).
+NEXT_CATEGORY = {Person.Category.FIRST: Person.Category.HIGHEST, Person.Category.HIGHEST: Person.Category.MENTOR}
+
+
+def _record_day(rng, academic_year: AcademicYear, today: datetime.date) -> datetime.date:
+    """A weekday of the academic year's school months (September to May), never after today."""
+    first = academic_year.starts_on
+    last = min(datetime.date(academic_year.start_year + 1, 5, 31), today)
+    day = first + datetime.timedelta(days=rng.randrange(max(0, (last - first).days) + 1))
+    while day.weekday() >= 5 and day > first:
+        day -= datetime.timedelta(days=1)
+    return day
+
+
+def _weighted(rng, choices):
+    return rng.choices(choices, weights=[c[-1] for c in choices])[0]
+
+
+def _build_records(scale, years, rmos, mos, methodologists, staff) -> None:
+    """The records of methodical work of both years, in bulk, valid as the services would write
+    them: every pedagogue has a few records a year — a contest entry (every other one; the bench's
+    class teacher two, one of them waiting for confirmation), their attestation (the directory's
+    category, re-attested where it expired; the directory is then brought in step, as the
+    attestation services keep it), a course every other year, now and then an application; every
+    school МО a team, consultations, nominations and two visits of the methodologist a year (with
+    recommendations done, open and overdue; the first linked to a meeting held that day); the
+    РМО its log and nominations; most current heads and secretaries have acknowledged their
+    instruction. Nothing is dated after today."""
+    from associations.records.attestation.services import CATEGORY_RANK, attestation_expiry
+    from associations.records.instructions.selectors import current_version
+
+    previous_year, year = years
+    today = timezone.localdate()
+    rng = random.Random(f"records-{scale}")  # noqa: S311 - made-up data, the same every time it is built
+    contests = list(Contest.objects.filter(is_active=True).order_by("pk"))
+    providers = list(CourseProvider.objects.filter(is_active=True).order_by("pk"))
+    if len(contests) < 2 or not providers:
+        raise RuntimeError("No contests or course providers: run the migrations (associations 0010) first.")
+    team_contest, contests = contests[0], contests[1:]
+    years_by_start = {y.start_year: y for y in AcademicYear.objects.all()}
+
+    def year_of(day: datetime.date) -> AcademicYear:
+        start = AcademicYear.start_year_for(day)
+        if start not in years_by_start:
+            years_by_start[start], _created = AcademicYear.objects.get_or_create(start_year=start)
+        return years_by_start[start]
+
+    methodologist_of = {rmo.district_id: m for rmo, m in zip(rmos, methodologists, strict=True)}
+    entries: list[ContestEntry] = []
+    attestations: list[Attestation] = []
+    applications: list[AttestationApplication] = []
+    courses: list[Course] = []
+    changed_people: list[Person] = []
+    for s, mo in enumerate(mos):
+        school_staff = staff[mo.school_id]
+        head, methodologist = school_staff[0], methodologist_of[mo.district_id]
+        for p, person in enumerate(school_staff):
+            n = s * scale.people + p
+            # Contests: every other person a year; the class teacher with a login two, one waiting.
+            for y, academic_year in enumerate(years):
+                count = 2 if p == TEACHER_INDEX else int((n + y) % 2 == 0)
+                picked = rng.sample(contests, count)
+                for k, contest in enumerate(picked):
+                    level = _weighted(rng, CONTEST_LEVELS)[0]
+                    result, place, _weight = _weighted(rng, CONTEST_RESULTS)
+                    waiting = (p == TEACHER_INDEX and k == 1) or (p != TEACHER_INDEX and rng.random() < 0.15)
+                    confirmer = methodologist.user if person.pk == head.pk else head.user
+                    day = _record_day(rng, academic_year, today)
+                    entries.append(ContestEntry(
+                        person=person, contest=contest, level=level, held_on=day, academic_year=academic_year,
+                        result=result, place=place, entered_by=person.user or head.user,
+                        status=ContestEntry.Status.ENTERED if waiting else ContestEntry.Status.CONFIRMED,
+                        confirmed_by=None if waiting else confirmer,
+                        confirmed_at=None if waiting else timezone.make_aware(
+                            datetime.datetime.combine(day, datetime.time(16, 0))
+                        ),
+                    ))
+            # Attestation: the directory's category (СЗД for every other one without), re-attested
+            # where its five years are over; the directory then names the best valid today.
+            category, granted = person.category, person.category_date
+            if category == Person.Category.NONE and n % 2 == 0 and person.position != Person.Position.DEPUTY_DIRECTOR:
+                category, granted = Person.Category.SZD, datetime.date(year.start_year - 1 - n % 4, 3, 15)
+            records: list[Attestation] = []
+            if category != Person.Category.NONE and granted is not None and granted <= today:
+                records.append(Attestation(person=person, category=category, granted_on=granted))
+                expires = attestation_expiry(category=category, granted_on=granted)
+                if expires is not None and expires < today and n % 3 != 0:
+                    records.append(Attestation(
+                        person=person, category=category, granted_on=expires - datetime.timedelta(days=20),
+                    ))
+            for record in records:
+                issuer_school = person.school.short_name if person.school_id else ""
+                record.expires_on = attestation_expiry(category=record.category, granted_on=record.granted_on)
+                record.academic_year = year_of(record.granted_on)
+                record.order_date = record.granted_on
+                record.order_number = f"{100 + n % 800}-{'а' if record.category == Person.Category.SZD else 'р'}"
+                record.order_issuer = (
+                    f"Директор {issuer_school}" if record.category == Person.Category.SZD
+                    else "Министерство образования области"
+                )
+                record.entered_by = head.user
+            attestations += records
+            valid = [r for r in records if r.granted_on <= today and (r.expires_on is None or today <= r.expires_on)]
+            best = max(valid, key=lambda r: (CATEGORY_RANK[r.category], r.granted_on), default=None)
+            if records:
+                state = (best.category, best.granted_on) if best else (Person.Category.NONE, None)
+                if (person.category, person.category_date) != state:
+                    person.category, person.category_date = state
+                    changed_people.append(person)
+            # An application now and then: this year's pending, last year's decided (not granted:
+            # a granted one is an attestation of its own).
+            if n % 9 == 0 or p == TEACHER_INDEX:
+                asked = NEXT_CATEGORY.get(person.category, Person.Category.FIRST)
+                applications.append(AttestationApplication(
+                    person=person, category=asked, applied_on=_record_day(rng, year, today), academic_year=year,
+                    entered_by=person.user or head.user,
+                ))
+            elif n % 9 == 4:
+                Outcome = AttestationApplication.Outcome
+                applied = _record_day(rng, previous_year, today)
+                applications.append(AttestationApplication(
+                    person=person, category=Person.Category.FIRST, applied_on=applied, academic_year=previous_year,
+                    outcome=rng.choice([Outcome.REFUSED, Outcome.WITHDRAWN]),
+                    outcome_on=min(applied + datetime.timedelta(days=45), today), entered_by=head.user,
+                ))
+            # Courses: one every other year (the class teacher with a login every year).
+            for y, academic_year in enumerate(years):
+                if p != TEACHER_INDEX and (n + y) % 2:
+                    continue
+                title, hours = COURSE_TITLES[(n + y) % len(COURSE_TITLES)]
+                ends_on = _record_day(rng, academic_year, today)
+                courses.append(Course(
+                    person=person, title=title, provider=providers[(n + y) % len(providers)], hours=hours,
+                    starts_on=ends_on - datetime.timedelta(days=max(1, hours // 6)), ends_on=ends_on,
+                    document_number=f"7827 {n * 7 + y:06d}", academic_year=academic_year,
+                    entered_by=person.user or head.user,
+                ))
+        # A team of three a year, in the contest kept for teams.
+        for academic_year in years:
+            day = _record_day(rng, academic_year, today)
+            for member in school_staff[5:8]:
+                entries.append(ContestEntry(
+                    person=member, contest=team_contest, level=Level.MUNICIPAL, held_on=day,
+                    academic_year=academic_year, team=f"Команда {mo.school.short_name}", result=Result.FINALIST,
+                    entered_by=head.user, status=ContestEntry.Status.CONFIRMED, confirmed_by=head.user,
+                    confirmed_at=timezone.make_aware(datetime.datetime.combine(day, datetime.time(16, 0))),
+                ))
+    ContestEntry.objects.bulk_create(entries, batch_size=2000)
+    Attestation.objects.bulk_create(attestations, batch_size=2000)
+    AttestationApplication.objects.bulk_create(applications, batch_size=2000)
+    Course.objects.bulk_create(courses, batch_size=2000)
+    Person.objects.bulk_update(changed_people, ["category", "category_date"], batch_size=2000)
+
+    _build_logs(rng, years, today, rmos, mos, methodologists, staff, methodologist_of)
+    _build_visits(rng, years, today, mos, staff, methodologist_of)
+    _build_acknowledgments(today, rmos, mos, methodologists, staff, current_version)
+
+
+def _build_logs(rng, years, today, rmos, mos, methodologists, staff, methodologist_of) -> None:
+    """The consultation logs (each school МО's by its head, the РМО's by the methodologist) and
+    the nominations of both years."""
+    consultations: list[tuple[Consultation, list[Person]]] = []
+    nominations: list[Nomination] = []
+    heads_of = {}
+    for mo in mos:
+        heads_of.setdefault(mo.district_id, []).append(staff[mo.school_id][0])
+    # A school МО's log and nominations concern its members (not the deputy director, staff[1]).
+    logs = [(mo, staff[mo.school_id][0], staff[mo.school_id][2:], MO_CONSULTATIONS) for mo in mos]
+    logs += [
+        (rmo, m, heads_of[rmo.district_id], RMO_CONSULTATIONS) for rmo, m in zip(rmos, methodologists, strict=True)
+    ]
+    for association, consultant, pool, count in logs:
+        for academic_year in years:
+            for k in range(count):
+                group = k % 3 == 2 and len(pool) >= 2
+                people = rng.sample(pool, min(len(pool), 2 + k % 4)) if group else [pool[(k * 7) % len(pool)]]
+                consultations.append((Consultation(
+                    association=association, academic_year=academic_year,
+                    kind=Consultation.Kind.GROUP if group else Consultation.Kind.INDIVIDUAL,
+                    topic=CONSULTATION_TOPICS[k % len(CONSULTATION_TOPICS)], consultant=consultant,
+                    held_on=_record_day(rng, academic_year, today),
+                    form=Consultation.Form.REMOTE if k % 4 == 3 else Consultation.Form.IN_PERSON,
+                    duration_minutes=20 + 10 * (k % 7), entered_by=consultant.user,
+                ), people))
+    for association, writer, pool, count in (
+        [(mo, staff[mo.school_id][0], staff[mo.school_id][2:], MO_NOMINATIONS) for mo in mos]
+        + [(rmo, m, heads_of[rmo.district_id], RMO_NOMINATIONS) for rmo, m in zip(rmos, methodologists, strict=True)]
+    ):
+        for y, academic_year in enumerate(years):
+            for k in range(count):
+                reason, award = NOMINATION_REASONS[(k + y) % len(NOMINATION_REASONS)]
+                nominated_on = _record_day(rng, academic_year, today)
+                decided = y == 0 or k == 0
+                outcome = (
+                    rng.choice([Nomination.Outcome.GRANTED, Nomination.Outcome.GRANTED, Nomination.Outcome.REFUSED])
+                    if decided else Nomination.Outcome.PENDING
+                )
+                nominations.append(Nomination(
+                    person=pool[(k * 5 + y) % len(pool)], association=association, reason=reason, award=award,
+                    addressee=(Nomination.Addressee.REGION if association.is_district
+                               else Nomination.Addressee.SCHOOL if k % 2 == 0 else Nomination.Addressee.DEPARTMENT),
+                    nominated_on=nominated_on, academic_year=academic_year, outcome=outcome,
+                    outcome_on=min(nominated_on + datetime.timedelta(days=20), today) if decided else None,
+                    entered_by=writer.user,
+                ))
+    Consultation.objects.bulk_create([c for c, _people in consultations], batch_size=2000)
+    through = Consultation.consulted.through
+    through.objects.bulk_create(
+        (through(consultation_id=c.pk, person_id=person.pk) for c, people in consultations for person in people),
+        batch_size=4000,
+    )
+    Nomination.objects.bulk_create(nominations, batch_size=2000)
+
+
+def _build_visits(rng, years, today, mos, staff, methodologist_of) -> None:
+    """Two visits of the methodologist to each school a year: the first to a meeting of its МО
+    held that year (linked to it on the meetings side), the other to an event of a teacher (the
+    class teacher with a login's, in the first school) or to the МО's work; two or three
+    recommendations each, done, open and overdue by their dates."""
+    held: dict[tuple[int, int], Meeting] = {}
+    meetings = Meeting.objects.filter(association__in=mos, status=Meeting.Status.HELD).select_related("academic_year")
+    for meeting in meetings.order_by("starts_at"):
+        # A visit's year is its day's: a meeting of late August belongs to the coming year.
+        if timezone.localdate(meeting.starts_at) >= meeting.academic_year.starts_on:
+            held.setdefault((meeting.association_id, meeting.academic_year_id), meeting)
+    visits: list[tuple[Visit, Meeting | None, list[VisitRecommendation]]] = []
+    for s, mo in enumerate(mos):
+        school_staff = staff[mo.school_id]
+        methodologist = methodologist_of[mo.district_id]
+        for academic_year in years:
+            for k in range(VISITS_PER_SCHOOL):
+                meeting = held.get((mo.pk, academic_year.pk)) if k == 0 else None
+                if meeting is not None:
+                    target, purpose = VISIT_PURPOSES[0]
+                    visited_on = timezone.localdate(meeting.starts_at)
+                else:
+                    # The first school's second visit is to the class teacher's event.
+                    target, purpose = VISIT_PURPOSES[1 + (s + k + 1) % 2]
+                    visited_on = _record_day(rng, academic_year, today)
+                visited_person = None
+                if target == Visit.Target.EVENT:
+                    visited_person = school_staff[TEACHER_INDEX if s == 0 else 5 + (s + k) % (len(school_staff) - 5)]
+                visit = Visit(
+                    school=mo.school, target=target, visited_on=visited_on, visitor=methodologist,
+                    visited_person=visited_person, purpose=purpose, academic_year=academic_year,
+                    event_title=meeting.theme if meeting is not None else (
+                        "Открытый классный час" if target == Visit.Target.EVENT else ""),
+                    findings="Работа ведётся по плану; замечания и рекомендации — ниже.",
+                    entered_by=methodologist.user,
+                )
+                rows = []
+                for position in range(1, 2 + (s + k) % 2 + 1):
+                    due_on = visited_on + datetime.timedelta(days=14 * position + 7)
+                    done = rng.random() < (0.7 if due_on < today else 0.2)
+                    rows.append(VisitRecommendation(
+                        position=position, text=RECOMMENDATIONS[(s + k + position) % len(RECOMMENDATIONS)],
+                        due_on=due_on,
+                        done_on=min(visited_on + datetime.timedelta(days=7 * position), today) if done else None,
+                        done_note="Выполнено" if done else "", marked_by=school_staff[0].user if done else None,
+                    ))
+                visits.append((visit, meeting, rows))
+    Visit.objects.bulk_create([v for v, _m, _rows in visits], batch_size=2000)
+    for visit, _meeting, rows in visits:
+        for row in rows:
+            row.visit = visit
+    VisitRecommendation.objects.bulk_create([row for _v, _m, rows in visits for row in rows], batch_size=2000)
+    MeetingVisit.objects.bulk_create(
+        [MeetingVisit(visit=v, meeting=m) for v, m, _rows in visits if m is not None], batch_size=2000
+    )
+
+
+def _build_acknowledgments(today, rmos, mos, methodologists, staff, current_version) -> None:
+    """Seven in ten of the current heads and secretaries (the РМО's head too) have acknowledged
+    the current version of their instruction, a few days after their order."""
+    instructions = {i.association_kind: i for i in Instruction.objects.filter(role__in=["", Appointment.Role.HEAD])}
+    versions = {kind: current_version(instruction=i) for kind, i in instructions.items()}
+    appointments = Appointment.objects.in_office(today).filter(association__in=[*rmos, *mos]).select_related(
+        "association", "person"
+    ).order_by("pk")
+    rows = []
+    for n, appointment in enumerate(appointments):
+        kind = appointment.association.kind
+        version = versions.get(kind)
+        if version is None or n % 10 >= 7:
+            continue
+        if kind == Association.Kind.DISTRICT and appointment.role != Appointment.Role.HEAD:
+            continue  # the РМО's secretary has no instruction of the portal's
+        rows.append(Acknowledgment(
+            appointment=appointment, version=version, entered_by=appointment.person.user,
+            acknowledged_on=min(appointment.order_date + datetime.timedelta(days=n % 9), today),
+        ))
+    Acknowledgment.objects.bulk_create(rows, batch_size=2000)
+
+
 def _delete(scale_name: str, year: AcademicYear) -> None:
     """Remove a data set of this scale and year, of any DATA_VERSION (an old or a partial one),
     children first (the FKs protect). Raw deletes: a cascade through the ORM would write a
@@ -1074,7 +1451,23 @@ def _delete(scale_name: str, year: AcademicYear) -> None:
     meetings = Meeting.objects.filter(association__in=associations)
     protocols = Protocol.objects.filter(association__in=associations)
     stored_pdfs = list(protocols.exclude(pdf="").values_list("pdf", flat=True))
+    people = Person.objects.filter(district__in=districts)
+    visits = Visit.objects.filter(school__district__in=districts)
+    consultations = Consultation.objects.filter(association__in=associations)
     for queryset in (
+        # The records of methodical work first: they point at the people, the appointments and
+        # (the link of a visit) the meetings.
+        Acknowledgment.objects.filter(appointment__association__in=associations),
+        MeetingVisit.objects.filter(visit__in=visits),
+        VisitRecommendation.objects.filter(visit__in=visits),
+        visits,
+        Consultation.consulted.through.objects.filter(consultation__in=consultations),
+        consultations,
+        Nomination.objects.filter(person__in=people),
+        Course.objects.filter(person__in=people),
+        AttestationApplication.objects.filter(person__in=people),
+        Attestation.objects.filter(person__in=people),
+        ContestEntry.objects.filter(person__in=people),
         Decision.objects.filter(protocol_item__protocol__in=protocols),
         ProtocolItem.objects.filter(protocol__in=protocols),
         # Signing through the service saved a history record of each stored protocol.

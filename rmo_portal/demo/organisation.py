@@ -13,7 +13,9 @@ Dates are relative to the current academic year (`AcademicYear.objects.current()
 dated late August of the year's start, pedagogical experience is counted back from it. The demo
 stays true whenever it is loaded: the РМО head has 20+ years, categories are in the past.
 Appointments go through `services.appointment_create`, so the demo obeys the same rules as
-the admin.
+the admin. A person's category is the directory's until the demo's records of attestation
+(`rmo_portal.demo.records`) are written; from then on the records are its source (the
+attestation services keep it in step), and a later run leaves it alone.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from associations.models import (
     AcademicYear,
     Appointment,
     Association,
+    Attestation,
     ClassAssignment,
     District,
     DistrictOfficial,
@@ -403,20 +406,22 @@ class _Builder:
             if spec.category != NONE
             else None
         )
-        return self.upsert(
-            Person,
-            {"district": district, "school": school, "last_name": last, "first_name": first,
-             "patronymic": patronymic},
-            {
-                "gender": spec.gender,
-                "position": spec.position,
-                "education": spec.education,
-                "experience_since": datetime.date(self.start - spec.years, 8, 15 + seed % 15),
-                "category": spec.category,
-                "category_date": category_date,
-                "email": _email(spec, mail),
-            },
-        )
+        lookup = {"district": district, "school": school, "last_name": last, "first_name": first,
+                  "patronymic": patronymic}
+        values = {
+            "gender": spec.gender,
+            "position": spec.position,
+            "education": spec.education,
+            "experience_since": datetime.date(self.start - spec.years, 8, 15 + seed % 15),
+            "category": spec.category,
+            "category_date": category_date,
+            "email": _email(spec, mail),
+        }
+        if Attestation.objects.filter(person__in=Person.objects.filter(**lookup)).exists():
+            # From their first record of attestation on (`rmo_portal.demo.records`), the records
+            # are the source of the current category: the attestation services keep it.
+            del values["category"], values["category_date"]
+        return self.upsert(Person, lookup, values)
 
     def appoint(
         self,

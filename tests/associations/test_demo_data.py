@@ -14,42 +14,94 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
+from associations import access
 from associations.access import roles_for
 from associations.models import (
     AcademicYear,
+    Acknowledgment,
     AnnualPlan,
     Appointment,
     Association,
+    Attestation,
+    AttestationApplication,
+    Category,
     ClassAssignment,
+    Consultation,
+    ContestEntry,
+    Course,
     District,
     DistrictOfficial,
+    Level,
     Membership,
+    Nomination,
     Person,
     PlanItem,
     PlanSection,
     PlanTransition,
     School,
+    Visit,
+    VisitRecommendation,
 )
 from associations.plans.selectors import plans_awaiting
+from associations.records.attestation.selectors import EXPIRING, SZD_OVERDUE, attestation_status
+from associations.records.courses.selectors import course_status
 from associations.services import RMO_HEAD_MIN_YEARS
-from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, MeetingVisit, Protocol, ProtocolItem
 from rmo_portal import demo
 from rmo_portal.demo import plans as demo_plans
 
 pytestmark = pytest.mark.django_db
 
+RECORD_MODELS = (
+    ContestEntry, Attestation, AttestationApplication, Course, Visit, VisitRecommendation, Consultation, Nomination,
+    Acknowledgment,
+)
 MODELS = (
     District, School, Person, Association, Membership, ClassAssignment, Appointment, AcademicYear,
     AnnualPlan, PlanItem, PlanTransition,
-    Meeting, AgendaItem, Guest, Attendance, Protocol, ProtocolItem, Decision,
+    Meeting, AgendaItem, Guest, Attendance, Protocol, ProtocolItem, Decision, MeetingVisit,
+    *RECORD_MODELS,
 )
 Status = AnnualPlan.Status
 Execution = PlanItem.Execution
 SCHOOL1, SCHOOL2 = "МБОУ «Заречная СОШ № 1»", "МБОУ «СОШ № 2 им. А.С. Пушкина»"
 FEMALE_ONLY_ENDINGS = ("ова", "ева", "ёва", "ина", "ая")
 MALE_ONLY_ENDINGS = ("ов", "ев", "ёв", "ин", "ий", "ой", "ый")
+
+#: The kinds of records (`associations.access`) each demo login sees some of in the demo; the
+#: others it sees none of. The head of the education department reads her own course only.
+RECORD_KINDS = frozenset({
+    "contest_entry", "attestation", "attestation_application", "course", "nomination", "visit", "recommendation",
+    "consultation", "appointment",
+})
+LOGIN_KINDS = {
+    "metodist": RECORD_KINDS,
+    "nachalnik": frozenset({"course"}),
+    "zavuch1": RECORD_KINDS,
+    "rukovoditel1": RECORD_KINDS,
+    "sekretar1": RECORD_KINDS - {"attestation_application"},
+    "uchitel1": RECORD_KINDS - {"appointment"},
+    "zavuch2": RECORD_KINDS,
+    "rukovoditel2": RECORD_KINDS,
+}
+#: The records' list pages (URL names of `associations`) and the kind whose rows each shows.
+LIST_PAGES = {
+    "contests": "contest_entry", "attestations": "attestation", "attestation_overview": "attestation",
+    "courses": "course", "courses_overview": "course", "visits": "visit", "consultations": "consultation",
+    "nominations": "nomination", "acknowledgments": "appointment",
+}
+
+
+def shown_names(kind: str, rows) -> set[str]:
+    """What a list page of `kind` shows of its rows: a person's or a school's name."""
+    if kind == "visit":
+        return {v.school.short_name for v in rows.select_related("school")}
+    if kind == "consultation":
+        return {c.consultant.last_name for c in rows.select_related("consultant")}
+    return {r.person.last_name for r in rows.select_related("person")}
 
 
 def load(*args) -> str:
@@ -62,9 +114,10 @@ def counts() -> dict[str, int]:
     rows = {model.__name__: model.objects.count() for model in MODELS}
     rows["User"] = get_user_model().objects.count()
     for model in (Person, Association, Membership, ClassAssignment, Appointment, AnnualPlan, PlanItem, Meeting,
-                  Protocol, Decision):
+                  Protocol, Decision, MeetingVisit, *RECORD_MODELS):
         rows[f"{model.__name__} history"] = model.history.count()
     rows["PlanItem responsible"] = PlanItem.responsible.through.objects.count()
+    rows["Consultation consulted"] = Consultation.consulted.through.objects.count()
     rows["marked items"] = PlanItem.objects.exclude(execution=Execution.PENDING).count()
     return rows
 
@@ -470,6 +523,149 @@ class TestTheLoadedDemo:
         assert client.get(f"/reports/plans/{plan.pk}/pdf/").status_code == 404
 
 
+    # --- the records of methodical work ----------------------------------------------------------
+
+    def test_contests_at_every_level_with_every_result(self, loaded):
+        entries = ContestEntry.objects.filter(person__district=loaded).select_related("contest", "entered_by")
+        assert set(entries.values_list("level", flat=True)) == set(Level.values)
+        assert set(entries.values_list("result", flat=True)) == set(ContestEntry.Result.values)
+        assert entries.filter(result=ContestEntry.Result.PRIZE, place__in=[2, 3]).count() >= 2
+        waiting = entries.filter(status=ContestEntry.Status.ENTERED)
+        assert waiting.exists() and entries.filter(status=ContestEntry.Status.CONFIRMED).count() > waiting.count()
+        for entry in entries.filter(status=ContestEntry.Status.CONFIRMED):
+            assert entry.confirmed_by is not None and entry.confirmed_at is not None
+            assert entry.confirmed_by != entry.person.user  # nobody confirms their own
+        # uchitel1's own entry of a paid online contest waits for her МО head.
+        paid = entries.get(contest__is_official=False)
+        assert paid.person.user.username == "uchitel1" and paid.entered_by.username == "uchitel1"
+        assert paid.status == ContestEntry.Status.ENTERED
+        teams = Counter(entries.exclude(team="").values_list("team", flat=True))
+        assert teams and min(teams.values()) >= 2
+        # The methodologist's district table: one day, several schools, confirmed by her.
+        table = entries.filter(
+            entered_by__username="metodist", level=Level.MUNICIPAL, contest__name="Самый классный классный"
+        )
+        assert len({e.person.school_id for e in table}) >= 5 and len({e.held_on for e in table}) == 1
+        assert all(e.confirmed_by.username == "metodist" for e in table)
+        today = timezone.localdate()
+        assert not entries.filter(held_on__gt=today).exists()
+        assert entries.filter(academic_year=AcademicYear.objects.current()).exists() or today.month == 9
+
+    def test_attestation_warnings_and_rules(self, loaded):
+        today = timezone.localdate()
+        records = Attestation.objects.filter(person__district=loaded)
+        # Before 01.09.2023 with its five years, from then on without an expiry.
+        assert records.filter(granted_on__lt=datetime.date(2023, 9, 1), expires_on__isnull=False,
+                              category__in=[Category.FIRST, Category.HIGHEST]).exists()
+        assert records.filter(granted_on__gte=datetime.date(2023, 9, 1), expires_on__isnull=True).exists()
+        assert not records.filter(category=Category.SZD, expires_on__isnull=True).exists()
+        for mentor in records.filter(category__in=[Category.MENTOR, Category.METHODIST]):
+            assert records.filter(person=mentor.person, category=Category.HIGHEST, granted_on__lt=mentor.granted_on)
+        assert records.filter(category=Category.MENTOR).exists()
+
+        people = Person.objects.filter(district=loaded).exclude(position__in=[Person.Position.OTHER])
+        statuses = attestation_status(people=people, today=today)
+        expiring = [s for s in statuses.values() if EXPIRING in s.warning_kinds]
+        assert [s.person.full_name for s in expiring] == ["Егорова Наталья Владимировна"]
+        assert today < expiring[0].expires_on <= today + datetime.timedelta(days=184)
+        overdue = {s.person.full_name: s for s in statuses.values() if SZD_OVERDUE in s.warning_kinds}
+        szd = overdue["Шевченко Оксана Викторовна"].last_szd
+        assert szd is not None and szd.expires_on < today  # a СЗД over five years old
+        never = overdue["Смирнова Юлия Дмитриевна"]
+        assert never.last_szd is None and not never.from_directory  # never attested
+        # The directory's category follows the records (the attestation services keep it).
+        for person in people.filter(attestations__isnull=False).distinct():
+            current = statuses[person.pk].current
+            assert person.category == (current.category if current else Person.Category.NONE), person
+
+        applications = AttestationApplication.objects.filter(person__district=loaded)
+        outcomes = Counter(applications.values_list("outcome", flat=True))
+        Outcome = AttestationApplication.Outcome
+        assert outcomes[Outcome.PENDING] >= 1 and outcomes[Outcome.GRANTED] >= 1 and outcomes[Outcome.REFUSED] >= 1
+        granted = applications.get(outcome=AttestationApplication.Outcome.GRANTED)
+        assert granted.attestation.category == granted.category and granted.attestation.granted_on == granted.outcome_on
+        assert applications.get(outcome=AttestationApplication.Outcome.PENDING).person.user.username == "uchitel1"
+
+    def test_courses_and_who_is_overdue(self, loaded):
+        today = timezone.localdate()
+        people = list(Person.objects.filter(district=loaded))
+        statuses = course_status(people=people, today=today)
+        zakharov = next(p for p in people if p.full_name == "Захаров Дмитрий Олегович")
+        assert statuses[zakharov.pk].overdue and statuses[zakharov.pk].last is not None
+        assert sum(s.overdue for s in statuses.values()) <= 3
+        assert not Course.objects.filter(person__district=loaded, ends_on__gt=today).exists()
+        for course in Course.objects.filter(person__district=loaded).select_related("person"):
+            assert course.starts_on <= course.ends_on and course.ends_on > course.person.experience_since
+
+    def test_visits_with_open_closed_and_overdue_recommendations(self, loaded):
+        today = timezone.localdate()
+        visits = Visit.objects.filter(school__district=loaded)
+        assert visits.exists() and all(v.visitor.user.username == "metodist" for v in visits)
+        recommendations = VisitRecommendation.objects.filter(visit__in=visits)
+        assert recommendations.filter(done_on__isnull=False).exists()
+        assert recommendations.filter(done_on__isnull=True, due_on__gte=today).exists()
+        assert recommendations.filter(done_on__isnull=True, due_on__lt=today).exists()  # overdue
+        for done in recommendations.filter(done_on__isnull=False).select_related("visit"):
+            assert done.visit.visited_on <= done.done_on <= today
+        assert visits.filter(visited_person__user__username="uchitel1").exists()
+        school2 = Association.objects.get(school__short_name=SCHOOL2)
+        held = Meeting.objects.filter(
+            association=school2, status=Meeting.Status.HELD, academic_year=AcademicYear.objects.current(),
+            starts_at__date__gte=AcademicYear.objects.current().starts_on,
+        )
+        if held.exists():  # from the first meeting of the year held on: linked on the meetings side
+            link = MeetingVisit.objects.select_related("visit", "meeting").get(visit__in=visits)
+            assert link.meeting == held.order_by("-starts_at").first()
+            assert link.visit.visited_on == timezone.localdate(link.meeting.starts_at)
+
+    def test_consultations_nominations_and_acknowledgments(self, loaded):
+        consultations = Consultation.objects.filter(association__district=loaded)
+        kinds = set(consultations.values_list("association__kind", "kind"))
+        for association_kind in Association.Kind.values:
+            for kind in Consultation.Kind.values:
+                assert (association_kind, kind) in kinds
+        assert set(consultations.values_list("form", flat=True)) == set(Consultation.Form.values)
+        for consultation in consultations.prefetch_related("consulted"):
+            count = consultation.consulted.count()
+            assert count == 1 if consultation.kind == Consultation.Kind.INDIVIDUAL else count >= 2
+        nominations = Nomination.objects.filter(person__district=loaded)
+        assert set(nominations.values_list("outcome", flat=True)) == set(Nomination.Outcome.values)
+
+        acknowledged = set(
+            Acknowledgment.objects.filter(appointment__association__district=loaded)
+            .values_list("appointment__person__user__username", flat=True)
+        )
+        assert {"metodist", "rukovoditel1", "sekretar1"} <= acknowledged
+        assert "rukovoditel2" not in acknowledged
+        rmo_head = Acknowledgment.objects.get(appointment__person__user__username="metodist")
+        assert rmo_head.version.instruction.title.startswith("Должностная инструкция руководителя районного")
+        assert rmo_head.acknowledged_on >= rmo_head.appointment.order_date
+        appointments = Appointment.objects.in_office(timezone.localdate()).filter(association__district=loaded)
+        assert appointments.exclude(acknowledgments__isnull=False).count() >= 3  # the methodologist's list
+
+    @pytest.mark.parametrize(("username", "kinds"), LOGIN_KINDS.items())
+    def test_each_login_sees_records_of_every_kind_its_role_can(self, loaded, client, username, kinds):
+        who = user(username)
+        for kind in kinds:
+            assert access.visible(who, kind).exists(), kind
+        for kind in RECORD_KINDS - set(kinds):
+            assert not access.visible(who, kind).exists(), kind
+        client.force_login(who)
+        for name, kind in LIST_PAGES.items():
+            response = client.get(reverse(f"associations:{name}"))
+            assert response.status_code in (200, 404), name  # 404: a page the role does not have
+            if response.status_code == 200 and kind in kinds:
+                html = response.content.decode()
+                assert any(text in html for text in shown_names(kind, access.visible(who, kind))), name
+        me = roles_for(who).person
+        page = client.get(reverse("associations:person", args=[me.pk]))
+        assert page.status_code == 200
+        if username == "uchitel1":  # her own records of several kinds
+            for kind in ("contest_entry", "attestation", "attestation_application", "course", "nomination"):
+                assert access.visible(who, kind).filter(person=me).exists(), kind
+            assert access.visible(who, "visit").filter(visited_person=me).exists()
+
+
 # The demo must be right whenever it is loaded: on the first day of the academic year, just
 # after October (the first overdue items), in spring, and on its last day.
 @pytest.mark.parametrize(
@@ -482,7 +678,7 @@ class TestTheLoadedDemo:
     ],
     ids=["1-september", "1-november", "march", "31-august"],
 )
-def test_plans_hold_on_any_day_of_the_year(monkeypatch, moment):
+def test_plans_and_records_hold_on_any_day_of_the_year(monkeypatch, moment):
     fake_now = timezone.make_aware(moment)
     monkeypatch.setattr(timezone, "now", lambda: fake_now)
     today = timezone.localdate()
@@ -502,3 +698,18 @@ def test_plans_hold_on_any_day_of_the_year(monkeypatch, moment):
             assert item.due_date(plan.academic_year) < today or held_meeting_of(item)
     assert any(i.execution == Execution.DONE for i in items)  # the August meeting
     assert any(i.is_overdue(plan.academic_year, today) for i in items) == past_october(today)
+
+    # The records too: every kind there, none dated after the day, the warnings the same.
+    for model in RECORD_MODELS:
+        assert model.objects.exists(), model.__name__
+    for model, field in ((ContestEntry, "held_on"), (Attestation, "granted_on"), (Course, "ends_on"),
+                         (Visit, "visited_on"), (Consultation, "held_on"), (Nomination, "nominated_on"),
+                         (VisitRecommendation, "done_on"), (Acknowledgment, "acknowledged_on")):
+        assert not model.objects.filter(**{f"{field}__gt": today}).exists(), model.__name__
+    assert set(ContestEntry.objects.values_list("level", flat=True)) == set(Level.values)
+    assert set(ContestEntry.objects.values_list("result", flat=True)) == set(ContestEntry.Result.values)
+    statuses = attestation_status(people=Person.objects.exclude(position=Person.Position.OTHER), today=today)
+    warned = {s.person.full_name: s.warning_kinds for s in statuses.values() if s.warnings}
+    assert EXPIRING in warned["Егорова Наталья Владимировна"]
+    assert SZD_OVERDUE in warned["Шевченко Оксана Викторовна"] and SZD_OVERDUE in warned["Смирнова Юлия Дмитриевна"]
+    assert VisitRecommendation.objects.filter(done_on__isnull=True, due_on__lt=today).exists()

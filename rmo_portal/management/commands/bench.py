@@ -14,7 +14,10 @@ the plan's items (30 against 60) or with the district (the district table of the
 set against the large one), and a 60-item plan's PDF within a second. The meetings': query
 counts that do not grow with a protocol's items (2 against 5) or with the district (the
 schedule, the calendar, the decisions, the feeds and a protocol of the small data set against
-the large one), and a protocol's PDF rendered within 1.5 × the plain 2-page document.
+the large one), and a protocol's PDF rendered within 1.5 × the plain 2-page document. The
+records': query counts of every list of the records of methodical work, of the teacher's page
+and of the home pages of a school МО's head and of a class teacher that do not grow with the
+district (the small data set against the large one).
 
     make bench                        # DATABASE_URL=.bench/bench.sqlite3, migrated first
     manage.py bench --scale small --runs 10 --markdown
@@ -48,7 +51,23 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import include, path, reverse
 from django.utils import timezone
 
-from associations.models import AcademicYear, AnnualPlan, Association, Membership, Person, PlanItem
+from associations.models import (
+    AcademicYear,
+    Acknowledgment,
+    AnnualPlan,
+    Association,
+    Attestation,
+    AttestationApplication,
+    Consultation,
+    ContestEntry,
+    Course,
+    Membership,
+    Nomination,
+    Person,
+    PlanItem,
+    Visit,
+    VisitRecommendation,
+)
 from meetings.models import Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
 from rmo_portal.demo import bench as benchdata
 
@@ -330,6 +349,45 @@ class Command(BaseCommand):
                 rows=n60, runs=PDF_RUNS, warmup=1, key="pdf-60",
             ),
             *self._meeting_pages(data),
+            *self._record_pages(data),
+        ]
+
+    @staticmethod
+    def _record_pages(data: benchdata.BenchData) -> list[Page]:
+        """The lists of the records of methodical work as the methodologist (the whole district),
+        a few as the head of a school's МО and as a class teacher (their own), and the teacher's
+        page, which gathers every record of one person. All compared with the other data set:
+        their queries must not grow with the district."""
+        methodologist, teacher = data.methodologist_user, data.teacher_user
+        records = data.records
+        head = records.head_user
+        person = reverse("associations:person", args=[records.teacher.pk])
+
+        def url(name: str) -> str:
+            return reverse(f"associations:{name}")
+
+        return [
+            Page("contests (methodologist)", url("contests"), methodologist, key="contests", compare=True),
+            Page("contests (school МО head: to confirm)", url("contests"), head, key="contests-head", compare=True),
+            Page("contests (class teacher: own)", url("contests"), teacher, key="contests-teacher", compare=True),
+            Page("attestation records (methodologist)", url("attestations"), methodologist, key="attestations",
+                 compare=True),
+            Page("attestation overview, page 1 (methodologist)", url("attestation_overview"), methodologist,
+                 key="attestation-overview", compare=True),
+            Page("courses, page 1 (methodologist)", url("courses"), methodologist, key="courses", compare=True),
+            Page("courses in the last 3 years, page 1 (methodologist)", url("courses_overview"), methodologist,
+                 key="courses-overview", compare=True),
+            Page("visits (methodologist)", url("visits"), methodologist, key="visits", compare=True),
+            Page("visits (school МО head)", url("visits"), head, key="visits-head", compare=True),
+            Page("consultations (methodologist)", url("consultations"), methodologist, key="consultations",
+                 compare=True),
+            Page("nominations (methodologist)", url("nominations"), methodologist, key="nominations", compare=True),
+            Page("acknowledgments of the instruction (methodologist)", url("acknowledgments"), methodologist,
+                 key="acknowledgments", compare=True),
+            Page("teacher's page (methodologist)", person, methodologist, key="person", compare=True),
+            Page("teacher's page (the teacher)", person, teacher, key="person-teacher", compare=True),
+            Page("home (school МО head)", reverse("home"), head, key="home-head", compare=True),
+            Page("home (class teacher)", reverse("home"), teacher, key="home-teacher", compare=True),
         ]
 
     @staticmethod
@@ -559,6 +617,24 @@ class Command(BaseCommand):
         pages = re.search(r"(\d+) pages", long_pdf.detail)
         long_pages = int(pages.group(1)) if pages else 2
         long_ratio = long_pdf.median_ms / two_pages.median_ms
+        records_flat, records_pairs = across([
+            ("contests (methodologist)", "contests"),
+            ("contests (head)", "contests-head"),
+            ("contests (teacher)", "contests-teacher"),
+            ("attestation", "attestations"),
+            ("attestation overview", "attestation-overview"),
+            ("courses", "courses"),
+            ("courses overview", "courses-overview"),
+            ("visits (methodologist)", "visits"),
+            ("visits (head)", "visits-head"),
+            ("consultations", "consultations"),
+            ("nominations", "nominations"),
+            ("acknowledgments", "acknowledgments"),
+            ("teacher's page (methodologist)", "person"),
+            ("teacher's page (teacher)", "person-teacher"),
+            ("home (head)", "home-head"),
+            ("home (teacher)", "home-teacher"),
+        ])
         return [
             "Target: query counts do not grow with the rows — 30 / 60 items: "
             + "; ".join(plan_pairs + district_pairs) + verdict(plan_flat and district_flat),
@@ -575,6 +651,8 @@ class Command(BaseCommand):
             f"{protocol_pdf.median_ms / bare_pdf.median_ms:.0f} ×); {long_pdf.detail}: {long_pdf.median_ms:.0f} ms, "
             f"{long_ratio:.1f} ×, {long_ratio * 2 / long_pages:.1f} × page for page"
             + verdict(ratio <= PROTOCOL_PDF_TARGET),
+            "Target (records): query counts do not grow with the data set — "
+            + "; ".join(records_pairs) + verdict(records_flat),
         ]
 
     # --- what is printed ---------------------------------------------------------------------
@@ -594,6 +672,21 @@ class Command(BaseCommand):
         protocols = Protocol.objects.filter(meeting__in=meetings)
         decisions = Decision.objects.filter(protocol_item__protocol__in=protocols)
         overdue = decisions.filter(status=Decision.Status.OPEN, due_on__lt=timezone.localdate()).count()
+        entries = ContestEntry.objects.filter(person__district__in=districts)
+        recommendations = VisitRecommendation.objects.filter(visit__school__district__in=districts)
+        records = (
+            f"Records: {entries.count()} contest entries "
+            f"({entries.filter(status=ContestEntry.Status.ENTERED).count()} waiting for confirmation), "
+            f"{Attestation.objects.filter(person__district__in=districts).count()} attestations and "
+            f"{AttestationApplication.objects.filter(person__district__in=districts).count()} applications, "
+            f"{Course.objects.filter(person__district__in=districts).count()} courses, "
+            f"{Visit.objects.filter(school__district__in=districts).count()} visits with {recommendations.count()} "
+            f"recommendations ({recommendations.filter(done_on__isnull=True).count()} open), "
+            f"{Consultation.objects.filter(association__district__in=districts).count()} consultations, "
+            f"{Nomination.objects.filter(person__district__in=districts).count()} nominations, "
+            f"{Acknowledgment.objects.filter(appointment__association__district__in=districts).count()} "
+            "acknowledgments of the instruction"
+        )
         s = data.scale
         built = (
             f"built in {build_seconds:.1f} s" if data.built else "already in the database"
@@ -618,6 +711,7 @@ class Command(BaseCommand):
             f"{protocols.exclude(pdf='').count()} of them through protocol_sign with the PDF stored) with "
             f"{ProtocolItem.objects.filter(protocol__in=protocols).count()} items and {decisions.count()} "
             f"decisions ({decisions.filter(status=Decision.Status.DONE).count()} done, {overdue} overdue)",
+            records,
             f"Pages as the methodologist of one district ({s.schools} schools, "
             f"{s.schools * s.people + 1} people), or as a school МО's head or a class teacher where it says "
             f"so; {runs} requests each after {WARMUP} warm-up (a plan's PDF: {PDF_RUNS} after 1; a PDF "

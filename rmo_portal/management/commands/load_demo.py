@@ -1,5 +1,5 @@
 """`manage.py load_demo`: the demo district, its schools, people, associations, plans, logins,
-and their meetings, protocols and decisions (`rmo_portal.demo`).
+their meetings, protocols and decisions, and the records of methodical work (`rmo_portal.demo`).
 
 Idempotent: a second run finds every row by its natural key and changes nothing, except that
 the demo logins' passwords are reset to «demo12345» on every run.
@@ -16,7 +16,9 @@ class Command(BaseCommand):
     help = (
         "Загружает демонстрационный район «Заречный муниципальный район»: 6 школ, их МО и РМО, "
         "около 60 классных руководителей, назначения по приказам, планы работы, заседания текущего "
-        "учебного года с протоколами и решениями на контроле, демо-логины. Повторный запуск ничего "
+        "учебного года с протоколами и решениями на контроле, записи методической работы (конкурсы, "
+        "аттестация, курсы, посещения, консультации, ходатайства, ознакомление с инструкцией), "
+        "демо-логины. Повторный запуск ничего "
         "не дублирует; пароли демо-логинов каждый раз сбрасываются на «demo12345»."
     )
 
