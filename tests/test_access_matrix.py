@@ -11,7 +11,8 @@ request runs in a savepoint, the tables' checksum is compared before the rollbac
 
 A test walks the resolver and fails on any pattern MATRIX does not declare; Django's admin is
 declared as a group (`admin:`), tested on a sample: the index, the login page, each registered
-ModelAdmin's changelist and add view, and the school's staff import.
+ModelAdmin's changelist and add view, the school's staff import and the import of attestation
+and courses.
 
 To declare a new URL, give it a row of "?" and run
 `ACCESS_MATRIX_EXPLORE=1 pytest tests/test_access_matrix.py -s -k <name>`: the answers each user
@@ -38,6 +39,7 @@ from django.utils.http import urlsafe_base64_encode
 
 import rmo_portal.urls
 from associations.models import DistrictOfficial
+from meetings.models import MeetingVisit
 from tests import factories as f
 from tests.access_matrix_data import (
     DERIVED,
@@ -124,6 +126,25 @@ def form(editor: str) -> Callable:
 
 def _uid(scene) -> str:
     return urlsafe_base64_encode(force_bytes(scene.world.teacher.pk))
+
+
+def _consultation_body(scene) -> dict:
+    """A consultation in the school МО's log: the head consulted the teacher."""
+    world = scene.world
+    return {
+        "association": world.mo.pk, "kind": "individual", "topic": "Подготовка к родительскому собранию",
+        "consultant": world.head_person.pk, "consulted": [world.teacher_person.pk],
+        "held_on": scene.records.consultation.held_on.isoformat(), "form": "in_person", "duration_minutes": "30",
+    }
+
+
+def _nomination_body(scene) -> dict:
+    """A nomination of the teacher, on no association's behalf (whoever nominates)."""
+    return {
+        "person": scene.world.teacher_person.pk, "association": "", "reason": "За победу в муниципальном конкурсе",
+        "award": "Почётная грамота", "addressee": "department",
+        "nominated_on": scene.records.nomination.nominated_on.isoformat(),
+    }
 
 
 # The rows, one word per user, in the order of USERS:
@@ -323,12 +344,296 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              label="the teacher's decision"),
     ),
     # --- records of methodical work: contests ---------------------------------------------------
+    # The list and the form: everyone with a person (their own entries at least) and the
+    # administrators. The teacher's entry (unconfirmed): the teacher writes it, the МО head, the
+    # methodologist and the administrators write and confirm it, the deputy reads it (403 on its
+    # editor, a message on a refused confirmation), nobody confirms their own (the teacher: noop).
+    "associations:contests": (Case(get="login  200    200    200    200    200    200    200    200    200    404"),),
+    "associations:contest_entry_create": (
+        # A teacher (and the deputy) enters their own whatever the posted person; those with a
+        # picker pick the teacher; another district's methodologist may not pick her (the form).
+        Case(get="login  200    200    200    200    200    200    200    200    200    404",
+             post="login  done   done   done   done   done   done   200=   done   done   404",
+             data=lambda s: {
+                 "person": s.world.teacher_person.pk, "contest": s.records.contest.pk, "level": "regional",
+                 "held_on": s.records.contest_entry.held_on.isoformat(), "result": "participant",
+             }, label="a regional stage"),
+    ),
+    "associations:contest_entry_edit": (
+        Case(kwargs=pk("records.contest_entry"),
+             get="login  200    404    200    403    404    200    404    200    200    404",
+             post="login  done   404    done   403    404    done   404    done   done   404",
+             data=lambda s: {
+                 "version": s.records.contest_entry.version, "person": s.world.teacher_person.pk,
+                 "contest": s.records.contest.pk, "level": "municipal",
+                 "held_on": s.records.contest_entry.held_on.isoformat(), "result": "laureate",
+             }, label="the teacher's, unconfirmed"),
+    ),
+    "associations:contest_entry_delete": (
+        Case(kwargs=pk("records.contest_entry"), get=POST_ONLY,
+             post="login  done   404    done   403    404    done   404    done   done   404",
+             data=lambda s: {}, label="the teacher's, unconfirmed"),
+    ),
+    "associations:contest_entry_confirm": (
+        Case(kwargs=pk("records.contest_entry"), get=POST_ONLY,
+             post="login  noop   404    done   noop   404    done   404    done   done   404",
+             data=lambda s: {}, label="the teacher's, unconfirmed"),
+    ),
+    # The district table: the methodologist's and the administrators' (each of their district).
+    "associations:contest_results": (
+        Case(get="login  403    403    403    403    403    200    200    200    200    404",
+             post="login  403    403    403    403    403    done   200=   done   done   404",
+             data=lambda s: {
+                 "district": s.world.district.pk, "contest": s.records.contest.pk,
+                 "held_on": s.records.contest_entry.held_on.isoformat(),
+                 "rows-TOTAL_FORMS": "1", "rows-INITIAL_FORMS": "0",
+                 "rows-0-person": s.world.teacher_person.pk, "rows-0-result": "winner", "rows-0-place": "1",
+             }, label="the teacher's result"),
+    ),
     # --- records: attestation ---------------------------------------------------------------------
+    # The records of those whose records the user sees (everyone with a person: their own); the
+    # teacher enters their own, the МО head, the methodologist and the administrators anyone's of
+    # theirs, the deputy reads (403 on the teacher's record; a pick of someone else's: the form's
+    # error). The secretary is another teacher: the teacher's record is a 404 to them.
+    "associations:attestations": (
+        Case(get="login  200    200    200    200    200    200    200    200    200    404"),
+    ),
+    "associations:attestation_create": (
+        Case(get="login  200    200    200    200    200    200    200    200    200    404",
+             post="login  done   200=   done   200=   200=   done   200=   done   done   404",
+             data=lambda s: {
+                 "person": s.world.teacher_person.pk, "category": "szd",
+                 "granted_on": s.records.attestation.granted_on.isoformat(), "order_number": "15-к",
+                 "order_date": s.records.attestation.granted_on.isoformat(),
+             }, label="СЗД of the teacher"),
+    ),
+    "associations:attestation_edit": (
+        Case(kwargs=pk("records.attestation"),
+             get="login  200    404    200    403    404    200    404    200    200    404",
+             post="login  done   404    done   403    404    done   404    done   done   404",
+             data=lambda s: {
+                 "category": "first", "granted_on": s.records.attestation.granted_on.isoformat(),
+                 "order_number": "999-к", "order_date": s.records.attestation.order_date.isoformat(),
+                 "order_issuer": "", "note": "", "version": s.records.attestation.version,
+             }, label="the teacher's record"),
+    ),
+    "associations:attestation_delete": (
+        Case(kwargs=pk("records.attestation"), get=POST_ONLY,
+             post="login  done   404    done   403    404    done   404    done   done   404",
+             data=lambda s: {}, label="the teacher's record"),
+    ),
+    "associations:application_create": (
+        Case(get="login  200    200    200    200    200    200    200    200    200    404",
+             post="login  done   200=   done   200=   200=   done   200=   done   done   404",
+             data=lambda s: {
+                 "person": s.world.teacher_person.pk, "category": "first",
+                 "applied_on": s.records.application.applied_on.isoformat(),
+             }, label="the teacher's application for первая"),
+    ),
+    "associations:application_decide": (
+        Case(kwargs=pk("records.application"),
+             get="login  200    404    200    403    404    200    404    200    200    404",
+             post="login  done   404    done   403    404    done   404    done   done   404",
+             data=lambda s: {
+                 "outcome": "withdrawn", "outcome_on": s.records.application.applied_on.isoformat(),
+                 "version": s.records.application.version,
+             }, label="the teacher's pending application"),
+    ),
+    # Where people stand: the methodologist's district, the МО head's and the deputy's school.
+    "associations:attestation_overview": (
+        Case(get="login  404    404    200    200    200    200    200    200    200    404"),
+    ),
+    # The school МО's perspective schedule: those who write or oversee the МО (its other readers 403).
+    "associations:attestation_schedule": (
+        Case(kwargs=pk("world.mo"), get="login  403    403    200    200    404    200    404    200    200    404"),
+    ),
+    "reports:attestation_schedule_pdf": (
+        Case(kwargs=pk("world.mo"), get="login  403    403    200    200    404    200    404    200    200    404"),
+    ),
+    "reports:attestation_schedule_xlsx": (
+        Case(kwargs=pk("world.mo"), get="login  403    403    200    200    404    200    404    200    200    404"),
+    ),
     # --- records: courses -------------------------------------------------------------------------
+    # As attestation: everyone with a person sees and enters at least their own; the МО head, the
+    # methodologist and the administrators enter anyone's of theirs, the deputy reads (403 on the
+    # teacher's record; entering it for the teacher: the picker's error). The secretary is another
+    # teacher: the teacher's record is a 404 to them. The overview: the people of the user's
+    # scope (a teacher: themselves).
+    "associations:courses": (Case(get="login  200    200    200    200    200    200    200    200    200    404"),),
+    "associations:course_create": (
+        Case(get="login  200    200    200    200    200    200    200    200    200    404",
+             post="login  done   200=   done   200=   200=   done   200=   done   done   404",
+             data=lambda s: {
+                 "person": s.world.teacher_person.pk, "provider": s.records.course.provider_id,
+                 "title": "Разговоры о важном", "hours": "36",
+                 "starts_on": s.records.course.starts_on.isoformat(), "ends_on": s.records.course.ends_on.isoformat(),
+             }, label="the teacher's course"),
+    ),
+    "associations:course_edit": (
+        Case(kwargs=pk("records.course"),
+             get="login  200    404    200    403    404    200    404    200    200    404",
+             post="login  done   404    done   403    404    done   404    done   done   404",
+             data=lambda s: {
+                 "person": s.world.teacher_person.pk, "provider": s.records.course.provider_id,
+                 "title": "Классное руководство (72 ч)", "hours": "72",
+                 "starts_on": s.records.course.starts_on.isoformat(), "ends_on": s.records.course.ends_on.isoformat(),
+                 "document_number": "", "version": s.records.course.version,
+             }, label="the teacher's record"),
+    ),
+    "associations:course_delete": (
+        Case(kwargs=pk("records.course"), get=POST_ONLY,
+             post="login  done   404    done   403    404    done   404    done   done   404",
+             data=lambda s: {}, label="the teacher's record"),
+    ),
+    "associations:courses_overview": (
+        Case(get="login  200    200    200    200    200    200    200    200    200    404"),
+    ),
     # --- records: visits --------------------------------------------------------------------------
+    # The methodologist's visit to the teacher's event at the school: the district's methodologist
+    # and the administrators write it; the school's МО head and deputy and the visited teacher read
+    # it (403 on the editor, a message on a refused action); the school's other teachers (the
+    # secretary) and other schools get 404. The list: everyone with a person (an empty one for most).
+    "associations:visits": (Case(get="login  200    200    200    200    200    200    200    200    200    404"),),
+    "associations:visit_create": (
+        Case(get="login  403    403    403    403    403    200    200    200    200    404",
+             post="login  403    403    403    403    403    done   200=   done   done   404",
+             data=lambda s: {
+                 "visited_on": s.records.visit.visited_on.isoformat(), "school": s.world.school.pk,
+                 "target": "meeting", "visitor": s.world.methodologist.person.pk, "visited_person": "",
+                 "event_title": "Заседание МО", "purpose": "Изучение системы работы МО", "findings": "",
+                 "recs-TOTAL_FORMS": "1", "recs-INITIAL_FORMS": "0", "recs-0-position": "1",
+                 "recs-0-text": "Включить в план открытые мероприятия", "recs-0-due_on": "",
+             }, label="a visit to the school"),
+    ),
+    "associations:visit": (
+        Case(kwargs=pk("records.visit"),
+             get="login  200    404    200    200    404    200    404    200    200    404"),
+    ),
+    "associations:visit_edit": (
+        Case(kwargs=pk("records.visit"),
+             get="login  403    404    403    403    404    200    404    200    200    404",
+             post="login  403    404    403    403    404    done   404    done   done   404",
+             data=lambda s: {
+                 "version": s.records.visit.version, "visited_on": s.records.visit.visited_on.isoformat(),
+                 "school": s.world.school.pk, "target": "event", "visitor": s.world.methodologist.person.pk,
+                 "visited_person": s.world.teacher_person.pk, "event_title": s.records.visit.event_title,
+                 "purpose": "Изучение опыта (уточнено)", "findings": s.records.visit.findings,
+                 "recs-TOTAL_FORMS": "1", "recs-INITIAL_FORMS": "1", "recs-0-id": s.records.recommendation.pk,
+                 "recs-0-visit": s.records.visit.pk, "recs-0-position": "1", "recs-0-text": "Обобщить опыт (уточнено)",
+                 "recs-0-due_on": s.records.recommendation.due_on.isoformat(),
+             }, label="the methodologist's visit"),
+    ),
+    "associations:visit_delete": (
+        Case(kwargs=pk("records.visit"), get=POST_ONLY,
+             post="login  noop   404    noop   noop   404    done   404    done   done   404",
+             data=lambda s: {}, label="the methodologist's visit"),
+    ),
+    # The school's follow-up mark: its МО head and deputy, and the visit's writers.
+    "associations:recommendation_mark": (
+        Case(kwargs=pk("records.recommendation"), get=POST_ONLY,
+             post="login  noop   404    done   done   404    done   404    done   done   404",
+             data=lambda s: {
+                 f"mark-{s.records.recommendation.pk}-done_on": s.records.visit.visited_on.isoformat(),
+                 f"mark-{s.records.recommendation.pk}-done_note": "Проведено",
+             }, label="an open recommendation"),
+        Case(kwargs=pk("records.recommendation"),
+             post="login  noop   404    noop   noop   404    noop   404    noop   noop   404",
+             data=lambda s: {"unmark": "1"}, label="unmarking an open one: nothing to do"),
+    ),
+    # The visit's link to a meeting (meetings' side): the visit's writers; scene.meeting is the
+    # school МО's meeting, of the visit's year.
+    "meetings:visit_link": (
+        Case(kwargs=pk("records.visit"), get=POST_ONLY,
+             post="login  noop   404    noop   noop   404    done   404    done   done   404",
+             data=lambda s: {"meeting": s.meeting.pk}, label="the school МО's meeting"),
+        Case(kwargs=pk("records.visit"),
+             post="login  noop   404    noop   noop   404    noop   404    noop   noop   404",
+             data=lambda s: {"meeting": f.MeetingFactory(
+                 association=s.world.other_mo, academic_year=s.world.year, theme="Заседание соседей",
+             ).pk}, label="another school's meeting"),
+    ),
+    "meetings:visit_unlink": (
+        Case(kwargs=pk("records.visit"), get=POST_ONLY,
+             post="login  noop   404    noop   noop   404    done   404    done   done   404",
+             data=lambda s: (MeetingVisit.objects.create(visit=s.records.visit, meeting=s.meeting), {})[1],
+             label="linked to the school МО's meeting"),
+    ),
     # --- records: consultations -------------------------------------------------------------------
+    # The logs a user reads (anyone who could be a consultant: an empty list for most); a new
+    # consultation goes into a log the user writes (the МО's head, the РМО's methodologist, the
+    # district's staff): the others get 403, the methodologist's post names the school МО's log
+    # (not theirs: the form refuses it). The school МО's consultation: its writers change it, its
+    # overseers (deputy, methodologist) read it (403), the teacher consulted reads it on their page.
+    "associations:consultations": (
+        Case(get="login  200    200    200    200    200    200    200    200    200    404"),
+    ),
+    "associations:consultation_create": (
+        Case(get="login  403    403    200    403    403    200    200    200    200    404",
+             post="login  403    403    done   403    403    200=   200=   done   done   404",
+             data=lambda s: _consultation_body(s), label="the school МО's log"),
+    ),
+    "associations:consultation_edit": (
+        Case(kwargs=pk("records.consultation"),
+             get="login  404    404    200    403    404    403    404    200    200    404",
+             post="login  404    404    done   403    404    403    404    done   done   404",
+             data=lambda s: {**_consultation_body(s), "version": s.records.consultation.version,
+                             "topic": "Портфолио классного руководителя"}),
+    ),
+    "associations:consultation_delete": (
+        Case(kwargs=pk("records.consultation"), get=POST_ONLY,
+             post="login  404    404    done   403    404    403    404    done   done   404", data=lambda s: {}),
+    ),
     # --- records: nominations ---------------------------------------------------------------------
+    # Read as the teacher's other records; made by the МО head (the school), the methodologist and
+    # the staff (the district), never for oneself: the teacher, the secretary and the deputies
+    # get 403 on the form, the other district's methodologist cannot name this district's teacher.
+    "associations:nominations": (
+        Case(get="login  200    200    200    200    200    200    200    200    200    404"),
+    ),
+    "associations:nomination_create": (
+        Case(get="login  403    403    200    403    403    200    200    200    200    404",
+             post="login  403    403    done   403    403    done   200=   done   done   404",
+             data=lambda s: _nomination_body(s), label="the teacher"),
+    ),
+    "associations:nomination_edit": (
+        Case(kwargs=pk("records.nomination"),
+             get="login  403    404    200    403    404    200    404    200    200    404",
+             post="login  403    404    done   403    404    done   404    done   done   404",
+             data=lambda s: {**_nomination_body(s), "association": s.world.mo.pk, "outcome": "granted",
+                             "outcome_on": s.records.nomination.nominated_on.isoformat(), "outcome_note": "",
+                             "version": s.records.nomination.version},
+             label="the school МО's nomination of the teacher, granted"),
+    ),
+    "associations:nomination_delete": (
+        Case(kwargs=pk("records.nomination"), get=POST_ONLY,
+             post="login  403    404    done   403    404    done   404    done   done   404", data=lambda s: {}),
+    ),
     # --- records: instructions and acknowledgments ------------------------------------------------
+    # The text of a version: the people of appointments it concerns (the school МО's regulation:
+    # its head and secretary), the deputy directors, the methodologists and the administrators.
+    "associations:instruction": (
+        Case(kwargs=lambda s, u: {"pk": f.instruction_version("school").pk},
+             get="login  404    200    200    200    200    200    200    200    200    404",
+             label="the school МО's regulation"),
+    ),
+    # The appointed person alone acknowledges; those who see the appointment get 403.
+    "associations:acknowledge": (
+        Case(kwargs=pk("records.head_appointment"),
+             get="login  404    404    200    403    404    403    404    403    403    404",
+             post="login  404    404    done   403    404    403    404    403    403    404",
+             data=lambda s: {"acknowledged_on": s.records.head_appointment.order_date.isoformat(),
+                             "version": f.instruction_version("school").pk},
+             label="the school МО head's appointment"),
+    ),
+    # Who has not acknowledged: the methodologist (the district), the deputy (the school), the administrators.
+    "associations:acknowledgments": (
+        Case(get="login  404    404    404    200    200    200    200    200    200    404"),
+    ),
+    "reports:acknowledgment_sheet": (
+        Case(kwargs=pk("records.head_appointment"),
+             get="login  404    404    200    200    404    200    404    200    200    404",
+             label="the school МО head's appointment"),
+    ),
     # --- records: the teacher's page --------------------------------------------------------------
     # --- reports: the district's table is the methodologist's -------------------------------
     "reports:district_plans": (Case(get="login  404    404    404    404    404    200    200    200    200    404"),),
@@ -539,6 +844,7 @@ OWN_LISTS = {
     "home": lambda s, u: reverse("home"),
     "associations:list": lambda s, u: reverse("associations:list"),
     "associations:people": lambda s, u: reverse("associations:people"),
+    "associations:visits": lambda s, u: reverse("associations:visits"),
     "meetings:schedule": lambda s, u: reverse("meetings:schedule"),
     "meetings:schedule (past)": lambda s, u: reverse("meetings:schedule") + "?past=1",
     "meetings:calendar": lambda s, u: reverse("meetings:calendar"),
@@ -546,6 +852,7 @@ OWN_LISTS = {
     "meetings:feed_settings": lambda s, u: reverse("meetings:feed_settings"),
     "meetings:feed": lambda s, u: reverse("meetings:feed", args=[s.token(u)]),
     "reports:district_plans": lambda s, u: reverse("reports:district_plans"),
+    "associations:contests": lambda s, u: reverse("associations:contests"),
 }
 OUTSIDERS = ("other_deputy", "other_methodologist", "nobody")
 
@@ -609,7 +916,7 @@ ADMIN_MODELS = {
     "associations.consultation": True,
     "associations.instruction": True,
     "associations.instructionversion": True,
-    "associations.acknowledgment": True,
+    "associations.acknowledgment": False,  # given by the appointed person on the site, only read here
     "meetings.meeting": True,
     "meetings.protocol": False,  # numbered by services.protocol_create
     "meetings.protocolitem": False,  # written in their protocol
@@ -624,6 +931,8 @@ ADMIN_MODELS = {
 }
 #: What only a superuser sees in the admin, whatever a staff user's permissions.
 SUPERUSER_ONLY = {"associations.staffdistrict", "meetings.sentreminder"}
+#: What a district's staff user reads but may not add to: the instructions are every district's.
+STAFF_READ_ONLY = {"associations.instruction", "associations.instructionversion"}
 #: The staff user's model permissions: these apps' (see access_matrix_data.build_users).
 STAFF_APPS = ("associations", "meetings")
 
@@ -655,6 +964,12 @@ def test_admin_site_pages(world, admin_users):
         "admin:login": ([], ADMIN_LOGIN_PAGE),
         "admin:associations_school_import_staff_template": ([], ADMIN_ONLY),
         "admin:associations_school_import_staff": ([world.school.pk], THIS_DISTRICTS_IMPORT),
+        # The import of attestation and courses: into the user's own district (another district's
+        # staff user gets the page for theirs; a superuser picks the district).
+        "admin:associations_attestation_import": ([], ADMIN_ONLY),
+        "admin:associations_attestation_import_template": ([], ADMIN_ONLY),
+        "admin:associations_course_import": ([], ADMIN_ONLY),
+        "admin:associations_course_import_template": ([], ADMIN_ONLY),
     }
     for name, (args, answers) in pages.items():
         for user in USERS:
@@ -663,8 +978,8 @@ def test_admin_site_pages(world, admin_users):
 
 
 def test_the_admin_writes_nothing_for_non_staff(world, admin_users):
-    """A change, a deletion, a staff import and a password change posted by anyone but the staff:
-    the admin's login page, and not a row written."""
+    """A change, a deletion, a staff import, an import of attestation and a password change posted
+    by anyone but the staff: the admin's login page, and not a row written."""
     membership = world.mo.memberships.get(person=world.teacher_person)
     writes = {
         "admin:associations_association_change": ([world.mo.pk], lambda: {
@@ -674,13 +989,21 @@ def test_the_admin_writes_nothing_for_non_staff(world, admin_users):
         "admin:associations_school_import_staff": ([world.school.pk], lambda: {
             "file": SimpleUploadedFile("staff.xlsx", b"PK\x03\x04 not really a workbook"),
         }),
+        # An attestation of this district's teacher: another district's staff user imports into
+        # their own district, where she is not (the row is refused, nothing written).
+        "admin:associations_attestation_import": ([], lambda: {
+            "district": world.district.pk,
+            "file": SimpleUploadedFile("attestation.csv", (
+                "Фамилия;Имя;Отчество;Категория;Дата присвоения;Номер приказа;Дата приказа\n"
+                "Соколова;Марина;Петровна;первая;15.01.2025;1;15.01.2025\n").encode()),
+        }),
         "admin:auth_user_password_change": ([world.admin.pk], lambda: {
             "password1": "Vzlom-parol-2025", "password2": "Vzlom-parol-2025",
         }),
     }
     # Another district's staff user: this district's objects are a 404; a login's password is not
     # theirs to change (no rights on logins).
-    other_staff = {"admin:auth_user_password_change": "403"}
+    other_staff = {"admin:auth_user_password_change": "403", "admin:associations_attestation_import": "200="}
     asker = Asker(admin_users)
     for name, (args, body) in writes.items():
         for user in NON_STAFF:
@@ -704,8 +1027,8 @@ def test_admin_model_pages(world, admin_users, model):
             "staff": "200" if staff_may else "403", "other_staff": "200" if staff_may else "403", "superuser": "200",
         },
         "add": {
-            "staff": "200" if staff_may and ADMIN_MODELS[model] else "403",
-            "other_staff": "200" if staff_may and ADMIN_MODELS[model] else "403",
+            "staff": "200" if staff_may and ADMIN_MODELS[model] and model not in STAFF_READ_ONLY else "403",
+            "other_staff": "200" if staff_may and ADMIN_MODELS[model] and model not in STAFF_READ_ONLY else "403",
             "superuser": "200" if ADMIN_MODELS[model] else "403",
         },
     }

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from associations.models import InstructionVersion
 from meetings.models import CalendarToken
 from tests.access_matrix_data import build_scene
 
@@ -64,6 +65,28 @@ PAGES = {
     "district plans XLSX": _url("reports:district_plans_xlsx"),
     "plan PDF": _url("reports:plan_pdf", "plan_approved"),
     "plan XLSX": _url("reports:plan_xlsx", "plan_approved"),
+    "contests": _url("associations:contests"),
+    "new contest entry form": _url("associations:contest_entry_create"),
+    "contest entry editor": lambda scene, role: reverse(
+        "associations:contest_entry_edit", args=[scene.records.contest_entry.pk]
+    ),
+    "district contest results": _url("associations:contest_results"),
+    "visits": _url("associations:visits"),
+    "new visit form": _url("associations:visit_create"),
+    "visit": lambda scene, role: reverse("associations:visit", args=[scene.records.visit.pk]),
+    "visit editor": lambda scene, role: reverse("associations:visit_edit", args=[scene.records.visit.pk]),
+    "instruction's version": lambda scene, role: reverse(
+        "associations:instruction", args=[InstructionVersion.objects.order_by("pk").values_list("pk", flat=True)[0]]
+    ),
+    "acknowledge": lambda scene, role: reverse("associations:acknowledge", args=[scene.records.head_appointment.pk]),
+    "acknowledgments": _url("associations:acknowledgments"),
+    "courses": _url("associations:courses"),
+    "new course form": _url("associations:course_create"),
+    "course editor": lambda scene, role: reverse("associations:course_edit", args=[scene.records.course.pk]),
+    "courses overview": _url("associations:courses_overview"),
+    "acknowledgment sheet": lambda scene, role: reverse(
+        "reports:acknowledgment_sheet", args=[scene.records.head_appointment.pk]
+    ),
 }
 
 

@@ -7,7 +7,6 @@ history."""
 from __future__ import annotations
 
 from django.contrib import admin
-from django.core.exceptions import PermissionDenied
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +72,8 @@ class ContestEntryAdmin(DistrictRecordAdmin):
     list_select_related = ("person", "contest")
     search_fields = ("person__last_name", "contest__name")
     autocomplete_fields = ("person",)
-    readonly_fields = ("entered_by", "confirmed_by", "confirmed_at", "version")
+    # Confirmation is the МО head's act on the site (who and when are recorded with it).
+    readonly_fields = ("status", "entered_by", "confirmed_by", "confirmed_at", "version")
 
 
 @admin.register(Attestation)
@@ -166,14 +166,28 @@ class InstructionVersionInline(PortalTabularInline):
         return False
 
 
+class SharedAcrossDistrictsMixin:
+    """The instructions are every district's: a district's staff user reads them, only a superuser
+    adds, changes or deletes them."""
+
+    def has_add_permission(self, request, *args) -> bool:
+        return request.user.is_superuser and super().has_add_permission(request, *args)
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return request.user.is_superuser and super().has_delete_permission(request, obj)
+
+
 @admin.register(Instruction)
-class InstructionAdmin(HistoryAdmin):
+class InstructionAdmin(SharedAcrossDistrictsMixin, HistoryAdmin):
     list_display = ("title", "association_kind", "role")
     inlines = (InstructionVersionInline,)
 
 
 @admin.register(InstructionVersion)
-class InstructionVersionAdmin(HistoryAdmin):
+class InstructionVersionAdmin(SharedAcrossDistrictsMixin, HistoryAdmin):
     """A new text is a new version, numbered by `instruction_version_add`. A version once
     acknowledged never changes: its change form is read-only, and the form refuses it on every
     path that saves through it (the history's «revert» included)."""
@@ -223,9 +237,4 @@ class AcknowledgmentAdmin(DistrictRecordAdmin):
     def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def history_form_view(self, request, object_id, version_id, extra_context=None):
-        # simple-history saves a posted historical version («revert») without asking for the
-        # change permission: an acknowledgment is never changed.
-        if request.method == "POST":
-            raise PermissionDenied
-        return super().history_form_view(request, object_id, version_id, extra_context=extra_context)
+    # A «revert» from the history is a change: refused (rmo_portal.admin_history.HistoryAdmin).
