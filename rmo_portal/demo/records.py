@@ -45,8 +45,10 @@ a second run writes nothing.
 from __future__ import annotations
 
 import datetime
+import importlib
 from dataclasses import dataclass
 
+from django.apps import apps as django_apps
 from django.contrib.auth import get_user_model
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -65,6 +67,7 @@ from associations.models import (
     Course,
     CourseProvider,
     District,
+    Instruction,
     Level,
     Nomination,
     Person,
@@ -841,7 +844,18 @@ class RecordsBuilder:
         )
 
 
+def ensure_reference_lists() -> None:
+    """The records' reference lists and instructions as migration 0010 fills them, when they are
+    missing (a test database flushed after a live-server test has lost them): the migration's own
+    `fill`, which creates only what is absent."""
+    if Contest.objects.exists() and CourseProvider.objects.exists() and Instruction.objects.exists():
+        return
+    migration = importlib.import_module("associations.migrations.0010_fill_records_reference_lists")
+    migration.fill(django_apps, None)
+
+
 def extend_demo(*, district: District, year: AcademicYear) -> DemoPart:
     """The records of the demo district: what `rmo_portal.demo.load_demo` calls, in its
     transaction, once the district, its plans and its meetings are built."""
+    ensure_reference_lists()
     return RecordsBuilder(district=district, year=year).build()

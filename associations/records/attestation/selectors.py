@@ -129,6 +129,18 @@ def _from_directory(person: Person) -> list[Attestation]:
     )]
 
 
+#: п. 23 Порядка: СЗД is not held for those with less than this many years of work.
+NEWCOMER_YEARS = 2
+
+
+def _newcomer_until(person: Person) -> datetime.date | None:
+    """The day a newcomer's two years end (from the start of their experience); None when the
+    start is not recorded."""
+    if person.experience_since is None:
+        return None
+    return add_months(person.experience_since, 12 * NEWCOMER_YEARS)
+
+
 def status_of(person: Person, records: list[Attestation], today: datetime.date) -> AttestationStatus:
     """Where the person stands on `today`, from their records (newest first; none: the
     directory's category)."""
@@ -162,6 +174,12 @@ def status_of(person: Person, records: list[Attestation], today: datetime.date) 
         if status.next_due is not None and warning_from(status.next_due) <= today:
             status.warning_kinds.add(SZD_EXPIRING)
             status.warnings.append(_("срок СЗД истекает %(date)s") % {"date": _fmt(status.next_due)})
+        return status
+    newcomer_until = _newcomer_until(person)
+    if newcomer_until is not None and today < newcomer_until:
+        # п. 23 Порядка: those who have worked less than two years are not attested for СЗД;
+        # it is due when the two years are over.
+        status.next_due = newcomer_until
         return status
     status.overdue = True
     status.warning_kinds.add(SZD_OVERDUE)

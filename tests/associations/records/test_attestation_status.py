@@ -102,6 +102,17 @@ def test_szd_is_due_every_five_years_for_a_teacher_without_a_category(world):
     assert over.warnings == ["СЗД просрочено"] and over.last_szd is not None and over.current is None
 
 
+def test_a_newcomer_is_not_due_for_szd_in_their_first_two_years(world):
+    """п. 23 Порядка: СЗД is not held for those who have worked less than two years."""
+    person = world.teacher_person
+    person.experience_since = datetime.date(2025, 9, 1)
+    person.save()
+    first_years = _status(person, datetime.date(2027, 8, 31))
+    assert first_years.warnings == [] and not first_years.overdue
+    assert first_years.next_due == datetime.date(2027, 9, 1)
+    assert _status(person, datetime.date(2027, 9, 1)).warnings == ["СЗД просрочено"]
+
+
 def test_the_administration_has_no_szd_warning(world):
     deputy = world.deputy.person
     assert _status(deputy, datetime.date(2025, 10, 1)).warnings == []
