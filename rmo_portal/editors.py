@@ -21,6 +21,7 @@ from html import escape
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
@@ -270,6 +271,16 @@ def refusal(error: Exception) -> str:
 def errors_fit(error: ValidationError, form) -> bool:
     """The error names fields of this form only: show it next to them."""
     return hasattr(error, "error_dict") and set(error.error_dict) <= set(form.fields)
+
+
+def show_refusal(request, form, error: Exception, *, not_saved, say=refusal) -> None:
+    """A service's refusal on the page: next to its fields when it names this form's (with
+    `not_saved` as the page's message), else as the page's message in one sentence (`say`)."""
+    if isinstance(error, ValidationError) and errors_fit(error, form):
+        form.add_error(None, error)
+        messages.error(request, str(not_saved))
+    else:
+        messages.error(request, say(error))
 
 
 # --- what an editor's formset asks to change, as values -----------------------------------------

@@ -20,7 +20,7 @@ from associations import access
 from associations.models import Consultation
 from associations.records.consultations import selectors, services
 from associations.records.consultations.forms import ConsultationChoices, ConsultationForm
-from rmo_portal.editors import editor_save, errors_fit, posted_version, refusal
+from rmo_portal.editors import editor_save, posted_version, refusal, show_refusal
 
 CONSULTATIONS_PER_PAGE = 50
 NOT_SAVED = gettext_lazy("Консультация не сохранена: исправьте ошибки, отмеченные красным.")
@@ -46,12 +46,7 @@ def consultation_list(request):
 
 
 def _apply_error(form, error: Exception, request) -> None:
-    """A refusal next to its fields when it names them, else as the page's message."""
-    if isinstance(error, ValidationError) and errors_fit(error, form):
-        form.add_error(None, error)
-        messages.error(request, str(NOT_SAVED))
-    else:
-        messages.error(request, _refusal(error))
+    show_refusal(request, form, error, not_saved=NOT_SAVED, say=_refusal)
 
 
 def _refusal(error: Exception) -> str:

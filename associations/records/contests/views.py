@@ -31,7 +31,7 @@ from associations.records.contests.forms import (
     result_formset,
 )
 from associations.records.models import ContestEntry
-from rmo_portal.editors import editor_save, errors_fit, posted_version, refusal
+from rmo_portal.editors import editor_save, errors_fit, posted_version, refusal, show_refusal
 
 ENTRIES_PER_PAGE = 50
 NOT_SAVED = gettext_lazy("Участие не сохранено: исправьте ошибки, отмеченные красным.")
@@ -61,12 +61,7 @@ def _back(request) -> str:
 
 
 def _apply_error(form, error: Exception, request) -> None:
-    """A refusal next to its fields when it names them, else as the page's message."""
-    if isinstance(error, ValidationError) and errors_fit(error, form):
-        form.add_error(None, error)
-        messages.error(request, str(NOT_SAVED))
-    else:
-        messages.error(request, _refusal(error))
+    show_refusal(request, form, error, not_saved=NOT_SAVED, say=_refusal)
 
 
 # --- the list -------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from associations import access
 from associations.models import Nomination
 from associations.records.nominations import selectors, services
 from associations.records.nominations.forms import NominationChoices, NominationForm
-from rmo_portal.editors import editor_save, errors_fit, posted_version, refusal
+from rmo_portal.editors import editor_save, posted_version, show_refusal
 
 NOMINATIONS_PER_PAGE = 50
 NOT_SAVED = gettext_lazy("Ходатайство не сохранено: исправьте ошибки, отмеченные красным.")
@@ -32,12 +32,7 @@ def _reached(user) -> None:
 
 
 def _apply_error(form, error: Exception, request) -> None:
-    """A refusal next to its fields when it names them, else as the page's message."""
-    if isinstance(error, ValidationError) and errors_fit(error, form):
-        form.add_error(None, error)
-        messages.error(request, str(NOT_SAVED))
-    else:
-        messages.error(request, refusal(error))
+    show_refusal(request, form, error, not_saved=NOT_SAVED)
 
 
 @login_required

@@ -29,7 +29,7 @@ from associations.records.visits.forms import (
     VisitForm,
     recommendation_formset,
 )
-from rmo_portal.editors import editor_save, errors_fit, formset_rows, posted_version, refusal
+from rmo_portal.editors import editor_save, errors_fit, formset_rows, posted_version, refusal, show_refusal
 
 VISITS_PER_PAGE = 50
 NOT_SAVED = gettext_lazy("Посещение не сохранено: исправьте ошибки, отмеченные красным.")
@@ -79,12 +79,7 @@ def visit_detail(request, pk: int):
 
 
 def _apply_error(form, error: Exception, request) -> None:
-    """A refusal next to its fields when it names them, else as the page's message."""
-    if isinstance(error, ValidationError) and errors_fit(error, form):
-        form.add_error(None, error)
-        messages.error(request, str(NOT_SAVED))
-    else:
-        messages.error(request, refusal(error))
+    show_refusal(request, form, error, not_saved=NOT_SAVED)
 
 
 def _bound(request, *, visit: Visit, choices: VisitChoices, rows):
