@@ -187,7 +187,7 @@ def contest_entry_delete(*, entry: ContestEntry, user: User) -> None:
 def contest_entry_confirm(*, entry: ContestEntry, user: User) -> ContestEntry:
     """«ждёт подтверждения» → «подтверждено», by the user (who may confirm it and is not its
     person). An entry already confirmed is refused, saying by whom."""
-    current = ContestEntry.objects.select_for_update().select_related("person", "confirmed_by__person").get(
+    current = ContestEntry.objects.select_for_update(of=("self",)).select_related("person", "confirmed_by__person").get(
         pk=entry.pk
     )
     if current.is_confirmed:
