@@ -21,6 +21,8 @@ BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
+# pytest-xdist workers: the suite on every core (TEST_WORKERS=0 runs it in one process).
+TEST_WORKERS ?= auto
 RMO_ADDR ?= 127.0.0.1:8000
 
 # Quiet pip: no "new release available" notice, no progress bars.
@@ -104,7 +106,7 @@ run: system-deps venv messages
 
 test: system-deps-test venv messages
 	$(call say,"Тесты / running pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (база / database: $(db_scheme))")
-	@$(BIN)/pytest $(PYTEST_ARGS)
+	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: export DATABASE_URL ?= sqlite:///$(CURDIR)/.bench/bench.sqlite3
 bench: system-deps venv messages
