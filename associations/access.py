@@ -61,6 +61,11 @@ mostly the association's, moved under that path (`under`):
     appointment  see       admin, methodologist (the district); deputy (the school); the person
                  acknowledge  the appointed person alone
     person       page      the directory's readers, the person, the head of their school's МО
+    material     see       a draft: its owner; a school card: the school's people and the district
+                           methodologist; a district card: the district's people; admins (no drafts)
+                 write     the owner; the school's МО head, the methodologist, staff: published cards
+                 publish   a school card to the district: the school's МО head, the methodologist
+    material_file          its material's rules
 
 The rules of the meetings app's models are written with string field paths and status values:
 this app imports nothing of meetings. A new kind of record adds its rules here, nowhere else.
@@ -780,6 +785,65 @@ def _appointment_rules(kind: Kind) -> dict[str, Rule]:
 
 
 register("appointment", model="associations.Appointment", association_path="association", rules=_appointment_rules)
+
+
+# --- the data bank of educational events (meetings.bank) ------------------------------------------
+
+MATERIAL_DRAFT, MATERIAL_SCHOOL, MATERIAL_DISTRICT = "draft", "school", "district"  # Material.Visibility
+
+
+def _material_see(roles: Roles) -> Q:
+    """A draft is its owner's; a school card is its school's and the district methodologist's; a
+    district card is the district's. The owner always sees their own; a staff user their district."""
+    if roles.is_superuser:
+        return EVERYTHING
+    me = _me(roles)
+    return either(
+        both(Q(district_id__in=roles.admin_district_ids), ~Q(visibility=MATERIAL_DRAFT))
+        if roles.admin_district_ids else NOTHING,
+        Q(owner_id=me) if me is not None else NOTHING,
+        Q(visibility=MATERIAL_SCHOOL, school_id=roles.school_id) if roles.school_id else NOTHING,
+        Q(visibility=MATERIAL_SCHOOL, district_id__in=roles.methodologist_district_ids),
+        Q(visibility=MATERIAL_DISTRICT, district_id=roles.district_id) if roles.person is not None else NOTHING,
+        Q(visibility=MATERIAL_DISTRICT, district_id__in=roles.methodologist_district_ids),
+    )
+
+
+def _material_write(roles: Roles) -> Q:
+    """The owner changes their card (and its files); the school's МО head the school's published
+    cards, the district methodologist the district's, a staff user those of their district: never
+    someone's draft."""
+    if roles.is_superuser:
+        return EVERYTHING
+    me = _me(roles)
+    return either(
+        Q(owner_id=me) if me is not None else NOTHING,
+        both(~Q(visibility=MATERIAL_DRAFT), either(
+            Q(school_id__in=roles.head_school_ids),
+            Q(district_id__in=roles.methodologist_district_ids | roles.admin_district_ids),
+        )),
+    )
+
+
+def _material_publish(roles: Roles) -> Q:
+    """A school card goes to the district by the school's МО head, the district methodologist or a
+    staff user of the district (the owner chooses «весь район» in the card itself)."""
+    if roles.is_superuser:
+        return Q(visibility=MATERIAL_SCHOOL)
+    return both(Q(visibility=MATERIAL_SCHOOL), either(
+        Q(school_id__in=roles.head_school_ids),
+        Q(district_id__in=roles.methodologist_district_ids | roles.admin_district_ids),
+    ))
+
+
+MATERIAL_RULES: dict[str, Rule] = {"see": _material_see, "write": _material_write, "publish": _material_publish}
+register("material", model="meetings.Material", association_path=None, rules=lambda k: MATERIAL_RULES)
+register(
+    "material_file", model="meetings.MaterialFile", association_path=None,
+    rules=lambda k: {
+        action: (lambda roles, rule=rule: under("material", rule(roles))) for action, rule in MATERIAL_RULES.items()
+    },
+)
 
 
 # --- asking the rules ------------------------------------------------------------------------------

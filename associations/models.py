@@ -530,6 +530,9 @@ class DistrictOfficial(models.Model):
             raise ValidationError({"person": _("Сотрудник работает в другом районе.")})
 
 
+# The uploaded files' model lives in associations/files/models.py (imported for the app registry).
+from associations.files.models import StoredFile  # noqa: E402
+
 # The annual plan's models live in associations/plans/models.py; importing them here registers
 # them with the app (Django looks for an app's models in its `models` module).
 from associations.plans.models import (  # noqa: E402
@@ -593,6 +596,7 @@ __all__ = [
     "PlanTransition",
     "School",
     "StaffDistrict",
+    "StoredFile",
     "Visit",
     "VisitRecommendation",
     "WorkForm",

@@ -464,6 +464,15 @@ class MeetingVisit(models.Model):
                                    % {"school": self.visit.school}})
 
 
+# The data bank's models live in meetings/bank/models.py; importing them here registers them.
+from meetings.bank.models import (  # noqa: E402
+    EventForm,
+    Material,
+    MaterialFile,
+    MaterialGrade,
+    UpbringingDirection,
+    UpbringingModule,
+)
 from meetings.schedule.models import CalendarToken, SentReminder, new_calendar_token  # noqa: E402
 
 __all__ = [
@@ -471,11 +480,18 @@ __all__ = [
     "Attendance",
     "CalendarToken",
     "Decision",
+    "EventForm",
     "Guest",
+    "Material",
+    "MaterialFile",
+    "MaterialGrade",
     "Meeting",
     "Protocol",
     "ProtocolItem",
     "SentReminder",
     "SignedProtocolError",
+    "UpbringingDirection",
+    "UpbringingModule",
     "new_calendar_token",
 ]
+
