@@ -38,6 +38,7 @@ from associations.models import (
 from meetings import services as meeting_services
 from meetings.models import AgendaItem, CalendarToken, Decision, Meeting, Protocol, ProtocolItem
 from tests import factories as f
+from tests.factories import TINY_PNG
 from tests.helpers import form_data
 
 # --- the users --------------------------------------------------------------------------------
@@ -109,6 +110,38 @@ def build_records(world, *, previous_year) -> Records:
 
 
 @dataclass
+class Bank:
+    """The data bank's cards the pages act on: the world's class teacher's, one of each visibility,
+    each with a file, and a card of the other school of the district (the school's own)."""
+
+    draft: object  # the teacher's draft
+    school_card: object  # the teacher's, «моя школа»: the school МО head publishes it
+    district_card: object  # the teacher's, «весь район»
+    other_school_card: object  # a teacher of the other school's, «моя школа»
+    draft_file: object  # MaterialFile of the draft (a PDF)
+    school_file: object  # MaterialFile of the school card (a PNG photo: the thumbnail)
+    district_file: object  # MaterialFile of the district card (a PDF)
+
+
+def build_bank(world) -> Bank:
+    teacher = world.teacher_person
+    draft = f.MaterialFactory(owner=teacher, visibility="draft", title="Черновик классного часа")
+    school_card = f.MaterialFactory(owner=teacher, visibility="school", title="Классный час «Моя Родина»")
+    district_card = f.MaterialFactory(owner=teacher, visibility="district", title="Акция «Чистый двор»")
+    other = f.PersonFactory(school=world.other_school, last_name="Соседова")
+    other_school_card = f.MaterialFactory(owner=other, visibility="school", title="Викторина «Знатоки»")
+    return Bank(
+        draft=draft, school_card=school_card, district_card=district_card, other_school_card=other_school_card,
+        draft_file=f.MaterialFileFactory(material=draft),
+        school_file=f.MaterialFileFactory(
+            material=school_card, kind="photo",
+            file=f.StoredFileFactory(original_name="Фото.png", type="png", content=TINY_PNG),
+        ),
+        district_file=f.MaterialFileFactory(material=district_card),
+    )
+
+
+@dataclass
 class Scene:
     """The `world` fixture's school МО with everything its pages act on, and one logged-in
     client per user (anonymous: a client without a session)."""
@@ -131,6 +164,7 @@ class Scene:
     protocol_signed: Protocol
     decision: Decision  # of the signed protocol, the teacher's, open
     records: Records | None = None  # the records of methodical work the pages act on
+    bank: Bank | None = None  # the data bank's cards
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -285,7 +319,7 @@ def build_scene(world) -> Scene:
         membership=membership, candidate=candidate,
         meeting=open_meeting, protocol_draft=Protocol.objects.get(pk=protocol_draft.pk),
         protocol_signed=Protocol.objects.get(pk=protocol_signed.pk), decision=decision, tokens=tokens,
-        records=build_records(world, previous_year=previous_year),
+        records=build_records(world, previous_year=previous_year), bank=build_bank(world),
     )
 
 

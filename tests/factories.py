@@ -11,6 +11,8 @@ a signed protocol. Those named after the test world take conftest's `world` for 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import uuid
 
 import factory
 from django.contrib.auth import get_user_model
@@ -41,6 +43,7 @@ from associations.models import (
     PlanSection,
     PlanTransition,
     School,
+    StoredFile,
     Visit,
     VisitRecommendation,
     WorkForm,
@@ -51,11 +54,16 @@ from meetings.models import (
     Attendance,
     CalendarToken,
     Decision,
+    EventForm,
     Guest,
+    Material,
+    MaterialFile,
+    MaterialGrade,
     Meeting,
     Protocol,
     ProtocolItem,
     SentReminder,
+    UpbringingDirection,
 )
 
 # --- time ----------------------------------------------------------------------------------------
@@ -839,3 +847,91 @@ class AcknowledgmentFactory(factory.django.DjangoModelFactory):
     version = factory.LazyAttribute(lambda o: instruction_version(o.appointment.association.kind))
     acknowledged_on = factory.LazyAttribute(lambda o: o.appointment.order_date)
 
+
+
+# --- files and the data bank ------------------------------------------------------------------------
+
+#: The smallest PDF a test needs as a file's content (the type check reads its signature).
+TINY_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def png_bytes(width: int = 40, height: int = 30, color: str = "#4a7") -> bytes:
+    """A real PNG image (Pillow), for the thumbnails."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), color).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+TINY_PNG = png_bytes()
+
+
+class StoredFileFactory(factory.django.DjangoModelFactory):
+    """A stored file written straight to the default storage (the upload checks are the file
+    module's tests)."""
+
+    class Meta:
+        model = StoredFile
+
+    original_name = "Сценарий.pdf"
+    type = StoredFile.Type.PDF
+    content = TINY_PDF  # not a field: the bytes to store
+
+    @classmethod
+    def _create(cls, model_class, *args, content=TINY_PDF, **kwargs):
+        from django.core.files.base import ContentFile
+        from django.core.files.storage import default_storage
+
+        kwargs.setdefault("storage_name", default_storage.save(f"files/test/{uuid.uuid4().hex}", ContentFile(content)))
+        kwargs.setdefault("size", len(content))
+        kwargs.setdefault("sha256", hashlib.sha256(content).hexdigest())
+        return super()._create(model_class, *args, **kwargs)
+
+
+def _form():
+    return EventForm.objects.get_or_create(name="Классный час")[0]
+
+
+def _direction():
+    return UpbringingDirection.objects.get_or_create(name="Патриотическое воспитание")[0]
+
+
+class MaterialFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Material
+        skip_postgeneration_save = True
+
+    title = "Классный час «Моя Родина — Россия»"
+    form = factory.LazyFunction(_form)
+    direction = factory.LazyFunction(_direction)
+    owner = factory.SubFactory(PersonFactory)
+    school = factory.LazyAttribute(lambda o: o.owner.school)
+    district = factory.LazyAttribute(lambda o: o.owner.district)
+    academic_year = factory.LazyFunction(_current_year)
+    held_on = factory.LazyAttribute(_october)
+    visibility = Material.Visibility.SCHOOL
+    goal = "Воспитание любви к Родине"
+    description = "Беседа о малой родине и о стране, презентация, викторина."
+
+    @factory.post_generation
+    def authors(self, create, people, **kwargs):
+        if create:
+            self.authors.set(people or [self.owner])
+
+    @factory.post_generation
+    def grades(self, create, grades, **kwargs):
+        if create:
+            for grade in grades or [5]:
+                MaterialGrade.objects.create(material=self, grade=grade)
+
+
+class MaterialFileFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = MaterialFile
+
+    material = factory.SubFactory(MaterialFactory)
+    kind = MaterialFile.Kind.SCENARIO
+    file = factory.SubFactory(StoredFileFactory)

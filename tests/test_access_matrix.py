@@ -648,6 +648,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
         Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
     ),
+    # --- the data bank (meetings.bank) -----------------------------------------------------------
+    # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
+    # appointment order's scan --------------------------------------------------------------------
 }
 
 
