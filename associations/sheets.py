@@ -26,6 +26,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from associations.files import services as files
+
 MAX_FILE_SIZE = 2 * 1024 * 1024
 MAX_ROWS = 2000
 # What is read of a sheet at the most, whatever the file declares: the template's columns with
@@ -273,15 +275,15 @@ def take_rows(rows: Iterable[Iterable[Any]]) -> Iterator[tuple[Any, ...]]:
 
 def read_rows(*, data: bytes, filename: str) -> list[tuple[Any, ...]]:
     """Every row of the file (the header first), within the bounds; a ValidationError for a file
-    that cannot be read."""
+    that cannot be read. The type is the content's, checked by the portal's file module (an XLSX
+    by its zip manifest, with bounded decompression; a CSV as plain text; anything else refused
+    with the reason): an XLSX named .csv is read as the workbook it is."""
     check_upload(filename=filename, size=len(data))
-    if PurePath(filename).suffix.lower() == ".xlsx":
+    detected = files.checked_bytes(data, name=filename, allowed={files.Type.XLSX}, csv=True).type
+    if detected == files.Type.XLSX:
         return _read_xlsx(data)
-    if data.startswith(b"PK\x03\x04"):
-        raise ValidationError(
-            _("Файл назван .csv, но это таблица Excel: сохраните его как XLSX или CSV (UTF-8)."),
-            code="file_type",
-        )
+    if PurePath(filename).suffix.lower() == ".xlsx":
+        raise _corrupt_xlsx()  # text named .xlsx
     return _read_csv(data)
 
 

@@ -146,8 +146,37 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+
+def default_storage_setting() -> dict:
+    """Where uploaded files go (docs/deploy.md, «Файлы»): MEDIA_ROOT on this server, or an
+    S3-compatible bucket through django-storages once RMO_S3_BUCKET is set. Private either way:
+    the portal serves a file only through a view that checks access."""
+    bucket = os.environ.get("RMO_S3_BUCKET", "").strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    options = {
+        "bucket_name": bucket,
+        "default_acl": "private",
+        "querystring_auth": True,
+        "file_overwrite": False,
+        "signature_version": "s3v4",
+    }
+    optional = {
+        "endpoint_url": os.environ.get("RMO_S3_ENDPOINT_URL", "").strip(),
+        "region_name": os.environ.get("RMO_S3_REGION", "").strip(),
+        "location": os.environ.get("RMO_S3_PREFIX", "").strip().strip("/"),
+        "addressing_style": os.environ.get("RMO_S3_ADDRESSING_STYLE", "").strip(),  # «path» for MinIO
+        # Without keys boto3 finds its own (an instance role, ~/.aws/credentials).
+        "access_key": envsecret("RMO_S3_ACCESS_KEY_ID"),
+        "secret_key": envsecret("RMO_S3_SECRET_ACCESS_KEY"),
+    }
+    options.update({key: value for key, value in optional.items() if value})
+    return {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": options}
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_setting(),
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -156,6 +185,20 @@ STORAGES = {
         )
     },
 }
+
+# Uploads (associations/files): the first handler keeps no more of a file than the file module
+# takes (20 MB + 1 byte, refused then), whatever the request sends; up to 2.5 MB in memory, more
+# in a temporary file. A request carries at most 30 files; files are created readable by the
+# portal's user only.
+FILE_UPLOAD_HANDLERS = [
+    "associations.files.uploads.FileLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+DATA_UPLOAD_MAX_NUMBER_FILES = 30
+FILE_UPLOAD_PERMISSIONS = 0o640
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
