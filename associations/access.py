@@ -66,6 +66,12 @@ mostly the association's, moved under that path (`under`):
                  write     the owner; the school's МО head, the methodologist, staff: published cards
                  publish   a school card to the district: the school's МО head, the methodologist
     material_file          its material's rules
+    plan_item_file see     its plan's see
+                 remove    its plan's write, and the one who attached it (who still sees it)
+    decision_file see      its decision's see
+                 remove    its decision's mark, and the one who attached it (who still sees it)
+    (a signed protocol's scan is asked of its protocol: see to download, record to attach; an
+    appointment order's scan of its appointment: see)
 
 The rules of the meetings app's models are written with string field paths and status values:
 this app imports nothing of meetings. A new kind of record adds its rules here, nowhere else.
@@ -846,6 +852,40 @@ register(
 )
 
 
+# --- files elsewhere: a plan item's and a decision's results ----------------------------------------
+
+
+def _uploader(roles: Roles) -> Q:
+    """The files the user attached (a login with a person; the administrators reach every file)."""
+    user_id = roles.person.user_id if roles.person is not None else None
+    return Q(uploaded_by_id=user_id) if user_id is not None else NOTHING
+
+
+def _result_file_rules(parent: str, path: str, write: str) -> Callable[[Kind], dict[str, Rule]]:
+    """A result file of a `parent` object (reached by `path`): seen as its parent is; removed by
+    those who `write` the parent and by whoever attached it, while they still see it."""
+
+    def rules(kind: Kind) -> dict[str, Rule]:
+        parent_kind = KINDS[parent]
+
+        def see(roles: Roles) -> Q:
+            return under(path, parent_kind.rule("see")(roles))
+
+        def remove(roles: Roles) -> Q:
+            return both(see(roles), either(under(path, parent_kind.rule(write)(roles)), _uploader(roles)))
+
+        return {"see": see, "remove": remove}
+
+    return rules
+
+
+register("plan_item_file", model="associations.PlanItemFile", association_path="plan_item__plan__association",
+         rules=_result_file_rules("plan", "plan_item__plan", "write"))
+register("decision_file", model="meetings.DecisionFile",
+         association_path="decision__protocol_item__protocol__association",
+         rules=_result_file_rules("decision", "decision", "mark"))
+
+
 # --- asking the rules ------------------------------------------------------------------------------
 
 
@@ -943,6 +983,7 @@ class Capabilities:
     see_record_overviews: bool = False  # the overviews of others' records (attestation, courses)
     see_acknowledgments: bool = False  # who has acknowledged the instruction (of others' appointments)
     enter_district_results: bool = False  # the district stage's results in one table
+    see_bank: bool = False  # «Банк мероприятий»: the data bank's cards (meetings.bank)
 
 
 def can(user: User | None) -> Capabilities:
@@ -958,6 +999,7 @@ def can(user: User | None) -> Capabilities:
         see_record_overviews=overseer or bool(roles.head_school_ids),
         see_acknowledgments=overseer,
         enter_district_results=contest_results_district_ids(user) != frozenset(),
+        see_bank=reaches(user, "material"),
     )
 
 

@@ -410,11 +410,25 @@ class AppointmentAdmin(DistrictScopedMixin, HistoryAdmin):
     autocomplete_fields = ("association", "person")
 
     rule_fields = ("association", "person", "role", "order_date", "starts_on")
-    record_fields = ("position_rule_confirmed", "created_by", "created_at")
+    record_fields = ("position_rule_confirmed", "created_by", "created_at", "order_scan_display")
 
     @admin.display(description=_("приказ"))
     def order_display(self, obj: Appointment) -> str:
         return obj.order_label
+
+    @admin.display(description=_("скан приказа"))
+    def order_scan_display(self, obj: Appointment) -> str:
+        if obj is None or not obj.has_order_scan:
+            return gettext("не приложен")
+        url = reverse("associations:appointment_order_scan", args=[obj.pk])
+        return format_html('<a href="{}">{}</a>', url, obj.order_scan.original_name)
+
+    def _attach_order_scan(self, request, form, appointment: Appointment) -> None:
+        """The order's scan checked by the form's UploadField, stored through the file module."""
+        upload = form.cleaned_data.get("order_scan_upload")
+        if upload:
+            attached = services.appointment_order_scan_attach(appointment=appointment, upload=upload, user=request.user)
+            appointment.order_scan_id = attached.order_scan_id
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs["form"] = AppointmentChangeForm if obj is not None else AppointmentAddForm
@@ -429,12 +443,15 @@ class AppointmentAdmin(DistrictScopedMixin, HistoryAdmin):
         if obj is None:
             return (
                 (None, {"fields": ("association", "person", "role")}),
-                (_("Приказ"), {"fields": ("order_number", "order_date", "order_issuer", "starts_on")}),
+                (_("Приказ"), {
+                    "fields": ("order_number", "order_date", "order_issuer", "starts_on", "order_scan_upload"),
+                }),
                 (_("Подтверждения"), {"fields": ("confirm_position", "confirm_earlier_order")}),
             )
         return (
             (None, {"fields": ("association", "person", "role")}),
-            (_("Приказ"), {"fields": ("order_number", "order_date", "order_issuer")}),
+            (_("Приказ"), {"fields": ("order_number", "order_date", "order_issuer", "order_scan_display",
+                                      "order_scan_upload")}),
             (_("Полномочия"), {"fields": ("starts_on", "ends_on", "position_rule_confirmed")}),
             (_("Учёт"), {"fields": ("created_by", "created_at")}),
         )
@@ -446,6 +463,7 @@ class AppointmentAdmin(DistrictScopedMixin, HistoryAdmin):
                 appointment=obj, order_number=data["order_number"], order_issuer=data.get("order_issuer", ""),
                 ends_on=data.get("ends_on"), user=request.user,
             )
+            self._attach_order_scan(request, form, obj)
             obj.refresh_from_db()
             return
         data = form.cleaned_data
@@ -466,6 +484,7 @@ class AppointmentAdmin(DistrictScopedMixin, HistoryAdmin):
             # The form ran the same checks a moment ago; only a concurrent appointment gets here.
             request._appointment_refused = error
             return
+        self._attach_order_scan(request, form, appointment)
         # The admin goes on with `obj` (log entry, redirect): make it the row the service wrote.
         for name, value in vars(appointment).items():
             if name != "_state":
@@ -514,6 +533,7 @@ class DistrictOfficialAdmin(DistrictScopedMixin, HistoryAdmin):
 
 
 # The plan's admin registers itself on import (Django autodiscovers only this module).
+from associations.files import admin as files_admin  # noqa: E402, F401
 from associations.plans import admin as plans_admin  # noqa: E402, F401
 from associations.records import admin as records_admin  # noqa: E402, F401
 

@@ -10,14 +10,27 @@ from __future__ import annotations
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import format_lazy
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from associations import imports, services
-from associations.models import AcademicYear, Appointment, Association, Membership, Person
+from associations.files.forms import UploadField, upload_help
+from associations.models import SCAN_TYPES, AcademicYear, Appointment, Association, Membership, Person
 from rmo_portal.editors import InvalidFieldsMixin
 
 CONFIRM_POSITION_LABEL = _("Подтверждаю назначение не педагога-организатора (п. 5.1 Положения)")
+
+
+def order_scan_field() -> UploadField:
+    """The order's scan on paper, through the file module (its type by content, its size; a
+    refusal next to the field); stored by `services.appointment_order_scan_attach` in `save_model`."""
+    return UploadField(
+        label=_("Скан приказа"), required=False, allowed=SCAN_TYPES,
+        help_text=format_lazy(
+            "{} {}", upload_help(SCAN_TYPES), _("Новый скан заменяет прежний (прежний остаётся в истории назначения).")
+        ),
+    )
 
 
 class AppointmentAddForm(forms.ModelForm):
@@ -37,6 +50,8 @@ class AppointmentAddForm(forms.ModelForm):
         required=False,
         help_text=_("Нужно, только когда дата нового приказа раньше даты приказа о нынешнем руководителе."),
     )
+
+    order_scan_upload = order_scan_field()
 
     class Meta:
         model = Appointment
@@ -111,7 +126,10 @@ class AppointmentAddForm(forms.ModelForm):
 
 class AppointmentChangeForm(forms.ModelForm):
     """An existing appointment: only the order's details and the end date may change; the rule
-    fields (association, person, role, dates) are read-only in the admin."""
+    fields (association, person, role, dates) are read-only in the admin; the order's scan may be
+    attached or replaced."""
+
+    order_scan_upload = order_scan_field()
 
     class Meta:
         model = Appointment

@@ -376,6 +376,10 @@ class AppointmentQuerySet(models.QuerySet):
         """Appointments in force on some day of [first, last] (an academic year, say)."""
         return self.filter(Q(ends_on__isnull=True) | Q(ends_on__gte=first), starts_on__lte=last)
 
+    def with_order_scan(self) -> AppointmentQuerySet:
+        """Appointments whose order's scan is attached (`Appointment.has_order_scan`, in SQL)."""
+        return self.filter(order_scan__isnull=False)
+
 
 class Appointment(models.Model):
     """A head or secretary of an association, appointed by order. Written only by
@@ -414,6 +418,12 @@ class Appointment(models.Model):
         verbose_name=_("кто внёс"),
     )
     created_at = models.DateTimeField(_("внесено"), auto_now_add=True)
+    # The scan of the order on paper, uploaded in the admin (`services.appointment_order_scan_attach`);
+    # a new scan replaces it, the history keeps the earlier one.
+    order_scan = models.ForeignKey(
+        "associations.StoredFile", on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("скан приказа"),
+    )
 
     history = HistoricalRecords()
 
@@ -442,6 +452,11 @@ class Appointment(models.Model):
     def is_current(self) -> bool:
         """`ends_on` is the last day in office: a term ends the day before its successor's starts."""
         return self.ends_on is None or self.ends_on >= timezone.localdate()
+
+    @property
+    def has_order_scan(self) -> bool:
+        """Whether the order's scan is attached (the documentation checklist counts it); no query."""
+        return self.order_scan_id is not None
 
     @property
     def order_label(self) -> str:
@@ -533,6 +548,9 @@ class DistrictOfficial(models.Model):
 # The uploaded files' model lives in associations/files/models.py (imported for the app registry).
 from associations.files.models import StoredFile  # noqa: E402
 
+#: The scan of a paper document (a signed protocol, an appointment order): PDF, JPEG or PNG.
+SCAN_TYPES = frozenset({StoredFile.Type.PDF, StoredFile.Type.JPEG, StoredFile.Type.PNG})
+
 # The annual plan's models live in associations/plans/models.py; importing them here registers
 # them with the app (Django looks for an app's models in its `models` module).
 from associations.plans.models import (  # noqa: E402
@@ -541,6 +559,7 @@ from associations.plans.models import (  # noqa: E402
     TASK_MARKER,
     AnnualPlan,
     PlanItem,
+    PlanItemFile,
     PlanSection,
     PlanTransition,
     WorkForm,
@@ -568,6 +587,7 @@ from associations.records.models import (  # noqa: E402
 __all__ = [
     "ACADEMIC_MONTH_ORDER",
     "MONTHS_NOMINATIVE",
+    "SCAN_TYPES",
     "TASK_MARKER",
     "AcademicYear",
     "Acknowledgment",
@@ -592,6 +612,7 @@ __all__ = [
     "Nomination",
     "Person",
     "PlanItem",
+    "PlanItemFile",
     "PlanSection",
     "PlanTransition",
     "School",

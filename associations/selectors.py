@@ -130,6 +130,7 @@ def association_detail(*, user, pk, year: AcademicYear) -> AssociationDetail:
     appointments = list(
         association.appointments.select_related("person", "created_by").order_by("role", "-starts_on")
     )
+    with_scan_links(appointments, user=user)
     in_year = [
         a for a in appointments
         if a.starts_on <= year.ends_on and (a.ends_on is None or a.ends_on >= year.starts_on)
@@ -184,6 +185,15 @@ def person_detail(*, user: User, pk: int | str) -> Person:
             Prefetch("appointments", queryset=appointments, to_attr="appointment_list")
         ),
     )
+
+
+def with_scan_links(appointments, *, user: User):
+    """Sets `scan_visible` on each appointment: its order's scan is attached and the user may
+    download it (access: «appointment», «see», in memory: the appointments come with their
+    association). No query."""
+    for appointment in appointments:
+        appointment.scan_visible = appointment.has_order_scan and access.allows(user, "appointment", appointment)
+    return appointments
 
 
 @dataclass

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from associations import access
-from associations.models import AcademicYear, Appointment, Association, Membership, Person
+from associations.files.services import file_store, files_atomic
+from associations.models import SCAN_TYPES, AcademicYear, Appointment, Association, Membership, Person
 
 RMO_HEAD_MIN_YEARS = 5
 
@@ -256,6 +257,22 @@ def appointment_update(
     appointment.full_clean()
     appointment.save()
     return appointment
+
+
+def appointment_order_scan_attach(*, appointment: Appointment, upload, user: AbstractBaseUser) -> Appointment:
+    """The scan of the appointment's order on paper (PDF, JPEG or PNG), uploaded in the admin by
+    those who administer the association's district. A new scan replaces the current one; the
+    appointment's history keeps the earlier (its stored file stays). A refused upload stores
+    nothing (`files_atomic`)."""
+    with files_atomic():
+        mine = access.administered(user, Appointment.objects.all(), district_path="association__district")
+        try:
+            locked = mine.select_for_update(of=("self",)).get(pk=appointment.pk)
+        except Appointment.DoesNotExist:
+            raise PermissionDenied from None
+        locked.order_scan = file_store(upload=upload, user=user, allowed=SCAN_TYPES)
+        locked.save(update_fields=["order_scan"])
+    return locked
 
 
 # --- the members of an association, year by year ------------------------------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("associations/members/<int:pk>/remove/", views.member_remove, name="member_remove"),
     path("people/", views.person_list, name="people"),
     path("people/<int:pk>/", views.person_detail, name="person"),
+    path("appointments/<int:pk>/order-scan/", views.appointment_order_scan, name="appointment_order_scan"),
     path("", include("associations.plans.urls")),
     path("", include("associations.records.urls")),
 ]

@@ -15,8 +15,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from associations import access, links, selectors, services
+from associations.files.responses import file_response
 from associations.forms import MembershipAddForm
-from associations.models import AcademicYear, Association, Membership
+from associations.models import AcademicYear, Appointment, Association, Membership
 from associations.records import selectors as record_selectors
 
 PEOPLE_PER_PAGE = 50
@@ -156,3 +157,19 @@ def member_remove(request, pk: int):
         % {"name": membership.person.short_name, "year": membership.academic_year},
     )
     return redirect(_detail_url(membership.association_id, membership.academic_year))
+
+
+# --- an appointment order's scan -----------------------------------------------------------------
+
+
+@login_required
+def appointment_order_scan(request, pk: int):
+    """The order's scan, to those who see the appointment (access: «appointment», «see»: the
+    person, the district's methodologist, the school's deputy, the administrators); 404 to anyone
+    else and when no scan is attached. Served by the file module, never from a media URL."""
+    appointment = access.object_for_user(
+        request.user, "appointment", pk, queryset=Appointment.objects.select_related("order_scan")
+    )
+    if appointment.order_scan is None:
+        raise Http404
+    return file_response(appointment.order_scan)

@@ -22,7 +22,8 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from associations.models import LATE_AUGUST_DAY, AcademicYear, Appointment, Association, Person, PlanItem
+from associations.files.forms import UploadField
+from associations.models import LATE_AUGUST_DAY, SCAN_TYPES, AcademicYear, Appointment, Association, Person, PlanItem
 from associations.selectors import choices_of_people, pickable_people
 from meetings.models import (
     ITEM_MAX_DECISIONS,
@@ -808,3 +809,22 @@ class DecisionDoneForm(forms.Form):
 
     done_on = forms.DateField(label=_("Дата выполнения"), required=False)
     note = forms.CharField(label=_("Что сделано"), required=False, max_length=NOTE_MAX_LENGTH)
+
+
+# --- files beside the protocol ------------------------------------------------------------------
+
+
+class ProtocolScanForm(InvalidFieldsMixin, forms.Form):
+    """The scan of the signed protocol on paper: PDF, JPEG or PNG (the file module checks the
+    content and the size next to the field; nothing is stored until the service runs)."""
+
+    file = UploadField(
+        label=_("Скан подписанного протокола"), allowed=SCAN_TYPES,
+        widget=forms.FileInput(attrs={"class": "form-control form-control-sm"}),
+    )
+
+
+class DecisionFileForm(forms.Form):
+    """A result of a decision (written out in meetings/decision_files.html: one form per row)."""
+
+    file = UploadField(label=_("Файл результата"))

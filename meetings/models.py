@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from associations.models import AcademicYear, Association, Person, PlanItem, Visit, bounded_text
+from associations.models import SCAN_TYPES, AcademicYear, Association, Person, PlanItem, StoredFile, Visit, bounded_text
 
 
 class SignedProtocolError(ValidationError):
@@ -435,6 +435,101 @@ class Decision(models.Model):
         return self.status == self.Status.OPEN and self.due_on < (today or timezone.localdate())
 
 
+# --- files beside the protocol: the scan of the signed paper, a decision's results -----------------
+
+#: How many result files one decision keeps (every list has a bound).
+DECISION_MAX_FILES = 10
+
+
+class ScanAttachedError(ValidationError):
+    """Raised by any attempt to replace or remove a signed protocol's scan once attached."""
+
+    def __init__(self):
+        super().__init__(
+            _("Скан подписанного протокола уже приложен: заменить или удалить его нельзя."), code="scan_attached"
+        )
+
+
+class ProtocolScanQuerySet(models.QuerySet):
+    """Bulk update() and delete() bypass save(): a scan once attached refuses them too."""
+
+    def update(self, **kwargs):
+        if self.exists():
+            raise ScanAttachedError()
+        return super().update(**kwargs)
+
+    def delete(self):
+        if self.exists():
+            raise ScanAttachedError()
+        return super().delete()
+
+
+class ProtocolScan(models.Model):
+    """The scan of a signed protocol on paper (with its signatures), kept beside the PDF the
+    portal issued. Attached only to a signed protocol, once: from then on it is part of the
+    record, and like the signed protocol itself nothing replaces or removes it — whatever path
+    tries (form, view, admin, shell). Written only by `services.protocol_scan_attach`."""
+
+    protocol = models.OneToOneField(
+        Protocol, on_delete=models.PROTECT, related_name="scan", verbose_name=_("протокол")
+    )
+    file = models.OneToOneField(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("файл"))
+    # PROTECT, as Protocol.signed_by: deleting the login would blank the record without a trace.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("кто приложил")
+    )
+    uploaded_at = models.DateTimeField(_("приложен"), auto_now_add=True)
+
+    objects = ProtocolScanQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("скан подписанного протокола")
+        verbose_name_plural = _("сканы подписанных протоколов")
+
+    def __str__(self) -> str:
+        return f"{self.protocol}: {self.file}"
+
+    def clean(self):
+        signed = Protocol.objects.filter(pk=self.protocol_id, status=Protocol.Status.SIGNED)
+        if self.protocol_id and not signed.exists():
+            raise ValidationError(_("Скан прикладывают к подписанному протоколу: сначала подпишите протокол."))
+        if self.file_id and self.file.type not in SCAN_TYPES:
+            raise ValidationError({"file": _("Скан протокола — файл PDF, JPEG или PNG.")})
+
+    def save(self, *args, **kwargs):
+        if self.pk and ProtocolScan.objects.filter(pk=self.pk).exists():
+            raise ScanAttachedError()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ScanAttachedError()
+
+
+class DecisionFile(models.Model):
+    """A result of a decision under control («результат: методическая разработка»): a file the
+    responsible person or those who record the association's protocols attach. The decision of a
+    signed protocol keeps its text; its execution and its results are not frozen. Written only
+    by `services.decision_file_add` / `decision_file_delete`."""
+
+    decision = models.ForeignKey(
+        Decision, on_delete=models.PROTECT, related_name="files", verbose_name=_("решение")
+    )
+    file = models.OneToOneField(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("файл"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("кто приложил"),
+    )
+    uploaded_at = models.DateTimeField(_("приложен"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("файл результата решения")
+        verbose_name_plural = _("файлы результатов решений")
+        ordering = ["decision", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.file)
+
+
 # The schedule's models live in meetings/schedule/models.py; importing them here registers them
 # with the app. `new_calendar_token` is named by migration 0001.
 class MeetingVisit(models.Model):
@@ -480,6 +575,7 @@ __all__ = [
     "Attendance",
     "CalendarToken",
     "Decision",
+    "DecisionFile",
     "EventForm",
     "Guest",
     "Material",
@@ -488,6 +584,8 @@ __all__ = [
     "Meeting",
     "Protocol",
     "ProtocolItem",
+    "ProtocolScan",
+    "ScanAttachedError",
     "SentReminder",
     "SignedProtocolError",
     "UpbringingDirection",

@@ -7,7 +7,7 @@ count does not grow with its agenda, its attendance or its protocol's items.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet
@@ -24,10 +24,12 @@ from meetings.models import (
     AgendaItem,
     Attendance,
     Decision,
+    DecisionFile,
     Guest,
     Meeting,
     Protocol,
     ProtocolItem,
+    ProtocolScan,
 )
 from meetings.visits import selectors as visit_selectors
 
@@ -105,6 +107,14 @@ def meeting_agenda(meeting: Meeting) -> list[AgendaItem]:
             Prefetch("speakers", queryset=Person.objects.order_by("last_name", "first_name"))
         ).order_by("position", "pk")
     )
+
+
+def scan_of(protocol: Protocol) -> ProtocolScan | None:
+    """The protocol's scan, read without a query when it was fetched with select_related."""
+    try:
+        return protocol.scan
+    except ProtocolScan.DoesNotExist:
+        return None
 
 
 def protocol_of(meeting: Meeting) -> Protocol | None:
@@ -275,6 +285,8 @@ class ProtocolDetail:
     items: list[ProtocolItem]
     can_record: bool
     present_list_limit: int = PRESENT_LIST_LIMIT
+    scan: ProtocolScan | None = None  # the signed paper's scan, beside the PDF
+    decisions: list[Decision] = field(default_factory=list)  # those the user sees, with their result files
 
     @property
     def present_listed(self) -> bool:
@@ -292,10 +304,46 @@ class ProtocolDetail:
     def can_edit(self) -> bool:
         return self.can_record and not self.protocol.is_signed
 
+    @property
+    def can_attach_scan(self) -> bool:
+        """Those who record the protocol attach the signed paper's scan, once."""
+        return self.can_record and self.protocol.is_signed and self.scan is None
+
 
 def protocol_detail(*, user, pk) -> ProtocolDetail:
-    protocol = protocol_for_user(user, pk, queryset=protocol_queryset())
-    return protocol_read(protocol=protocol, user=user)
+    """The protocol's page: what it says (`protocol_read`), its scan (in the protocol's query) and,
+    of a signed protocol, the decisions the user sees with their result files (one more query
+    when it has decisions)."""
+    protocol = protocol_for_user(user, pk, queryset=protocol_queryset().select_related("scan__file"))
+    detail = protocol_read(protocol=protocol, user=user)
+    detail.scan = scan_of(protocol)
+    if protocol.is_signed:
+        decisions = [d for item in detail.items for d in item.decisions.all()]
+        detail.decisions = decision_files(
+            [d for d in decisions if access.allows(user, "decision", d)], user=user
+        )
+    return detail
+
+
+def decision_files(decisions, *, user: User) -> list[Decision]:
+    """Sets on each decision of a list (or page) `result_files` (one query for all, none for an
+    empty list), each file's `can_remove` (access: «decision_file», «remove») and the decision's
+    `can_attach` (access: «decision», «mark»), evaluated in memory: the decisions come with their
+    protocol and association. Returns the decisions as a list."""
+    decisions = list(decisions)
+    by_decision: dict[int, list[DecisionFile]] = {d.pk: [] for d in decisions}
+    if decisions:
+        for decision_file in DecisionFile.objects.filter(decision__in=decisions).select_related("file").order_by(
+            "uploaded_at", "pk"
+        ):
+            by_decision[decision_file.decision_id].append(decision_file)
+    for decision in decisions:
+        decision.can_attach = access.allows(user, "decision", decision, "mark")
+        decision.result_files = by_decision[decision.pk]
+        for decision_file in decision.result_files:
+            decision_file.decision = decision
+            decision_file.can_remove = access.allows(user, "decision_file", decision_file, "remove")
+    return decisions
 
 
 def protocol_read(*, protocol: Protocol, user) -> ProtocolDetail:

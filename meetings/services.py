@@ -19,18 +19,24 @@ from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from associations import access
-from associations.models import AcademicYear, Association, Person
+from associations.files.services import file_discard, file_store, files_atomic
+from associations.models import SCAN_TYPES, AcademicYear, Association, Person
 from associations.plans import services as plan_services
 from meetings.models import (
+    DECISION_MAX_FILES,
     ITEM_MAX_DECISIONS,
     PROTOCOL_MAX_ITEMS,
     Attendance,
     Decision,
+    DecisionFile,
     Meeting,
     Protocol,
     ProtocolItem,
+    ProtocolScan,
+    ScanAttachedError,
     SignedProtocolError,
 )
 from rmo_portal.editors import Row, VersionConflict, rows_apply
@@ -522,3 +528,64 @@ def decision_mark_done(
     decision.done_note = note.strip()
     decision.save()
     return decision
+
+
+# --- files beside the protocol: the signed paper's scan, a decision's results ----------------------
+
+
+def protocol_scan_attach(*, protocol: Protocol, upload, user: User) -> ProtocolScan:
+    """The scan of the signed protocol on paper, kept beside its PDF: attached by those who record
+    the association's protocols (access: «protocol», «record»), to a signed protocol, once. The
+    protocol itself is not touched; a second scan is refused (`ScanAttachedError`). A refused
+    upload stores nothing (`files_atomic`)."""
+    with files_atomic():
+        locked = Protocol.objects.select_for_update(of=("self",)).select_related("association").get(pk=protocol.pk)
+        if not access.allows(user, "protocol", locked, "record"):
+            raise PermissionDenied
+        if not locked.is_signed:
+            raise ValidationError(_("Скан прикладывают к подписанному протоколу: сначала подпишите протокол."))
+        if ProtocolScan.objects.filter(protocol_id=locked.pk).exists():
+            raise ScanAttachedError()
+        stored = file_store(upload=upload, user=user, allowed=SCAN_TYPES)
+        scan = ProtocolScan(protocol=locked, file=stored, uploaded_by=user)
+        scan.full_clean()
+        scan.save()
+    return scan
+
+
+def decision_file_add(*, decision: Decision, upload, user: User) -> DecisionFile:
+    """A result of a decision of a signed protocol («методическая разработка», a report), attached
+    by those who may mark it done (access: «decision», «mark»), whether it is done yet or not; at
+    most DECISION_MAX_FILES a decision. A refused upload stores nothing."""
+    with files_atomic():
+        locked = Decision.objects.select_for_update(of=("self",)).select_related(
+            "protocol_item__protocol__association"
+        ).get(pk=decision.pk)
+        if not access.allows(user, "decision", locked, "mark"):
+            raise PermissionDenied
+        count = DecisionFile.objects.filter(decision_id=locked.pk).count()
+        if count >= DECISION_MAX_FILES:
+            raise ValidationError(
+                ngettext(
+                    "К решению уже приложен %(count)d файл — больше нельзя. Удалите ненужный.",
+                    "К решению уже приложено %(count)d файлов — больше нельзя. Удалите ненужный.",
+                    count,
+                ) % {"count": count},
+                code="too_many_files",
+            )
+        stored = file_store(upload=upload, user=user)
+        return DecisionFile.objects.create(decision=locked, file=stored, uploaded_by=user)
+
+
+@transaction.atomic
+def decision_file_delete(*, decision_file: DecisionFile, user: User) -> None:
+    """Removes a decision's result file: those who may mark the decision, and whoever attached it
+    (access: «decision_file», «remove»). The stored file goes with it (the blob on commit)."""
+    locked = DecisionFile.objects.select_for_update(of=("self",)).select_related(
+        "file", "decision__protocol_item__protocol__association"
+    ).get(pk=decision_file.pk)
+    if not access.allows(user, "decision_file", locked, "remove"):
+        raise PermissionDenied
+    stored = locked.file
+    locked.delete()
+    file_discard(stored)

@@ -25,21 +25,24 @@ from django.views.decorators.http import require_POST
 
 from associations import access
 from associations import selectors as association_selectors
+from associations.files.responses import file_response
 from associations.models import Association
 from meetings import selectors, services
 from meetings.forms import (
     DECISION_TEMPLATE_PREFIX,
     CancelForm,
     DecisionDoneForm,
+    DecisionFileForm,
     MeetingChoices,
     MeetingForm,
     ProtocolEditor,
+    ProtocolScanForm,
     SignForm,
     agenda_formset,
     attendance_formset,
     guest_formset,
 )
-from meetings.models import Meeting, SignedProtocolError
+from meetings.models import Decision, DecisionFile, Meeting, Protocol, SignedProtocolError
 from rmo_portal.editors import editor_save, formset_rows, posted_version, refusal
 
 DEFAULT_DURATION = Meeting._meta.get_field("duration_minutes").default
@@ -307,7 +310,7 @@ def protocol_create(request, pk: int):
     return redirect("meetings:protocol_edit", protocol.pk)
 
 
-def _render_protocol(request, detail, *, sign_form=None):
+def _render_protocol(request, detail, *, sign_form=None, scan_form=None):
     return render(
         request,
         "meetings/protocol_detail.html",
@@ -316,6 +319,7 @@ def _render_protocol(request, detail, *, sign_form=None):
             "sign_form": sign_form or SignForm(),
             # Signing said some question has fewer votes than were present: ask to confirm.
             "confirm_votes": request.GET.get("confirm_votes") == "1",
+            "scan_form": scan_form or (ProtocolScanForm() if detail.can_attach_scan else None),
         },
     )
 
@@ -460,6 +464,7 @@ def decision_list(request):
     control = selectors.decision_control(user=request.user, params=request.GET)
     page = Paginator(control.decisions, DECISIONS_PER_PAGE).get_page(request.GET.get("page"))
     selectors.mark_overdue(page.object_list, user=request.user)
+    selectors.decision_files(page.object_list, user=request.user)
     return render(
         request,
         "meetings/decision_list.html",
@@ -497,4 +502,98 @@ def decision_done(request, pk: int):
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, _("Решение отмечено выполненным: «%(text)s».") % {"text": str(decision)})
+    return redirect(_back(request))
+
+
+# --- the signed protocol's scan -----------------------------------------------------------------
+
+
+@login_required
+def protocol_scan(request, pk: int):
+    """The scan of the signed paper, to those who see the protocol (access: «protocol», «see»);
+    404 otherwise and when none is attached."""
+    protocol = selectors.protocol_for_user(
+        request.user, pk, queryset=Protocol.objects.select_related("scan__file")
+    )
+    scan = selectors.scan_of(protocol)
+    if scan is None:
+        raise Http404
+    return file_response(scan.file)
+
+
+@login_required
+@require_POST
+def protocol_scan_attach(request, pk: int):
+    """Those who record the protocol attach its signed paper's scan, once. A refused file stores
+    nothing: the page comes back with the reason next to the field; a refusal of the service (a
+    draft, a scan already attached) is a message."""
+    protocol = selectors.protocol_for_edit(user=request.user, pk=pk)
+    form = ProtocolScanForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.protocol_scan_attach(protocol=protocol, upload=form.cleaned_data["file"], user=request.user)
+        except ValidationError as error:
+            messages.error(request, refusal(error))
+        else:
+            messages.success(request, _("Скан подписанного протокола приложен."))
+        return redirect("meetings:protocol", protocol.pk)
+    messages.error(request, _("Скан не приложен: %(reason)s") % {"reason": " ".join(form.errors.get("file", []))})
+    detail = selectors.protocol_detail(user=request.user, pk=protocol.pk)
+    return _render_protocol(request, detail, scan_form=form if detail.can_attach_scan else None)
+
+
+# --- a decision's result files -------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def decision_file_add(request, pk: int):
+    """A result file of a decision of a signed protocol, by those who may mark it (a decision the
+    user sees but may not mark: 403, as marking it). A refused file stores nothing; the reason is
+    the message."""
+    decision = access.get_visible_or_404(
+        access.visible(
+            request.user, "decision", Decision.objects.select_related("protocol_item__protocol__association")
+        ),
+        pk,
+    )
+    if not access.allows(request.user, "decision", decision, "mark"):
+        raise PermissionDenied
+    form = DecisionFileForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Файл не приложен: %(reason)s") % {"reason": " ".join(form.errors.get("file", []))})
+        return redirect(_back(request))
+    try:
+        added = services.decision_file_add(decision=decision, upload=form.cleaned_data["file"], user=request.user)
+    except ValidationError as error:
+        messages.error(request, _("Файл не приложен: %(reason)s") % {"reason": " ".join(error.messages)})
+    else:
+        messages.success(request, _("Файл «%(name)s» приложен к решению.") % {"name": added.file.original_name})
+    return redirect(_back(request))
+
+
+def _visible_decision_file(request, pk) -> DecisionFile:
+    return access.get_visible_or_404(
+        access.visible(
+            request.user, "decision_file",
+            DecisionFile.objects.select_related("file", "decision__protocol_item__protocol__association"),
+        ),
+        pk,
+    )
+
+
+@login_required
+def decision_file(request, pk: int):
+    """The file, to those who see its decision (access: «decision_file», «see»); 404 otherwise."""
+    return file_response(_visible_decision_file(request, pk).file)
+
+
+@login_required
+@require_POST
+def decision_file_delete(request, pk: int):
+    """Removes a result file (the form asks to confirm first): those who may mark the decision
+    and whoever attached it; others who see it get 403."""
+    decision_file = _visible_decision_file(request, pk)
+    services.decision_file_delete(decision_file=decision_file, user=request.user)
+    messages.success(request, _("Файл «%(name)s» удалён.") % {"name": decision_file.file.original_name})
     return redirect(_back(request))

@@ -17,6 +17,7 @@ from django.forms.models import inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
+from associations.files.forms import UploadField
 from associations.models import (
     ACADEMIC_MONTH_ORDER,
     MONTHS_NOMINATIVE,
@@ -27,7 +28,7 @@ from associations.models import (
     PlanSection,
     WorkForm,
 )
-from associations.plans.models import PLAN_MAX_ITEMS
+from associations.plans.models import FILE_NOTE_MAX_LENGTH, PLAN_MAX_ITEMS
 from associations.selectors import choices_of_people, pickable_people
 from rmo_portal.editors import (
     LAST_POSITION,
@@ -296,5 +297,24 @@ class PlanItemMarkForm(InvalidFieldsMixin, forms.Form):
                 "execution_note": item.execution_note,
             },
         )
+        super().__init__(*args, **kwargs)
+        self.item = item
+
+
+class PlanItemFileForm(InvalidFieldsMixin, forms.Form):
+    """A result file of one item (the file module checks its type and size next to the field;
+    nothing is stored until the service runs), with a short note of what it is."""
+
+    file = UploadField(
+        label=_("Файл результата"), widget=forms.FileInput(attrs={"class": "form-control form-control-sm"})
+    )
+    note = forms.CharField(
+        label=_("Что это"), required=False, max_length=FILE_NOTE_MAX_LENGTH,
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        help_text=_("Например: «методическая разработка», «сценарий»."),
+    )
+
+    def __init__(self, *args, item: PlanItem, **kwargs):
+        kwargs.setdefault("prefix", f"file-{item.pk}")
         super().__init__(*args, **kwargs)
         self.item = item

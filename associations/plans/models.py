@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from associations.files.models import StoredFile
 from associations.models import AcademicYear, Association, Person, bounded_text
 
 MONTHS_NOMINATIVE = [
@@ -254,6 +255,36 @@ class PlanItem(models.Model):
     def is_overdue(self, year: AcademicYear, today: datetime.date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.execution == self.Execution.PENDING and self.due_date(year) < today
+
+
+#: How many result files one plan item keeps, and the length of a file's note.
+ITEM_MAX_FILES = 10
+FILE_NOTE_MAX_LENGTH = 300
+
+
+class PlanItemFile(models.Model):
+    """A result of a plan item of an approved plan («результат: методическая разработка»),
+    attached by those who mark the plan's execution. Written only by
+    `associations.plans.services.plan_item_file_add` / `plan_item_file_delete`."""
+
+    plan_item = models.ForeignKey(
+        PlanItem, on_delete=models.PROTECT, related_name="files", verbose_name=_("пункт плана")
+    )
+    file = models.OneToOneField(StoredFile, on_delete=models.PROTECT, related_name="+", verbose_name=_("файл"))
+    note = models.CharField(_("что это"), max_length=FILE_NOTE_MAX_LENGTH, blank=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("кто приложил"),
+    )
+    uploaded_at = models.DateTimeField(_("приложен"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("файл пункта плана")
+        verbose_name_plural = _("файлы пунктов плана")
+        ordering = ["plan_item", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return str(self.file)
 
 
 class PlanTransition(models.Model):

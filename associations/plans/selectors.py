@@ -16,6 +16,7 @@ from associations.models import (
     Association,
     Person,
     PlanItem,
+    PlanItemFile,
     PlanTransition,
     School,
 )
@@ -83,9 +84,9 @@ class PlanDetail:
 
 
 def plan_detail(*, user, pk, with_meetings: bool = True) -> PlanDetail:
-    """The plan's page: its items by section (with the meetings that carry each out, unless
-    `with_meetings` is off, as the printed plan has it), review steps, execution, and what the
-    user may do with it."""
+    """The plan's page: its items by section (with the meetings that carry each out and their
+    result files, unless `with_meetings` is off, as the printed plan has it), review steps,
+    execution, and what the user may do with it."""
     plan = access.plan_for_user(
         user, pk,
         queryset=AnnualPlan.objects.select_related(
@@ -95,6 +96,7 @@ def plan_detail(*, user, pk, with_meetings: bool = True) -> PlanDetail:
     items = list(plan_items(plan))
     if with_meetings:
         _link_items(items)
+        _item_files(items, plan=plan, user=user)
     sections: list[PlanSectionGroup] = []
     for item in items:
         if not sections or sections[-1].section.pk != item.section_id:
@@ -123,6 +125,24 @@ def _link_items(items: list[PlanItem]) -> None:
     by_item = links.plan_item_links(items)
     for item in items:
         item.links = by_item.get(item.pk, [])
+
+
+def _item_files(items: list[PlanItem], *, plan: AnnualPlan, user) -> None:
+    """`item.result_files`: each item's result files (an approved plan's only: one query for all
+    the items, none for a plan not approved), each with `can_remove` (access: «plan_item_file»,
+    «remove», evaluated in memory)."""
+    by_item: dict[int, list[PlanItemFile]] = {item.pk: [] for item in items}
+    if plan.status == AnnualPlan.Status.APPROVED and items:
+        items_by_pk = {item.pk: item for item in items}
+        for item_file in PlanItemFile.objects.filter(plan_item__in=items).select_related("file").order_by(
+            "uploaded_at", "pk"
+        ):
+            item = items_by_pk[item_file.plan_item_id]
+            item_file.plan_item = item  # its plan and association are loaded: the rule needs no query
+            item_file.can_remove = access.allows(user, "plan_item_file", item_file, "remove")
+            by_item[item.pk].append(item_file)
+    for item in items:
+        item.result_files = by_item[item.pk]
 
 
 def plan_of(*, association: Association, year: AcademicYear) -> AnnualPlan | None:

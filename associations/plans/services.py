@@ -14,8 +14,10 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from associations import access
+from associations.files.services import file_discard, file_store, files_atomic
 from associations.models import (
     AcademicYear,
     AnnualPlan,
@@ -24,9 +26,10 @@ from associations.models import (
     DistrictOfficial,
     Person,
     PlanItem,
+    PlanItemFile,
     PlanTransition,
 )
-from associations.plans.models import PLAN_MAX_ITEMS
+from associations.plans.models import ITEM_MAX_FILES, PLAN_MAX_ITEMS
 from associations.plans.selectors import director_signature_name
 from rmo_portal.editors import Row, VersionConflict, rows_apply
 
@@ -497,3 +500,49 @@ def plan_item_mark_held(*, item: PlanItem, user: User, held_on: datetime.date, n
     item.marked_by = user
     item.save()
     return item
+
+
+# --- an item's result files --------------------------------------------------------------------------
+
+
+def plan_item_file_add(*, item: PlanItem, upload, user: User, note: str = "") -> PlanItemFile:
+    """A result of an item of an approved plan («методическая разработка», a report), attached by
+    those who mark the plan's execution (its association's writers), at most ITEM_MAX_FILES an
+    item. A refused upload stores nothing (`files_atomic`)."""
+    with files_atomic():
+        locked = PlanItem.objects.select_for_update(of=("self",)).select_related(
+            "plan", "plan__association"
+        ).get(pk=item.pk)
+        if not access.can_write_association(user, locked.plan.association):
+            raise PermissionDenied
+        if locked.plan.status != Status.APPROVED:
+            raise ValidationError(_("Файлы результатов прикладывают к пунктам утверждённого плана."))
+        count = PlanItemFile.objects.filter(plan_item_id=locked.pk).count()
+        if count >= ITEM_MAX_FILES:
+            raise ValidationError(
+                ngettext(
+                    "К пункту плана уже приложен %(count)d файл — больше нельзя. Удалите ненужный.",
+                    "К пункту плана уже приложено %(count)d файлов — больше нельзя. Удалите ненужный.",
+                    count,
+                ) % {"count": count},
+                code="too_many_files",
+            )
+        row = PlanItemFile(plan_item=locked, note=note.strip(), uploaded_by=user)
+        row.full_clean(exclude=["file"])  # the note, before anything is stored
+        row.file = file_store(upload=upload, user=user)
+        row.save()
+    return row
+
+
+@transaction.atomic
+def plan_item_file_delete(*, item_file: PlanItemFile, user: User) -> None:
+    """Removes an item's result file: the plan's writers, and whoever attached it (access:
+    «plan_item_file», «remove»). The stored file goes with it (the blob on commit)."""
+    locked = PlanItemFile.objects.select_for_update(of=("self",)).select_related(
+        "file", "plan_item__plan__association"
+    ).get(pk=item_file.pk)
+    if not access.allows(user, "plan_item_file", locked, "remove"):
+        raise PermissionDenied
+    stored = locked.file
+    locked.delete()
+    file_discard(stored)

@@ -1,4 +1,4 @@
-"""URLs of the annual plan: its page, editor, review and execution marks."""
+"""URLs of the annual plan: its page, editor, review, execution marks and the items' result files."""
 
 from django.urls import path
 
@@ -12,4 +12,7 @@ urlpatterns = [
     path("plans/<int:pk>/return/", plan_views.plan_return, name="plan_return"),
     path("plans/<int:pk>/approve/", plan_views.plan_approve, name="plan_approve"),
     path("plans/items/<int:pk>/mark/", plan_views.plan_item_mark, name="plan_item_mark"),
+    path("plans/items/<int:pk>/files/add/", plan_views.plan_item_file_add, name="plan_item_file_add"),
+    path("plans/files/<int:pk>/", plan_views.plan_item_file, name="plan_item_file"),
+    path("plans/files/<int:pk>/delete/", plan_views.plan_item_file_delete, name="plan_item_file_delete"),
 ]

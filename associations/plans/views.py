@@ -19,13 +19,15 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from associations import access, links, selectors
-from associations.models import AcademicYear, AnnualPlan, PlanItem
+from associations.files.responses import file_response
+from associations.models import AcademicYear, AnnualPlan, PlanItem, PlanItemFile
 from associations.plans import selectors as plan_selectors
 from associations.plans import services as plan_services
 from associations.plans.forms import (
     PlanChoices,
     PlanCreateForm,
     PlanHeaderForm,
+    PlanItemFileForm,
     PlanItemMarkForm,
     PlanReviewForm,
     plan_item_formset,
@@ -58,11 +60,13 @@ def _plan_or_404(request, pk) -> AnnualPlan:
 # --- the plan's page ------------------------------------------------------------------------
 
 
-def _render_detail(request, detail, *, review_form=None, mark_form=None):
+def _render_detail(request, detail, *, review_form=None, mark_form=None, file_form=None):
     if detail.can_mark:
         for item in detail.items:
             item.mark_form = mark_form if mark_form is not None and mark_form.item.pk == item.pk else None
             item.mark_form = item.mark_form or PlanItemMarkForm(item=item)
+            item.file_form = file_form if file_form is not None and file_form.item.pk == item.pk else None
+            item.file_form = item.file_form or PlanItemFileForm(item=item)
     returned = [t for t in detail.transitions if t.to_status == AnnualPlan.Status.RETURNED]
     context = {
         "detail": detail,
@@ -290,3 +294,83 @@ def plan_item_mark(request, pk: int):
         messages.error(request, refusal(PermissionDenied()))
         return redirect(back)
     return _render_detail(request, detail, mark_form=form)
+
+
+# --- an item's result files ----------------------------------------------------------------------
+
+
+def _visible_item(request, pk) -> PlanItem:
+    return access.get_visible_or_404(
+        PlanItem.objects.filter(plan__in=access.plans_visible_to(request.user)).select_related("plan"), pk
+    )
+
+
+@login_required
+@require_POST
+def plan_item_file_add(request, pk: int):
+    """A result file of an item of the approved plan, by those who mark its execution. A refused
+    file stores nothing: the plan's page comes back with the reason next to the field and the
+    note typed; a refusal of the service (not approved, too many files, not the user's to do) is a
+    message."""
+    item = _visible_item(request, pk)
+    back = reverse("associations:plan", args=[item.plan_id]) + f"#item-{item.pk}"
+    form = PlanItemFileForm(request.POST, request.FILES, item=item)
+    if form.is_valid():
+        try:
+            added = plan_services.plan_item_file_add(
+                item=item, upload=form.cleaned_data["file"], note=form.cleaned_data["note"], user=request.user
+            )
+        except ValidationError as error:
+            if not errors_fit(error, form):
+                messages.error(request, refusal(error))
+                return redirect(back)
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            messages.error(request, refusal(error))
+            return redirect(back)
+        else:
+            messages.success(
+                request, _("Файл приложен к пункту %(position)s: «%(name)s».") % {
+                    "position": item.position, "name": added.file.original_name,
+                }
+            )
+            return redirect(back)
+    detail = plan_selectors.plan_detail(user=request.user, pk=item.plan_id)
+    if not detail.can_mark:
+        messages.error(request, refusal(PermissionDenied()))
+        return redirect(back)
+    messages.error(request, _("Файл не приложен: исправьте ошибки, отмеченные красным."))
+    return _render_detail(request, detail, file_form=form)
+
+
+def _visible_item_file(request, pk) -> PlanItemFile:
+    return access.get_visible_or_404(
+        access.visible(
+            request.user, "plan_item_file",
+            PlanItemFile.objects.select_related("file", "plan_item__plan__association"),
+        ),
+        pk,
+    )
+
+
+@login_required
+def plan_item_file(request, pk: int):
+    """The file, to those who see its plan (access: «plan_item_file», «see»); 404 otherwise."""
+    return file_response(_visible_item_file(request, pk).file)
+
+
+@login_required
+@require_POST
+def plan_item_file_delete(request, pk: int):
+    """Removes a result file (the form on the plan's page asks to confirm first): the plan's
+    writers and whoever attached it; the plan's other readers get a message."""
+    item_file = _visible_item_file(request, pk)
+    item = item_file.plan_item
+    back = reverse("associations:plan", args=[item.plan_id]) + f"#item-{item.pk}"
+    try:
+        plan_services.plan_item_file_delete(item_file=item_file, user=request.user)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, refusal(error))
+    else:
+        messages.success(request, _("Файл «%(name)s» удалён.") % {"name": item_file.file.original_name})
+    return redirect(back)

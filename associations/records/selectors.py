@@ -32,6 +32,7 @@ from associations.models import (
 from associations.records.consultations.selectors import consultations_of
 from associations.records.courses.selectors import course_status
 from associations.records.nominations.selectors import nominations_of
+from associations.selectors import with_scan_links
 
 
 def experience_label(person: Person, on: datetime.date) -> str:
@@ -70,7 +71,7 @@ def teacher_page(*, user: User, pk: int | str) -> TeacherPage:
         person=person,
         today=today,
         experience=experience_label(person, today),
-        appointments=person.appointment_list,
+        appointments=with_scan_links(person.appointment_list, user=user),  # the order's scan, if theirs to see
         classes=list(
             ClassAssignment.objects.filter(teacher=person)
             .select_related("school", "academic_year")

@@ -164,7 +164,10 @@ def test_existing_appointment_rule_fields_are_read_only(world, admin_client_):
     page = admin_client_.get(url)
 
     assert page.status_code == 200
-    assert set(page.context["adminform"].form.fields) == {"order_number", "order_issuer", "ends_on"}
+    # The order's details, the end date, and the order's scan (an upload, not a rule field).
+    assert set(page.context["adminform"].form.fields) == {
+        "order_number", "order_issuer", "ends_on", "order_scan_upload",
+    }
     html = page.content.decode()
     for name in ("association", "person", "role", "order_date", "starts_on"):
         assert f'name="{name}"' not in html

@@ -855,8 +855,8 @@ def test_plan_page_query_count(world, people, django_assert_num_queries):
     # 1 session, 2 user, 3 person (roles), 4 head appointments (roles), 5 the plan with its
     # association, school, district, year and last editor (scoped by a subquery), 6 items with
     # sections and forms, 7 their responsible people (prefetch), 8 the meetings that carry
-    # them out (prefetch), 9 the transitions
-    with django_assert_num_queries(9):
+    # them out (prefetch), 9 the items' result files (an approved plan's), 10 the transitions
+    with django_assert_num_queries(10):
         response = client.get(url("plan", plan.pk))
     html = response.content.decode()
     assert html.count('data-testid="plan-item"') == 60
