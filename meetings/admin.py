@@ -321,5 +321,7 @@ class DecisionAdmin(HistoryAdmin):
         return True
 
 
-# The schedule's admin registers itself on import (Django autodiscovers only this module).
+# The schedule's and the data bank's admins register themselves on import (Django autodiscovers
+# only this module).
+from meetings.bank import admin as bank_admin  # noqa: E402, F401
 from meetings.schedule import admin as schedule_admin  # noqa: E402, F401

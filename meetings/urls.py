@@ -1,4 +1,5 @@
-"""URLs of meetings, attendance, protocols and decisions; the schedule's are in meetings/schedule/urls.py."""
+"""URLs of meetings, attendance, protocols (and their scans) and decisions (and their result files); the
+schedule's are in meetings/schedule/urls.py."""
 
 from django.urls import include, path
 
@@ -18,8 +19,14 @@ urlpatterns = [
     path("protocols/<int:pk>/edit/", views.protocol_edit, name="protocol_edit"),
     path("protocols/<int:pk>/sign/", views.protocol_sign, name="protocol_sign"),
     path("protocols/<int:pk>/pdf/", views.protocol_pdf, name="protocol_pdf"),
+    path("protocols/<int:pk>/scan/", views.protocol_scan, name="protocol_scan"),
+    path("protocols/<int:pk>/scan/attach/", views.protocol_scan_attach, name="protocol_scan_attach"),
     path("decisions/", views.decision_list, name="decisions"),
     path("decisions/<int:pk>/done/", views.decision_done, name="decision_done"),
+    path("decisions/<int:pk>/files/add/", views.decision_file_add, name="decision_file_add"),
+    path("decisions/files/<int:pk>/", views.decision_file, name="decision_file"),
+    path("decisions/files/<int:pk>/delete/", views.decision_file_delete, name="decision_file_delete"),
     path("", include("meetings.schedule.urls")),
     path("visits/", include("meetings.visits.urls")),
+    path("bank/", include("meetings.bank.urls")),
 ]

@@ -13,6 +13,7 @@ from associations.records.attestation import selectors as attestation_selectors
 from associations.records.instructions import selectors as instruction_selectors
 from associations.records.visits import selectors as visit_selectors
 from meetings import selectors as meetings_selectors
+from meetings.bank import selectors as bank_selectors
 from meetings.schedule import selectors as schedule
 
 
@@ -30,5 +31,6 @@ def home(request):
             "attestation_warnings": attestation_selectors.home_warnings(user=user),
             "acknowledgment_prompt": instruction_selectors.acknowledgment_prompt(user=user),
             "open_recommendations": visit_selectors.open_recommendations(user=user),
+            "bank_drafts": bank_selectors.drafts_count(user=user),
         },
     )

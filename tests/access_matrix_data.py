@@ -31,12 +31,22 @@ from associations.models import (
     Membership,
     Person,
     PlanItem,
+    PlanItemFile,
     PlanSection,
     StaffDistrict,
     WorkForm,
 )
 from meetings import services as meeting_services
-from meetings.models import AgendaItem, CalendarToken, Decision, Meeting, Protocol, ProtocolItem
+from meetings.models import (
+    AgendaItem,
+    CalendarToken,
+    Decision,
+    DecisionFile,
+    Meeting,
+    Protocol,
+    ProtocolItem,
+    ProtocolScan,
+)
 from tests import factories as f
 from tests.factories import TINY_PNG
 from tests.helpers import form_data
@@ -141,6 +151,67 @@ def build_bank(world) -> Bank:
     )
 
 
+class Upload:
+    """A file a matrix POST attaches: whole at every read (the matrix posts one body for every
+    user, and the test client reads a file without rewinding it)."""
+
+    def __init__(self, name: str, content: bytes):
+        self.name = name
+        self.content = content
+
+    def read(self, *args) -> bytes:
+        return self.content
+
+
+@dataclass
+class Scans:
+    """Files elsewhere: a signed protocol with its scan (`scene.protocol_signed` has none: the
+    attach), a result file of the approved plan's item and of the teacher's decision, and the
+    school МО head's appointment with its order's scan."""
+
+    protocol_scanned: Protocol  # the school МО's, signed, with the scan of its paper
+    plan_item_file: object  # of scene.approved_item, attached by the head
+    decision_file: object  # of scene.decision, attached by the teacher (the decision is hers)
+    order_scanned: Appointment  # the school МО head's appointment (records.head_appointment), its order scanned
+
+
+def build_scans(world, *, item: PlanItem, decision: Decision) -> Scans:
+    head = world.head
+    # Earlier than the scene's meetings: their protocols' numbers stay as the matrix expects them
+    # (a protocol of a meeting before a signed one asks to confirm its number: confirmed here).
+    scanned_meeting = meeting_services.meeting_create(
+        association=world.mo, user=head, starts_at=_ago(5), theme="Обобщение опыта", academic_year=world.year,
+    )
+    try:
+        protocol = meeting_services.protocol_create(meeting=scanned_meeting, user=head)
+    except meeting_services.ProtocolNumberToConfirm as question:
+        protocol = meeting_services.protocol_create(
+            meeting=scanned_meeting, user=head, number_confirmed=question.number
+        )
+    pdf = b"%PDF-1.4\n% access matrix, scanned\n%%EOF\n"
+    name = default_storage.save(f"protocols/test-{protocol.pk}.pdf", ContentFile(pdf))
+    Protocol.objects.filter(pk=protocol.pk).update(
+        status=Protocol.Status.SIGNED, signed_at=timezone.now(), signed_by=head, pdf=name,
+        pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+    )
+    ProtocolScan.objects.create(
+        protocol_id=protocol.pk, file=f.StoredFileFactory(original_name="Скан протокола.pdf"), uploaded_by=head
+    )
+    plan_item_file = PlanItemFile.objects.create(
+        plan_item=item, file=f.StoredFileFactory(original_name="Разработка.pdf"), note="методическая разработка",
+        uploaded_by=head,
+    )
+    decision_file = DecisionFile.objects.create(
+        decision=decision, file=f.StoredFileFactory(original_name="Отчёт.pdf"), uploaded_by=world.teacher,
+    )
+    appointment = Appointment.objects.get(association=world.mo, person=world.head_person, role=Appointment.Role.HEAD)
+    Appointment.objects.filter(pk=appointment.pk).update(order_scan=f.StoredFileFactory(original_name="Приказ.pdf"))
+    return Scans(
+        protocol_scanned=Protocol.objects.get(pk=protocol.pk), plan_item_file=plan_item_file,
+        decision_file=decision_file, order_scanned=appointment,
+    )
+
+
 @dataclass
 class Scene:
     """The `world` fixture's school МО with everything its pages act on, and one logged-in
@@ -165,6 +236,7 @@ class Scene:
     decision: Decision  # of the signed protocol, the teacher's, open
     records: Records | None = None  # the records of methodical work the pages act on
     bank: Bank | None = None  # the data bank's cards
+    scans: Scans | None = None  # files elsewhere: scans and result files
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -320,6 +392,7 @@ def build_scene(world) -> Scene:
         meeting=open_meeting, protocol_draft=Protocol.objects.get(pk=protocol_draft.pk),
         protocol_signed=Protocol.objects.get(pk=protocol_signed.pk), decision=decision, tokens=tokens,
         records=build_records(world, previous_year=previous_year), bank=build_bank(world),
+        scans=build_scans(world, item=approved_item, decision=decision),
     )
 
 

@@ -45,6 +45,7 @@ from tests.access_matrix_data import (
     DERIVED,
     PASSWORD,
     USERS,
+    Upload,
     build_scene,
     build_users,
     clients_for,
@@ -147,6 +148,33 @@ def _nomination_body(scene) -> dict:
     }
 
 
+def _material_body(scene, card=None) -> dict:
+    """A card's form as posted: a new draft of the poster's (no files), or `card` with a new title
+    and its version."""
+    from meetings.bank.models import EventForm, UpbringingDirection
+
+    body = {
+        "title": "Классный час «Моя Родина»", "form": EventForm.objects.get(name="Классный час").pk,
+        "direction": UpbringingDirection.objects.get(name="Патриотическое воспитание").pk, "grades": ["5"],
+        "held_on": scene.records.consultation.held_on.isoformat(), "level": "school", "visibility": "draft",
+        "files-TOTAL_FORMS": "0", "files-INITIAL_FORMS": "0",
+    }
+    if card is not None:
+        body.update(title="Классный час «Наша Родина»", visibility=card.visibility, version=card.version,
+                    authors=[card.owner_id])
+    return body
+
+
+def _scan() -> Upload:
+    """A scan on paper, as a PDF (a matrix POST's file: whole at every read)."""
+    return Upload("Скан.pdf", f.TINY_PDF)
+
+
+def _html_as_pdf() -> Upload:
+    """An HTML page called .pdf: refused by the file module, nothing stored."""
+    return Upload("Скан.pdf", b"<!doctype html><html><script>alert(1)</script></html>")
+
+
 # The rows, one word per user, in the order of USERS:
 #   anon   teach  secr   head   dep    odep   meth   ometh  staff  super  nobody
 EVERYONE = "200    200    200    200    200    200    200    200    200    200    200"
@@ -162,6 +190,14 @@ HEAD_ACTION = "login  403    403    done   403    404    403    404    done   do
 # Drafts (plan, protocol): those who write, review or oversee them; a class teacher gets 404.
 PLAN_DRAFT_READERS = "login  404    404    200    200    404    200    404    200    200    404"
 PROTOCOL_DRAFT_READERS = "login  404    200    200    200    404    200    404    200    200    404"
+# The data bank's cards (and their files): a draft its owner's (the teacher), a school card its
+# school's and the district's methodologist and staff, a district card the district's; writers of
+# a school card: the owner, the МО head, the methodologist, staff (the others who see it: 403).
+MATERIAL_DRAFT = "login  200    404    404    404    404    404    404    404    200    404"
+MATERIAL_SCHOOL = "login  200    200    200    200    404    200    404    200    200    404"
+MATERIAL_DISTRICT = "login  200    200    200    200    200    200    404    200    200    404"
+MATERIAL_WRITERS_PAGE = "login  200    403    200    403    404    200    404    200    200    404"
+MATERIAL_WRITERS_ACTION = "login  done   403    done   403    404    done   404    done   done   404"
 
 MATRIX: dict[str, tuple[Case, ...]] = {
     "home": (Case(get=LOGGED_IN),),
@@ -649,8 +685,134 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
     ),
     # --- the data bank (meetings.bank) -----------------------------------------------------------
+    # The cards of the world's class teacher: a draft (hers alone; the superuser sees everything),
+    # a school card (her school's people, the district's methodologist and staff) and a district
+    # card (the district's people). Writers: the owner, the school's МО head, the methodologist,
+    # staff; the deputy and the school's other teachers read (403). A card is added by a person:
+    # staff and the superuser (no person) get 403, a login with no role 404. The МО head, the
+    # methodologist and staff publish a school card; a district card is already published (noop).
+    "meetings:materials": (Case(get="login  200    200    200    200    200    200    200    200    200    404"),),
+    "meetings:material_create": (
+        Case(get="login  200    200    200    200    200    200    200    403    403    404    403",
+             post="login  done   done   done   done   done   done   done   403    403    404    403",
+             data=lambda s: _material_body(s), label="a draft"),
+    ),
+    "meetings:material": (
+        Case(kwargs=pk("bank.draft"), get=MATERIAL_DRAFT, label="a draft"),
+        Case(kwargs=pk("bank.school_card"), get=MATERIAL_SCHOOL, label="a school card"),
+        Case(kwargs=pk("bank.district_card"), get=MATERIAL_DISTRICT, label="a district card"),
+    ),
+    "meetings:material_edit": (
+        Case(kwargs=pk("bank.draft"), get=MATERIAL_DRAFT, label="a draft"),
+        Case(kwargs=pk("bank.school_card"), get=MATERIAL_WRITERS_PAGE, post=MATERIAL_WRITERS_ACTION,
+             data=lambda s: _material_body(s, s.bank.school_card), label="a school card"),
+    ),
+    "meetings:material_delete": (
+        Case(kwargs=pk("bank.school_card"), get=MATERIAL_WRITERS_PAGE, post=MATERIAL_WRITERS_ACTION,
+             data=lambda s: {}, label="a school card"),
+    ),
+    "meetings:material_publish": (
+        Case(kwargs=pk("bank.school_card"), get=POST_ONLY,
+             post="login  403    403    done   403    404    done   404    done   done   404",
+             data=lambda s: {}, label="a school card"),
+        Case(kwargs=pk("bank.district_card"),
+             post="login  noop   noop   noop   noop   noop   noop   404    noop   noop   404",
+             data=lambda s: {}, label="a district card: already published"),
+        Case(kwargs=pk("bank.draft"),
+             post="login  403    404    404    404    404    404    404    404    403    404",
+             data=lambda s: {}, label="a draft"),
+    ),
+    # A file is its card's: the same readers for the download and a photo's thumbnail.
+    "meetings:material_file": (
+        Case(kwargs=pk("bank.draft_file"), get=MATERIAL_DRAFT, label="the draft's file"),
+        Case(kwargs=pk("bank.school_file"), get=MATERIAL_SCHOOL, label="the school card's file"),
+        Case(kwargs=pk("bank.district_file"), get=MATERIAL_DISTRICT, label="the district card's file"),
+    ),
+    "meetings:material_thumbnail": (
+        Case(kwargs=pk("bank.school_file"), get=MATERIAL_SCHOOL, label="the school card's photo"),
+        Case(kwargs=pk("bank.district_file"),
+             get="login  404    404    404    404    404    404    404    404    404    404",
+             label="the district card's PDF: no thumbnail"),
+    ),
+    "meetings:material_file_delete": (
+        Case(kwargs=pk("bank.school_file"), get=POST_ONLY, post=MATERIAL_WRITERS_ACTION, data=lambda s: {},
+             label="the school card's file"),
+    ),
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
+    # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is
+    # attached); attached once by its recorders (its other readers 403), refused with a message
+    # when one is attached or the protocol is a draft; a refused file is the page with the reason.
+    "meetings:protocol_scan": (
+        Case(kwargs=pk("scans.protocol_scanned"), get=READERS, label="a signed protocol with its scan"),
+        Case(kwargs=pk("protocol_signed"),
+             get="login  404    404    404    404    404    404    404    404    404    404",
+             label="a signed protocol without one"),
+    ),
+    "meetings:protocol_scan_attach": (
+        Case(kwargs=pk("protocol_signed"), get=POST_ONLY, post=RECORDER_ACTION, data=lambda s: {"file": _scan()},
+             label="a signed protocol without a scan"),
+        Case(kwargs=pk("scans.protocol_scanned"),
+             post="login  403    noop   noop   403    404    403    404    noop   noop   404",
+             data=lambda s: {"file": _scan()}, label="a scan already attached"),
+        Case(kwargs=pk("protocol_draft"),
+             post="login  404    noop   noop   403    404    403    404    noop   noop   404",
+             data=lambda s: {"file": _scan()}, label="a draft"),
+        Case(kwargs=pk("protocol_signed"),
+             post="login  403    200=   200=   403    404    403    404    200=   200=   404",
+             data=lambda s: {"file": _html_as_pdf()}, label="an HTML file called .pdf"),
+    ),
+    # A plan item's result: attached and removed as the execution is marked (the plan's other
+    # readers get a message), downloaded by the plan's readers.
+    "associations:plan_item_file_add": (
+        Case(kwargs=pk("approved_item"), get=POST_ONLY,
+             post="login  noop   noop   done   noop   404    noop   404    done   done   404",
+             data=lambda s: {f"file-{s.approved_item.pk}-file": _scan(),
+                             f"file-{s.approved_item.pk}-note": "методическая разработка"},
+             label="an item of the approved plan"),
+        Case(kwargs=pk("approved_item"),
+             post="login  noop   noop   200=   noop   404    noop   404    200=   200=   404",
+             data=lambda s: {f"file-{s.approved_item.pk}-file": _html_as_pdf(),
+                             f"file-{s.approved_item.pk}-note": "методическая разработка"},
+             label="an HTML file called .pdf"),
+    ),
+    "associations:plan_item_file": (Case(kwargs=pk("scans.plan_item_file"), get=READERS, label="the head's file"),),
+    "associations:plan_item_file_delete": (
+        Case(kwargs=pk("scans.plan_item_file"), get=POST_ONLY,
+             post="login  noop   noop   done   noop   404    noop   404    done   done   404",
+             data=lambda s: {}, label="the head's file"),
+    ),
+    # A decision's result: as marking it done (the methodologist sees it, 403; the deputy does
+    # not, 404); a refused file is a message.
+    "meetings:decision_file_add": (
+        Case(kwargs=pk("decision"), get=POST_ONLY,
+             post="login  done   done   done   404    404    403    404    done   done   404",
+             data=lambda s: {"file": _scan(), "next": reverse("meetings:decisions")}, label="the teacher's decision"),
+        Case(kwargs=pk("decision"),
+             post="login  noop   noop   noop   404    404    403    404    noop   noop   404",
+             data=lambda s: {"file": _html_as_pdf(), "next": reverse("meetings:decisions")},
+             label="an HTML file called .pdf"),
+    ),
+    "meetings:decision_file": (
+        Case(kwargs=pk("scans.decision_file"),
+             get="login  200    200    200    404    404    200    404    200    200    404",
+             label="the teacher's file"),
+    ),
+    "meetings:decision_file_delete": (
+        Case(kwargs=pk("scans.decision_file"), get=POST_ONLY,
+             post="login  done   done   done   404    404    403    404    done   done   404",
+             data=lambda s: {"next": reverse("meetings:decisions")}, label="the teacher's file"),
+    ),
+    # The order's scan: those who see the appointment (the person, the deputy, the methodologist,
+    # the administrators); a 404 while none is attached.
+    "associations:appointment_order_scan": (
+        Case(kwargs=pk("scans.order_scanned"),
+             get="login  404    404    200    200    404    200    404    200    200    404",
+             label="the school МО head's, scanned"),
+        Case(kwargs=lambda s, u: {"pk": s.secretary_person.appointments.get().pk},
+             get="login  404    404    404    404    404    404    404    404    404    404",
+             label="the secretary's, not scanned"),
+    ),
 }
 
 
@@ -926,14 +1088,20 @@ ADMIN_MODELS = {
     "meetings.decision": False,  # written in their protocol
     "meetings.calendartoken": False,  # records of the schedule's machinery
     "meetings.sentreminder": False,
+    # The data bank: its reference lists edited here; cards are added on the site by their owner.
+    "meetings.eventform": True,
+    "meetings.upbringingdirection": True,
+    "meetings.upbringingmodule": True,
+    "meetings.material": False,
     "associations.staffdistrict": True,  # the superuser's only: which district a staff user administers
+    "associations.storedfile": False,  # the superuser's only, read only: files come and go with their owners
     # django-axes: the login throttle's records (unlocking a user is deleting its attempts).
     "axes.accessattempt": False,
     "axes.accesslog": False,
     "axes.accessfailurelog": False,
 }
 #: What only a superuser sees in the admin, whatever a staff user's permissions.
-SUPERUSER_ONLY = {"associations.staffdistrict", "meetings.sentreminder"}
+SUPERUSER_ONLY = {"associations.staffdistrict", "meetings.sentreminder", "associations.storedfile"}
 #: What a district's staff user reads but may not add to: the instructions are every district's.
 STAFF_READ_ONLY = {"associations.instruction", "associations.instructionversion"}
 #: The staff user's model permissions: these apps' (see access_matrix_data.build_users).

@@ -87,6 +87,23 @@ PAGES = {
     "acknowledgment sheet": lambda scene, role: reverse(
         "reports:acknowledgment_sheet", args=[scene.records.head_appointment.pk]
     ),
+    "data bank": _url("meetings:materials"),
+    "data bank search": _url("meetings:materials", query="?q=классный+час&grade=5"),
+    "new card form": _url("meetings:material_create"),
+    "card": lambda scene, role: reverse("meetings:material", args=[scene.bank.school_card.pk]),
+    "card editor": lambda scene, role: reverse("meetings:material_edit", args=[scene.bank.school_card.pk]),
+    "card deletion page": lambda scene, role: reverse("meetings:material_delete", args=[scene.bank.school_card.pk]),
+    "card's file": lambda scene, role: reverse("meetings:material_file", args=[scene.bank.school_file.pk]),
+    "card's thumbnail": lambda scene, role: reverse("meetings:material_thumbnail", args=[scene.bank.school_file.pk]),
+    "protocol's scan": lambda scene, role: reverse("meetings:protocol_scan", args=[scene.scans.protocol_scanned.pk]),
+    "protocol with its scan": lambda scene, role: reverse("meetings:protocol", args=[scene.scans.protocol_scanned.pk]),
+    "plan item's file": lambda scene, role: reverse(
+        "associations:plan_item_file", args=[scene.scans.plan_item_file.pk]
+    ),
+    "decision's file": lambda scene, role: reverse("meetings:decision_file", args=[scene.scans.decision_file.pk]),
+    "order's scan": lambda scene, role: reverse(
+        "associations:appointment_order_scan", args=[scene.scans.order_scanned.pk]
+    ),
 }
 
 

@@ -22,11 +22,12 @@ from associations.models import (
     Course,
     Nomination,
     Person,
+    PlanItemFile,
     School,
     Visit,
     VisitRecommendation,
 )
-from meetings.models import Decision, Meeting, Protocol
+from meetings.models import Decision, DecisionFile, Material, MaterialFile, Meeting, Protocol
 from tests import factories as f
 
 USERS = [
@@ -52,6 +53,10 @@ QUERYSETS = {
     "recommendation": lambda: VisitRecommendation.objects.select_related("visit__school"),
     "consultation": lambda: Consultation.objects.select_related("association"),
     "appointment": lambda: Appointment.objects.select_related("association"),
+    "material": lambda: Material.objects.all(),
+    "material_file": lambda: MaterialFile.objects.select_related("material"),
+    "plan_item_file": lambda: PlanItemFile.objects.select_related("plan_item__plan__association"),
+    "decision_file": lambda: DecisionFile.objects.select_related("decision__protocol_item__protocol__association"),
 }
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 
@@ -83,6 +88,8 @@ def scene(world):
             f.decision_of(association, responsible=world.teacher_person, due_on=f.in_days(5), signed=signed)
             f.decision_of(association, responsible=world.head_person, due_on=f.in_days(5), signed=signed)
     _records(world)
+    _materials(world)
+    _result_files(world)
     return users
 
 
@@ -108,6 +115,32 @@ def _records(world) -> None:
                             (world.other_district_mo.school, None)):
         visit = f.VisitFactory(school=school, visitor=world.methodologist.person, visited_person=visited)
         f.VisitRecommendationFactory(visit=visit, position=1)
+
+
+def _result_files(world) -> None:
+    """A result file on an item of every plan and on every decision, attached in turn by the
+    world's class teacher and by the school МО's head (the uploader's own part of «remove»)."""
+    uploaders = [world.teacher, world.head]
+    for i, plan in enumerate(AnnualPlan.objects.order_by("pk")):
+        item = f.PlanItemFactory(plan=plan)
+        PlanItemFile.objects.create(plan_item=item, file=f.StoredFileFactory(), uploaded_by=uploaders[i % 2])
+    for i, decision in enumerate(Decision.objects.order_by("pk")):
+        DecisionFile.objects.create(decision=decision, file=f.StoredFileFactory(), uploaded_by=uploaders[i % 2])
+
+
+def _materials(world) -> None:
+    """The data bank's cards of a teacher of each school and of each district's methodologist (no
+    school), one of each visibility, each with a file."""
+    owners = [
+        world.teacher_person, world.head_person, world.other_deputy.person, world.methodologist.person,
+        world.other_district_methodologist.person,
+        f.PersonFactory(school=world.other_district_mo.school, last_name="Дальняя"),
+    ]
+    for owner in owners:
+        for visibility in ("draft", "school", "district"):
+            if visibility == "school" and owner.school_id is None:
+                continue
+            f.MaterialFileFactory(material=f.MaterialFactory(owner=owner, visibility=visibility))
 
 
 @pytest.mark.parametrize(("kind", "action"), PAIRS)

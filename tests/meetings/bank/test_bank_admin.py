@@ -1,0 +1,70 @@
+"""The data bank in the admin: the reference lists are edited there; a card is corrected there
+with its history, its version raised and its search index refreshed; a deletion there removes the
+card's files too. A staff user sees their district's cards as the site shows them (no drafts)."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.urls import reverse
+
+from associations.models import StaffDistrict, StoredFile
+from meetings.bank.models import EventForm, Material
+from tests import factories as f
+from tests.helpers import form_data, login
+
+
+@pytest.fixture
+def staff(world):
+    user = f.UserFactory(username="otdel", is_staff=True)
+    user.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["associations", "meetings"]))
+    StaffDistrict.objects.create(user=user, district=world.district)
+    return user
+
+
+def test_a_card_corrected_in_the_admin_is_reindexed(world, staff):
+    material = f.MaterialFactory(owner=world.teacher_person, title="Классный час о дружбе", visibility="school")
+    f.MaterialFileFactory(material=material)
+    client = login(staff)
+    url = reverse("admin:meetings_material_change", args=[material.pk])
+    body = form_data(client.get(url), "material_form")
+    body["title"] = "Викторина о космосе"
+    response = client.post(url, body)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    material.refresh_from_db()
+    assert material.title == "Викторина о космосе"
+    assert material.version == 2
+    assert " космос " in material.search_stems and " дружб " not in material.search_stems
+    assert material.history.first().history_user == staff
+    assert material.files.count() == 1  # the files are read-only here
+
+
+def test_deleting_a_card_in_the_admin_removes_its_files(world, staff, django_capture_on_commit_callbacks):
+    material = f.MaterialFactory(owner=world.teacher_person, visibility="school")
+    f.MaterialFileFactory(material=material)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = login(staff).post(reverse("admin:meetings_material_delete", args=[material.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Material.objects.exists() and not StoredFile.objects.exists()
+
+
+def test_the_staff_sees_their_districts_cards_but_no_drafts(world, staff):
+    school = f.MaterialFactory(owner=world.teacher_person, visibility="school", title="Школьная карточка")
+    draft = f.MaterialFactory(owner=world.teacher_person, visibility="draft", title="Чей-то черновик")
+    far = f.MaterialFactory(
+        owner=f.PersonFactory(school=world.other_district_mo.school), visibility="district", title="Далёкая карточка",
+    )
+    client = login(staff)
+    page = client.get(reverse("admin:meetings_material_changelist")).content.decode()
+    assert "Школьная карточка" in page
+    assert "Чей-то черновик" not in page and "Далёкая карточка" not in page
+    for hidden in (draft, far):
+        assert client.get(reverse("admin:meetings_material_change", args=[hidden.pk])).status_code == 404
+    assert client.get(reverse("admin:meetings_material_change", args=[school.pk])).status_code == 200
+
+
+def test_the_reference_lists_are_edited_in_the_admin(world, staff):
+    client = login(staff)
+    response = client.post(reverse("admin:meetings_eventform_add"), {"name": "Квест", "order": "5", "is_active": "on"})
+    assert response.status_code == 302
+    assert EventForm.objects.filter(name="Квест", is_active=True).exists()
