@@ -11,7 +11,9 @@ people; last year's plans approved and carried out, this year's in every state o
 held, with attendance, guests now and then, and a protocol whose decisions are done, open or
 overdue; later ones planned; a school МО's meeting cancelled now and then
 (`_build_meetings`). Every pedagogue has a few records of methodical work a year, every school
-МО its consultations, nominations and the methodologist's visits (`_build_records`). Every
+МО its consultations, nominations and the methodologist's visits (`_build_records`). The data
+bank holds `Scale.materials` cards (50,000 in the large data set), indexed for the search, with
+files on the one card per district the bench opens (`_build_bank`). Every
 name is made up; the slugs start with «bench-» and carry the scale, the academic year and
 `DATA_VERSION`, so a data set is built once per year and version and never mixed with real
 districts.
@@ -36,6 +38,7 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
+from associations.files.services import thumbnail_name
 from associations.models import (
     ACADEMIC_MONTH_ORDER,
     MONTHS_NOMINATIVE,
@@ -62,10 +65,12 @@ from associations.models import (
     PlanSection,
     PlanTransition,
     School,
+    StoredFile,
     Visit,
     VisitRecommendation,
     WorkForm,
 )
+from meetings.bank.models import EventForm, Material, MaterialFile, MaterialGrade, UpbringingDirection, UpbringingModule
 from meetings.models import (
     AgendaItem,
     Attendance,
@@ -77,6 +82,7 @@ from meetings.models import (
     Protocol,
     ProtocolItem,
 )
+from rmo_portal.demo import bank as bank_demo
 
 SLUG_PREFIX = "bench-"
 #: Part of every slug. Bump it when the data set changes: a database that holds an older
@@ -84,8 +90,8 @@ SLUG_PREFIX = "bench-"
 #: 1: people, associations, memberships; 2: head logins and the annual plans; 3: class
 #: teachers' logins, calendar tokens, meetings, attendance, protocols and decisions; 4: the
 #: records of methodical work (contests, attestation, courses, visits, consultations,
-#: nominations, acknowledgments of the instruction).
-DATA_VERSION = 4
+#: nominations, acknowledgments of the instruction); 5: the data bank's materials (`_build_bank`).
+DATA_VERSION = 5
 
 
 @dataclass(frozen=True)
@@ -93,11 +99,12 @@ class Scale:
     districts: int
     schools: int  # per district
     people: int  # per school
+    materials: int = 0  # the data bank's cards, in all its districts
 
 
 SCALES = {
-    "small": Scale(districts=2, schools=5, people=20),
-    "large": Scale(districts=5, schools=25, people=40),
+    "small": Scale(districts=2, schools=5, people=20, materials=2_000),
+    "large": Scale(districts=5, schools=25, people=40, materials=50_000),
 }
 
 LAST_NAMES = [
@@ -387,6 +394,17 @@ class BenchRecords:
 
 
 @dataclass
+class BenchBank:
+    """What the bench opens of the data bank: the class teacher's card with its three files (a
+    scenario PDF, a DOCX, a photo), and what the search page is asked for (`BANK_*`)."""
+
+    card: Material
+    direction: UpbringingDirection  # the facet searched
+    word: str
+    phrase: str
+
+
+@dataclass
 class BenchData:
     scale_name: str
     scale: Scale
@@ -435,6 +453,14 @@ class BenchData:
         return BenchRecords(teacher=teacher, head_user=head.user)
 
     @property
+    def bank(self) -> BenchBank:
+        card = Material.objects.select_related("owner__user").get(district=self.district, title=BANK_CARD_TITLE)
+        return BenchBank(
+            card=card, direction=UpbringingDirection.objects.get(name=BANK_DIRECTION), word=BANK_WORD,
+            phrase=BANK_PHRASE,
+        )
+
+    @property
     def plans(self) -> BenchPlans:
         school_plans = list(
             AnnualPlan.objects.filter(
@@ -477,6 +503,8 @@ def _complete(scale: Scale, slugs: list[str]) -> bool:
         # built again.
         and ContestEntry.objects.filter(person__district__slug__in=slugs).exists()
         and _stored_pdfs_present(slugs)
+        and Material.objects.filter(district__slug__in=slugs).count() == scale.materials
+        and _bank_files_present(slugs)
     )
 
 
@@ -696,6 +724,7 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
     _build_plans(scale, years, districts, rmos, mos, methodologists, staff)
     _build_meetings(scale, years, rmos, mos, methodologists, staff, members)
     _build_records(scale, years, rmos, mos, methodologists, staff)
+    _build_bank(scale, years, districts, methodologists, staff)
 
 
 def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> None:
@@ -1439,6 +1468,139 @@ def _build_acknowledgments(today, rmos, mos, methodologists, staff, current_vers
     Acknowledgment.objects.bulk_create(rows, batch_size=2000)
 
 
+# --- the data bank ---------------------------------------------------------------------------
+
+#: The card the bench opens (its page; the upload of a 20 MB file goes to its editor): the first
+#: district's class teacher's, for the whole district, with a file of each type.
+BANK_CARD_TITLE = "Моя Родина — Россия: классный час к Дню народного единства"
+#: What the search page is asked: a word in another form than the cards have («Родина»), a
+#: phrase (a word and a stop word among them), a facet.
+BANK_WORD = "родине"
+BANK_PHRASE = "классный час о Родине"
+BANK_DIRECTION = bank_demo.PATRIOTIC
+#: The mix of the cards' visibility, their owners: (value, weight).
+BANK_VISIBILITY = [(Material.Visibility.DISTRICT, 70), (Material.Visibility.SCHOOL, 22),
+                   (Material.Visibility.DRAFT, 8)]
+BANK_DISTRICT_SHARE = 0.04  # the methodologist's cards of the district (no school)
+BANK_BATCH = 5000
+
+
+def _bank_files_present(slugs: list[str]) -> bool:
+    names = list(
+        MaterialFile.objects.filter(material__district__slug__in=slugs, material__title=BANK_CARD_TITLE)
+        .values_list("file__storage_name", flat=True)
+    )
+    return len(names) == 3 * len(slugs) and all(default_storage.exists(name) for name in names)
+
+
+def _build_bank(scale, years, districts, methodologists, staff) -> None:
+    """The data bank: `scale.materials` cards over the districts, written in bulk. Their text is
+    that of the demo's cards (`rmo_portal.demo.bank.CARDS`: realistic Russian, a vocabulary of a
+    few hundred words), each with its form, direction and module; a class teacher of the school
+    owns it (now and then with a colleague as co-author), for the district, the school or a draft;
+    a few are the methodologist's for the district. Dated in either year, never after today; one
+    or two classes. Only each district's measured card (`BANK_CARD_TITLE`) has files, stored
+    through `file_store` as uploads are: a scenario PDF, a DOCX, a PNG. Indexed for the search
+    at the end (`material_index` on the queryset)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from associations.files.services import file_store
+    from meetings.bank.search import material_index
+
+    if not scale.materials:
+        return
+    today = timezone.localdate()
+    rng = random.Random(f"bank-{scale}")  # noqa: S311 - made-up data, the same every time it is built
+    forms = {f.name: f for f in EventForm.objects.all()}
+    directions = {d.name: d for d in UpbringingDirection.objects.all()}
+    modules = {m.name: m for m in UpbringingModule.objects.all()}
+    if not forms or not directions:
+        raise RuntimeError("No forms of events: run the migrations (meetings 0007) first.")
+    cards = bank_demo.CARDS
+    tasks = {
+        name: "\n".join(f"{n}. {task}." for n, task in enumerate(items, start=1))
+        for name, items in bank_demo.TASKS.items()
+    }
+    visibility = [v for v, _weight in BANK_VISIBILITY]
+    weights = [w for _v, w in BANK_VISIBILITY]
+    per_district = scale.materials // len(districts)
+    for d, (district, methodologist) in enumerate(zip(districts, methodologists, strict=True)):
+        # The district's share, less its measured card (written last).
+        count = per_district + (scale.materials - per_district * len(districts) if d == 0 else 0) - 1
+        schools = [school for school in staff if staff[school][0].district_id == district.pk]
+        materials: list[Material] = []
+        co_authors: list[Person | None] = []
+        grades: list[tuple[int, ...]] = []
+        for n in range(count):
+            card = cards[rng.randrange(len(cards))]
+            academic_year = years[rng.random() < 0.55]
+            if n < count * BANK_DISTRICT_SHARE:
+                owner, school, seen = methodologist, None, Material.Visibility.DISTRICT
+                co_author = None
+            else:
+                school_staff = staff[schools[n % len(schools)]]
+                owner = school_staff[2 + rng.randrange(len(school_staff) - 2)]
+                school, seen = owner.school_id, rng.choices(visibility, weights)[0]
+                co_author = rng.choice(school_staff[2:]) if rng.random() < 0.2 else None
+            grade = 1 + rng.randrange(11)
+            letter = CLASS_LETTERS[rng.randrange(len(CLASS_LETTERS))]
+            materials.append(Material(
+                title=card.title if rng.random() < 0.5 else f"{card.title} ({grade} «{letter}» класс)",
+                form=forms[card.form], direction=directions[card.direction], module=modules[card.module],
+                held_on=_record_day(rng, academic_year, today), academic_year=academic_year, district=district,
+                school_id=school, owner=owner, level=card.level, is_open_event=rng.random() < 0.05,
+                goal=card.goal, tasks=tasks[card.direction], description=card.description, visibility=seen,
+            ))
+            co_authors.append(co_author if co_author is not None and co_author.pk != owner.pk else None)
+            grades.append((grade, grade + 1) if grade < 11 and rng.random() < 0.3 else (grade,))
+        # The measured card: the class teacher of the first school, for the district.
+        teacher = staff[schools[0]][TEACHER_INDEX]
+        materials.append(Material(
+            title=BANK_CARD_TITLE, form=forms[bank_demo.CLASS_HOUR], direction=directions[BANK_DIRECTION],
+            module=modules[bank_demo.CLASS_GUIDANCE], held_on=_record_day(rng, years[1], today),
+            academic_year=years[1], district=district, school_id=teacher.school_id, owner=teacher,
+            level=Level.SCHOOL, goal=cards[9].goal, tasks=tasks[BANK_DIRECTION], description=cards[9].description,
+            visibility=Material.Visibility.DISTRICT,
+        ))
+        co_authors.append(staff[schools[0]][TEACHER_INDEX + 1])
+        grades.append((5, 6))
+        Material.objects.bulk_create(materials, batch_size=BANK_BATCH)
+        MaterialGrade.objects.bulk_create(
+            (MaterialGrade(material=m, grade=g) for m, gs in zip(materials, grades, strict=True) for g in gs),
+            batch_size=BANK_BATCH,
+        )
+        through = Material.authors.through
+        through.objects.bulk_create(
+            (
+                through(material_id=m.pk, person_id=person.pk)
+                for m, co_author in zip(materials, co_authors, strict=True)
+                for person in (m.owner, co_author) if person is not None
+            ),
+            batch_size=BANK_BATCH,
+        )
+        card = materials[-1]
+        user = teacher.user
+        pdf = bank_demo.scenario_pdf(bank_demo.SCENARIOS["class_hour"], district.methodical_office)
+        docx = bank_demo.DocxTemplate().render({
+            "KIND": "Методическая разработка", "TITLE": card.title, "META": bank_demo.PATRIOTIC,
+            "AUTHOR": teacher.full_name, "GOAL": card.goal, "TASK1": bank_demo.TASKS[BANK_DIRECTION][0],
+            "TASK2": bank_demo.TASKS[BANK_DIRECTION][1], "TASK3": bank_demo.TASKS[BANK_DIRECTION][2],
+            "DESCRIPTION": card.description, "FOOTER": district.name,
+        })
+        png = bank_demo.poster_png(title=card.title, caption=district.name, colour=bank_demo.COLOURS[BANK_DIRECTION])
+        rows = []
+        for kind, name, content, content_type in (
+            (MaterialFile.Kind.SCENARIO, "Сценарий классного часа.pdf", pdf, "application/pdf"),
+            (MaterialFile.Kind.DEVELOPMENT, "Методическая разработка.docx", docx,
+             "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+            (MaterialFile.Kind.PHOTO, "Фото.png", png, "image/png"),
+        ):
+            stored = file_store(upload=SimpleUploadedFile(name, content, content_type=content_type), user=user)
+            rows.append(MaterialFile(material=card, kind=kind, file=stored))
+        MaterialFile.objects.bulk_create(rows)
+    material_index(Material.objects.filter(district__in=districts))
+
+
 def _delete(scale_name: str, year: AcademicYear) -> None:
     """Remove a data set of this scale and year, of any DATA_VERSION (an old or a partial one),
     children first (the FKs protect). Raw deletes: a cascade through the ORM would write a
@@ -1451,11 +1613,22 @@ def _delete(scale_name: str, year: AcademicYear) -> None:
     meetings = Meeting.objects.filter(association__in=associations)
     protocols = Protocol.objects.filter(association__in=associations)
     stored_pdfs = list(protocols.exclude(pdf="").values_list("pdf", flat=True))
+    materials = Material.objects.filter(district__in=districts)
+    material_files = MaterialFile.objects.filter(material__in=materials)
+    stored_files = StoredFile.objects.filter(pk__in=list(material_files.values_list("file_id", flat=True)))
+    blobs = [name for f in stored_files for name in (f.storage_name, thumbnail_name(f))]
     people = Person.objects.filter(district__in=districts)
     visits = Visit.objects.filter(school__district__in=districts)
     consultations = Consultation.objects.filter(association__in=associations)
     for queryset in (
-        # The records of methodical work first: they point at the people, the appointments and
+        # The data bank first: its cards point at the people, the schools and the meetings.
+        material_files,
+        stored_files,
+        MaterialGrade.objects.filter(material__in=materials),
+        Material.authors.through.objects.filter(material__in=materials),
+        Material.history.model.objects.filter(district_id__in=districts),  # the bench's upload saves its card
+        materials,
+        # The records of methodical work: they point at the people, the appointments and
         # (the link of a visit) the meetings.
         Acknowledgment.objects.filter(appointment__association__in=associations),
         MeetingVisit.objects.filter(visit__in=visits),
@@ -1492,5 +1665,5 @@ def _delete(scale_name: str, year: AcademicYear) -> None:
         queryset._raw_delete(queryset.db)
     get_user_model().objects.filter(pk__in=user_ids).delete()  # with their calendar tokens
     districts.delete()
-    for name in stored_pdfs:
+    for name in stored_pdfs + blobs:
         default_storage.delete(name)

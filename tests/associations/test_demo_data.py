@@ -42,6 +42,7 @@ from associations.models import (
     PlanSection,
     PlanTransition,
     School,
+    StoredFile,
     Visit,
     VisitRecommendation,
 )
@@ -49,6 +50,7 @@ from associations.plans.selectors import plans_awaiting
 from associations.records.attestation.selectors import EXPIRING, SZD_OVERDUE, attestation_status
 from associations.records.courses.selectors import course_status
 from associations.services import RMO_HEAD_MIN_YEARS
+from meetings.bank.models import Material, MaterialFile, MaterialGrade
 from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, MeetingVisit, Protocol, ProtocolItem
 from rmo_portal import demo
 from rmo_portal.demo import plans as demo_plans
@@ -64,6 +66,7 @@ MODELS = (
     AnnualPlan, PlanItem, PlanTransition,
     Meeting, AgendaItem, Guest, Attendance, Protocol, ProtocolItem, Decision, MeetingVisit,
     *RECORD_MODELS,
+    Material, MaterialGrade, MaterialFile,  # the data bank (rmo_portal/demo/bank.py), its files below
 )
 Status = AnnualPlan.Status
 Execution = PlanItem.Execution
@@ -118,6 +121,9 @@ def counts() -> dict[str, int]:
         rows[f"{model.__name__} history"] = model.history.count()
     rows["PlanItem responsible"] = PlanItem.responsible.through.objects.count()
     rows["Consultation consulted"] = Consultation.consulted.through.objects.count()
+    rows["Material history"] = Material.history.count()
+    rows["Material authors"] = Material.authors.through.objects.count()
+    rows["StoredFile"] = StoredFile.objects.count()
     rows["marked items"] = PlanItem.objects.exclude(execution=Execution.PENDING).count()
     return rows
 

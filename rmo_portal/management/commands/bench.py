@@ -17,7 +17,11 @@ schedule, the calendar, the decisions, the feeds and a protocol of the small dat
 the large one), and a protocol's PDF rendered within 1.5 × the plain 2-page document. The
 records': query counts of every list of the records of methodical work, of the teacher's page
 and of the home pages of a school МО's head and of a class teacher that do not grow with the
-district (the small data set against the large one).
+district (the small data set against the large one). The data bank's: query counts of its search
+page (everything, a word, a phrase, a facet) and of a card that do not grow with the bank (2,000
+cards against 50,000), with their medians; and the upload of a 20 MB file through the card's
+editor, its body streamed from a file, with the process's peak memory during the request
+(Python's allocations and the resident set) well under the file's size.
 
     make bench                        # DATABASE_URL=.bench/bench.sqlite3, migrated first
     manage.py bench --scale small --runs 10 --markdown
@@ -30,15 +34,22 @@ bench's own; a database with real districts is refused unless --force is given.
 
 from __future__ import annotations
 
+import datetime
 import gc
 import logging
 import os
 import platform
 import re
+import shutil
 import statistics
+import tempfile
 import time
+import tracemalloc
+import uuid
 import warnings
 from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlencode
 
 import django
 from django.conf import settings
@@ -68,6 +79,7 @@ from associations.models import (
     Visit,
     VisitRecommendation,
 )
+from meetings.bank.models import Material, MaterialFile, MaterialGrade
 from meetings.models import Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
 from rmo_portal.demo import bench as benchdata
 
@@ -148,6 +160,14 @@ th, td { border: .5pt solid #000; padding: 3pt 4pt; vertical-align: top; text-al
 
 WARMUP = 3
 PDF_RUNS = 5
+#: The data bank's search page: a result, and the total found.
+BANK_RESULT = r'data-testid="material-\d+"'
+BANK_FOUND = r'data-testid="material-total">(\d+)'
+UPLOAD_RUNS = 3
+UPLOAD_NAME = "bench-upload-20mb.pdf"
+#: The upload's memory must stay «well under the file's size»: under this share of it.
+UPLOAD_MEMORY_TARGET = 0.25
+MB = 1024 * 1024
 PDF_TARGET_MS = 1000
 PROTOCOL_PDF_TARGET = 1.5  # × the bare 2-page document
 
@@ -165,6 +185,8 @@ class Page:
     warmup: int = WARMUP
     key: str = ""  # how the targets find the row
     count: str | None = None  # count this text in the body instead of the HTML table rows
+    count_re: str | None = None  # or the matches of this pattern
+    found_re: str | None = None  # a pattern whose group is a total the targets name («of 812 found»)
     compare: bool = False  # also count its queries in the other data set (the targets)
     detail: str = ""  # what the targets say of its size instead of its rows
 
@@ -178,6 +200,7 @@ class Row:
     p95_ms: float | None
     key: str = ""
     detail: str = ""  # what the targets say of it
+    memory: tuple[int, int | None, int] | None = None  # an upload's: traced peak, RSS growth, file size
 
 
 def _p95(samples: list[float]) -> float:
@@ -258,13 +281,15 @@ class Command(BaseCommand):
                     rows.append(self._measure_pdf())
                 elif page.key == "renders":
                     rows += self._measure_renders(data.meetings)
+                elif page.key == "bank-upload":
+                    rows.append(self._measure_upload(client_for(page.user), data.bank))
                 else:
                     rows.append(self._measure(client_for(page.user), page, runs))
             # The same pages of the other data set: their queries and rows only.
             compared = None
             if compare is not None:
                 compared = {
-                    page.key: (*self._queries_and_rows(client_for(page.user), page), page.detail)
+                    page.key: self._queries_and_rows(client_for(page.user), page)
                     for page in self._pages(compare)
                     if page.compare
                 }
@@ -350,6 +375,7 @@ class Command(BaseCommand):
             ),
             *self._meeting_pages(data),
             *self._record_pages(data),
+            *self._bank_pages(data),
         ]
 
     @staticmethod
@@ -435,10 +461,104 @@ class Command(BaseCommand):
                  reverse("meetings:protocol_pdf", args=[p5.pk]), methodologist, rows=5, key="signed-pdf"),
         ]
 
+    @staticmethod
+    def _bank_pages(data: benchdata.BenchData) -> list[Page]:
+        """The data bank's search page as a class teacher (their school's cards and the district's)
+        and as the methodologist (the whole district's but drafts): everything, a word in another
+        form than the cards', a phrase, a facet; the class teacher's card with its three files;
+        the upload of a 20 MB file through the card's editor. All compared with the other data
+        set: their queries must not grow with the bank."""
+        methodologist, teacher = data.methodologist_user, data.teacher_user
+        bank = data.bank
+        search = reverse("meetings:materials")
+        word, phrase = urlencode({"q": bank.word}), urlencode({"q": bank.phrase})
+        facet = urlencode({"direction": bank.direction.pk})
+        result = {"count_re": BANK_RESULT, "found_re": BANK_FOUND, "compare": True}
+        return [
+            Page("bank search, everything, page 1 (class teacher)", search, teacher, key="bank-all", **result),
+            Page(f"bank search, a word «{bank.word}» (class teacher)", f"{search}?{word}", teacher,
+                 key="bank-word", **result),
+            Page(f"bank search, a word «{bank.word}» (methodologist)", f"{search}?{word}", methodologist,
+                 key="bank-word-methodologist", **result),
+            Page(f"bank search, a phrase «{bank.phrase}» (class teacher)", f"{search}?{phrase}", teacher,
+                 key="bank-phrase", **result),
+            Page("bank search, a facet: a direction (class teacher)", f"{search}?{facet}", teacher,
+                 key="bank-facet", **result),
+            Page("bank search, the phrase and the facet (class teacher)", f"{search}?{phrase}&{facet}", teacher,
+                 key="bank-phrase-facet", **result),
+            Page("bank card, 3 files (class teacher)", reverse("meetings:material", args=[bank.card.pk]), teacher,
+                 count='data-testid="file"', key="bank-card", compare=True),
+            Page("", "", bank.card.owner.user, key="bank-upload"),
+        ]
+
+    def _measure_upload(self, client: Client, bank: benchdata.BenchBank, *, size: int | None = None,
+                        runs: int = UPLOAD_RUNS) -> Row:
+        """The upload of a PDF-like file of `size` bytes (20 MB: the file module's limit) through
+        the card's editor, as its owner posts it: the multipart body is written to a temporary
+        file, streamed from the file (never held in memory here), and fed to the handler as the
+        request's input. The time is the median of `runs` requests; one more request is traced
+        for the memory it takes: Python's allocations (tracemalloc's peak) and the process's
+        resident set (the growth of its high-water mark, VmHWM reset before the request), beside
+        the file's size. Each uploaded file is removed again (row and blob), so the card stays
+        as built."""
+        from associations.files.services import FILE_MAX_BYTES
+
+        size = FILE_MAX_BYTES if size is None else size
+        card = bank.card
+        url = reverse("meetings:material_edit", args=[card.pk])
+        samples: list[float] = []
+        queries = traced_peak = rss_growth = None
+        with tempfile.TemporaryDirectory(prefix="rmo-bench-upload-") as tmp:
+            folder = Path(tmp)
+            source = folder / UPLOAD_NAME
+            _write_pdf_like(source, size)
+            for run in range(runs + 1):
+                _remove_uploads(card)
+                body, content_type = _editor_body(folder, card, source)
+                environ = {
+                    "REQUEST_METHOD": "POST", "PATH_INFO": url, "CONTENT_TYPE": content_type,
+                    "CONTENT_LENGTH": str(body.stat().st_size),
+                }
+                traced = run == runs
+                gc.collect()
+                with body.open("rb") as stream:
+                    if traced:
+                        rss_before = _reset_peak_rss()
+                        tracemalloc.start()
+                    with CaptureQueriesContext(connection) as captured:
+                        start = time.perf_counter()
+                        response = client.request(**environ, **{"wsgi.input": stream})
+                        elapsed = (time.perf_counter() - start) * 1000
+                    if traced:
+                        traced_peak = tracemalloc.get_traced_memory()[1]
+                        tracemalloc.stop()
+                        rss_growth = _peak_rss_growth(rss_before)
+                    else:
+                        samples.append(elapsed)
+                        queries = len(captured.captured_queries)
+                if response.status_code != 302:
+                    raise CommandError(f"POST {url} answered {response.status_code}, not 302: the upload was refused")
+                stored = MaterialFile.objects.filter(material=card, file__original_name=UPLOAD_NAME).select_related(
+                    "file"
+                )
+                if [row.file.size for row in stored] != [size]:
+                    raise CommandError(f"POST {url}: the {size}-byte file was not stored whole")
+                body.unlink()
+            _remove_uploads(card)
+        mb = size / MB
+        memory = f"traced peak {traced_peak / MB:.1f} MB" + (
+            "" if rss_growth is None else f", resident set +{rss_growth / MB:.1f} MB"
+        )
+        return Row(
+            name=f"bank card editor POST, a {mb:.0f} MB PDF ({runs} runs; {memory})",
+            queries=queries, rows=1, median_ms=statistics.median(samples), p95_ms=None, key="bank-upload",
+            detail=f"a {mb:.0f} MB file: {memory}", memory=(traced_peak, rss_growth, size),
+        )
+
     def _measure(self, client: Client, page: Page, runs: int) -> Row:
         for _ in range(page.warmup):
             self._get(client, page.url)
-        queries, rows = self._queries_and_rows(client, page)
+        queries, rows, detail = self._queries_and_rows(client, page)
         samples = []
         for _ in range(page.runs or runs):
             start = time.perf_counter()
@@ -451,21 +571,30 @@ class Command(BaseCommand):
             median_ms=statistics.median(samples),
             p95_ms=_p95(samples),
             key=page.key,
-            detail=page.detail,
+            detail=detail,
         )
 
-    def _queries_and_rows(self, client: Client, page: Page) -> tuple[int, int | None]:
-        """The queries of one request, and the rows of its page: the HTML table rows, or how
-        often `page.count` occurs in the body (None for a file)."""
+    def _queries_and_rows(self, client: Client, page: Page) -> tuple[int, int | None, str]:
+        """The queries of one request, the rows of its page (the HTML table rows, or how often
+        `page.count` or `page.count_re` occurs in the body; None for a file), and what the
+        targets say of its size (`page.detail`, or «N rows of M found» by `page.found_re`)."""
         with CaptureQueriesContext(connection) as captured:
             content_type, body = self._get(client, page.url)
         # Read now: the next request clears the connection's query log.
         queries = len(captured.captured_queries)
         if page.count is not None:
-            return queries, body.decode().count(page.count)
-        if not content_type.startswith("text/html"):
-            return queries, None
-        return queries, _table_rows(body.decode())
+            rows = body.decode().count(page.count)
+        elif page.count_re is not None:
+            rows = len(re.findall(page.count_re, body.decode()))
+        elif not content_type.startswith("text/html"):
+            rows = None
+        else:
+            rows = _table_rows(body.decode())
+        detail = page.detail
+        if page.found_re is not None:
+            found = re.search(page.found_re, body.decode())
+            detail = f"{rows} rows of {found.group(1) if found else '?'} found"
+        return queries, rows, detail
 
     @staticmethod
     def _get(client: Client, url: str) -> tuple[str, bytes]:
@@ -635,6 +764,24 @@ class Command(BaseCommand):
             ("home (head)", "home-head"),
             ("home (teacher)", "home-teacher"),
         ])
+        bank_flat, bank_pairs = across([
+            ("search, everything (class teacher)", "bank-all"),
+            ("search, a word (class teacher)", "bank-word"),
+            ("search, a word (methodologist)", "bank-word-methodologist"),
+            ("search, a phrase", "bank-phrase"),
+            ("search, a facet", "bank-facet"),
+            ("search, the phrase and the facet", "bank-phrase-facet"),
+            ("card", "bank-card"),
+        ])
+        medians = "; ".join(
+            f"{label} {by_key[key].median_ms:.0f} ms"
+            for label, key in (("a word", "bank-word"), ("a phrase", "bank-phrase"), ("a facet", "bank-facet"),
+                               ("the card", "bank-card"))
+        )
+        upload = by_key["bank-upload"]
+        traced_peak, rss_growth, size = upload.memory
+        bound = UPLOAD_MEMORY_TARGET * size
+        light = traced_peak < bound and (rss_growth is None or rss_growth < bound)
         return [
             "Target: query counts do not grow with the rows — 30 / 60 items: "
             + "; ".join(plan_pairs + district_pairs) + verdict(plan_flat and district_flat),
@@ -653,6 +800,11 @@ class Command(BaseCommand):
             + verdict(ratio <= PROTOCOL_PDF_TARGET),
             "Target (records): query counts do not grow with the data set — "
             + "; ".join(records_pairs) + verdict(records_flat),
+            "Target (bank): query counts do not grow with the data set — " + "; ".join(bank_pairs)
+            + f"; medians (this data set): {medians}" + verdict(bank_flat),
+            f"Target (bank): an upload's peak memory well under the file's size (under "
+            f"{UPLOAD_MEMORY_TARGET:.0%} of it) — {upload.detail}, {upload.median_ms:.0f} ms (median of "
+            f"{UPLOAD_RUNS}), {upload.queries} queries" + verdict(light),
         ]
 
     # --- what is printed ---------------------------------------------------------------------
@@ -687,6 +839,15 @@ class Command(BaseCommand):
             f"{Acknowledgment.objects.filter(appointment__association__district__in=districts).count()} "
             "acknowledgments of the instruction"
         )
+        materials = Material.objects.filter(district__in=districts)
+        by_visibility = dict(materials.values_list("visibility").annotate(n=Count("pk")).values_list("visibility", "n"))
+        bank = (
+            f"Data bank: {materials.count()} materials ({by_visibility.get(Material.Visibility.DISTRICT, 0)} for the "
+            f"district, {by_visibility.get(Material.Visibility.SCHOOL, 0)} for their school, "
+            f"{by_visibility.get(Material.Visibility.DRAFT, 0)} drafts) with "
+            f"{MaterialGrade.objects.filter(material__in=materials).count()} class rows and "
+            f"{MaterialFile.objects.filter(material__in=materials).count()} stored files"
+        )
         s = data.scale
         built = (
             f"built in {build_seconds:.1f} s" if data.built else "already in the database"
@@ -712,6 +873,7 @@ class Command(BaseCommand):
             f"{ProtocolItem.objects.filter(protocol__in=protocols).count()} items and {decisions.count()} "
             f"decisions ({decisions.filter(status=Decision.Status.DONE).count()} done, {overdue} overdue)",
             records,
+            bank,
             f"Pages as the methodologist of one district ({s.schools} schools, "
             f"{s.schools * s.people + 1} people), or as a school МО's head or a class teacher where it says "
             f"so; {runs} requests each after {WARMUP} warm-up (a plan's PDF: {PDF_RUNS} after 1; a PDF "
@@ -757,6 +919,104 @@ class Command(BaseCommand):
             *("| " + " | ".join(r) + " |" for r in body),
         ]
         return "\n".join(lines) + "\n"
+
+
+# --- the upload -------------------------------------------------------------------------------------
+
+
+def _write_pdf_like(path: Path, size: int) -> None:
+    """`size` bytes that the file module takes for a PDF: its header, random bytes, its end."""
+    head, tail = b"%PDF-1.4\n", b"\n%%EOF\n"
+    left = size - len(head) - len(tail)
+    with path.open("wb") as out:
+        out.write(head)
+        while left > 0:
+            chunk = min(left, MB)
+            out.write(os.urandom(chunk))
+            left -= chunk
+        out.write(tail)
+
+
+def _editor_body(folder: Path, card: Material, source: Path) -> tuple[Path, str]:
+    """The multipart body the card's editor posts with the file in its first file row, written
+    to a file (the file's bytes copied from `source` a megabyte at a time), and its content type.
+    The fields are the editor's as it opens for the card's owner (its current version)."""
+    from django import forms
+
+    from meetings.bank.forms import MaterialForm, file_formset
+    from meetings.bank.selectors import MaterialChoices
+
+    card = Material.objects.select_related("owner__user").get(pk=card.pk)
+    user = card.owner.user
+    form = MaterialForm(choices=MaterialChoices.for_card(user=user, material=card), material=card, is_owner=True)
+    fields: list[tuple[str, str]] = [("version", str(card.version))]
+    for bound in form:
+        value = bound.value()
+        if isinstance(bound.field, forms.BooleanField):
+            if value:
+                fields.append((bound.html_name, "on"))
+        elif isinstance(value, (list, tuple)):
+            fields += [(bound.html_name, str(v)) for v in value]
+        elif isinstance(value, datetime.date):
+            fields.append((bound.html_name, value.isoformat()))
+        else:
+            fields.append((bound.html_name, "" if value is None else str(value)))
+    formset = file_formset(material=card)
+    fields += [(bound.html_name, str(bound.value())) for bound in formset.management_form]
+    fields += [(f"{f.prefix}-kind", "scenario") for f in formset.forms]
+    boundary = uuid.uuid4().hex
+    body = folder / "body"
+    with body.open("wb") as out:
+        for name, value in fields:
+            out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+        out.write(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{formset.forms[0].prefix}-file"; '
+            f'filename="{source.name}"\r\nContent-Type: application/pdf\r\n\r\n'.encode()
+        )
+        with source.open("rb") as data:
+            shutil.copyfileobj(data, out, MB)
+        out.write(f"\r\n--{boundary}--\r\n".encode())
+    return body, f"multipart/form-data; boundary={boundary}"
+
+
+def _remove_uploads(card: Material) -> None:
+    """The bench's uploads on the card, rows and blobs (a run stopped half-way may have left one)."""
+    from associations.files.services import file_discard
+
+    for row in MaterialFile.objects.filter(material=card, file__original_name=UPLOAD_NAME).select_related("file"):
+        row.delete()
+        file_discard(row.file)  # the blob goes on commit: at once, outside a transaction
+
+
+def _status_kb(field: str) -> int | None:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith(f"{field}:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return None
+
+
+def _reset_peak_rss() -> int | None:
+    """Reset the process's resident-set high-water mark to its current size (Linux: «5» to
+    /proc/self/clear_refs) and return that size in bytes; None where it cannot be done."""
+    try:
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as refs:
+            refs.write("5")
+    except OSError:
+        return None
+    rss = _status_kb("VmRSS")
+    return None if rss is None else rss * 1024
+
+
+def _peak_rss_growth(before: int | None) -> int | None:
+    """How far the resident set's high-water mark rose above `before`, in bytes."""
+    peak = _status_kb("VmHWM")
+    if before is None or peak is None:
+        return None
+    return max(0, peak * 1024 - before)
 
 
 def _cpu_model() -> str:

@@ -1,5 +1,6 @@
 """`manage.py load_demo`: the demo district, its schools, people, associations, plans, logins,
-their meetings, protocols and decisions, and the records of methodical work (`rmo_portal.demo`).
+their meetings, protocols and decisions, the records of methodical work and the data bank of
+educational events with its files (`rmo_portal.demo`).
 
 Idempotent: a second run finds every row by its natural key and changes nothing, except that
 the demo logins' passwords are reset to «demo12345» on every run.
@@ -18,6 +19,7 @@ class Command(BaseCommand):
         "около 60 классных руководителей, назначения по приказам, планы работы, заседания текущего "
         "учебного года с протоколами и решениями на контроле, записи методической работы (конкурсы, "
         "аттестация, курсы, посещения, консультации, ходатайства, ознакомление с инструкцией), "
+        "банк данных воспитательных мероприятий (60 материалов со сценариями, разработками и фото), "
         "демо-логины. Повторный запуск ничего "
         "не дублирует; пароли демо-логинов каждый раз сбрасываются на «demo12345»."
     )
