@@ -36,21 +36,29 @@ class _ReferenceListAdmin(PortalAdmin):
     list_editable = ("order", "is_active")
     list_filter = ("is_active",)
     search_fields = ("name",)
+    #: The Material field that points to this list: a renamed entry is searched by its new name.
+    material_field = ""
+
+    def save_model(self, request, obj, form, change):
+        renamed = change and "name" in form.changed_data
+        super().save_model(request, obj, form, change)
+        if renamed:
+            material_index(Material.objects.filter(**{self.material_field: obj}))
 
 
 @admin.register(EventForm)
 class EventFormAdmin(_ReferenceListAdmin):
-    pass
+    material_field = "form"
 
 
 @admin.register(UpbringingDirection)
 class UpbringingDirectionAdmin(_ReferenceListAdmin):
-    pass
+    material_field = "direction"
 
 
 @admin.register(UpbringingModule)
 class UpbringingModuleAdmin(_ReferenceListAdmin):
-    pass
+    material_field = "module"
 
 
 # --- cards ------------------------------------------------------------------------------------------

@@ -68,3 +68,23 @@ def test_the_reference_lists_are_edited_in_the_admin(world, staff):
     response = client.post(reverse("admin:meetings_eventform_add"), {"name": "Квест", "order": "5", "is_active": "on"})
     assert response.status_code == 302
     assert EventForm.objects.filter(name="Квест", is_active=True).exists()
+
+
+def test_a_renamed_direction_is_searched_by_its_new_name(world, staff):
+    """The cards' search index holds the names of their form, direction and module: renaming one
+    in the admin reindexes the cards that carry it, and only those."""
+    from meetings.bank.models import UpbringingDirection
+    from meetings.bank.search import material_index
+
+    direction = UpbringingDirection.objects.create(name="Экологическое просвещение")
+    tagged = f.MaterialFactory(owner=world.teacher_person, direction=direction, title="Акция «Чистый двор»")
+    other = f.MaterialFactory(owner=world.teacher_person, title="Викторина")
+    material_index([tagged, other])
+    other_stems = Material.objects.get(pk=other.pk).search_stems
+    client = login(staff)
+    url = reverse("admin:meetings_upbringingdirection_change", args=[direction.pk])
+    response = client.post(url, {"name": "Воспитание бережливости", "order": "3", "is_active": "on"})
+    assert response.status_code == 302
+    tagged.refresh_from_db()
+    assert " бережлив " in tagged.search_stems and " просвещен " not in tagged.search_stems
+    assert Material.objects.get(pk=other.pk).search_stems == other_stems
