@@ -56,6 +56,10 @@ def material_detail(request, pk: int):
         "files": list(material.files.all()),
         "can_write": access.allows(user, "material", material, "write"),
         "can_publish": access.allows(user, "material", material, "publish"),
+        # A district card may name a school МО's meeting or plan item: only those who see them read
+        # what they are (the card is wider than the meeting's association).
+        "show_meeting": material.meeting is not None and access.allows(user, "meeting", material.meeting),
+        "show_plan_item": material.plan_item is not None and access.allows(user, "plan", material.plan_item.plan),
     })
 
 

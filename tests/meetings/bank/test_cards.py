@@ -330,6 +330,23 @@ def test_links_to_a_meeting_and_a_plan_item_of_the_school(world, references):
     assert reverse("associations:plan", args=[plan.pk]) in card
 
 
+def test_a_district_card_names_a_school_meeting_and_plan_item_only_to_those_who_see_them(world, references):
+    """A district card reaches every school: the school МО's meeting and plan it links to stay the
+    school's (the other school's deputy reads the card, not the meeting's theme or the item)."""
+    meeting = f.MeetingFactory(association=world.mo, academic_year=world.year, theme="Секретная тема МО")
+    plan = f.plan_with_items(world.mo, world.year, n_items=1, status="draft", responsible=[world.head_person])
+    item = plan.items.get()
+    material = f.MaterialFactory(owner=world.teacher_person, visibility="district", meeting=meeting, plan_item=item)
+    url = reverse("meetings:material", args=[material.pk])
+    own = login(world.head).get(url).content.decode()
+    assert "Секретная тема МО" in own and 'data-testid="plan-item"' in own
+    other = login(world.other_deputy).get(url)
+    assert other.status_code == 200
+    page = other.content.decode()
+    assert "Секретная тема МО" not in page and 'data-testid="meeting"' not in page
+    assert 'data-testid="plan-item"' not in page and item.content[:40] not in page
+
+
 def test_a_retired_form_stays_on_its_card_and_is_not_offered_to_new_ones(world, references):
     retired = EventForm.objects.create(name="Линейка (устарело)", is_active=False)
     material = f.MaterialFactory(owner=world.teacher_person, form=retired)
@@ -457,6 +474,8 @@ def test_deleting_one_file(world, references, django_capture_on_commit_callbacks
     assert list(material.files.all()) == [kept]
     assert not StoredFile.objects.filter(pk=gone.file_id).exists()
     assert not default_storage.exists(blob)
+    # An editor opened before the removal meets a conflict rather than missing it.
+    assert Material.objects.get(pk=material.pk).version == material.version + 1
 
 
 # --- the navigation and the home page ------------------------------------------------------------------
