@@ -15,7 +15,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
 
 from associations import access
-from associations.models import PlanItem
 from meetings.bank import services
 from meetings.bank.models import (
     EventForm,
@@ -103,18 +102,32 @@ class MaterialFileInline(PortalTabularInline):
 
 
 class MaterialAdminForm(forms.ModelForm):
-    """The card's academic year follows from its date held (the current year without one), as on
-    the site."""
+    """The card's texts and tags, corrected by the department. Who owns it, who wrote it, whom it
+    is shown to, its school and its links are the site's (the card's services check them), read
+    only here. The academic year follows from the date held (the current year without one), as on
+    the site; a card changed on the site meanwhile is not overwritten (its version)."""
+
+    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Material
         fields = (
-            "title", "form", "direction", "module", "held_on", "district", "school", "owner", "authors", "level",
-            "is_open_event", "goal", "tasks", "description", "meeting", "plan_item", "visibility",
+            "title", "form", "direction", "module", "held_on", "level", "is_open_event", "goal", "tasks",
+            "description",
         )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seen_version"].initial = self.instance.version
 
     def clean(self):
         data = super().clean()
+        if self.instance.pk is not None:
+            current = Material.objects.filter(pk=self.instance.pk).values_list("version", flat=True).first()
+            if data.get("seen_version") != current:
+                raise ValidationError(_(
+                    "Карточку изменили, пока вы её правили: откройте её заново, чтобы не затереть чужие правки."
+                ))
         try:
             self.instance.academic_year = services.material_year(data.get("held_on"))
         except ValidationError as error:
@@ -129,20 +142,18 @@ class MaterialAdmin(HistoryAdmin):
     list_filter = ("visibility", "academic_year", "form", "direction", "module", "level", "district")
     list_select_related = ("form", "direction", "school", "owner")
     search_fields = ("title", "owner__last_name", "school__short_name")
-    autocomplete_fields = ("owner", "authors", "school", "meeting")
-    raw_id_fields = ("plan_item",)  # the plan items have no admin of their own
-    readonly_fields = ("academic_year", "published_by", "created_at", "updated_at", "version")
+    readonly_fields = (
+        "district", "school", "owner", "authors_display", "visibility", "meeting", "plan_item", "academic_year",
+        "published_by", "created_at", "updated_at", "version",
+    )
     inlines = (MaterialGradeInline, MaterialFileInline)
 
     def get_queryset(self, request):
         return access.visible(request.user, "material", super().get_queryset(request))
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "plan_item":
-            kwargs["queryset"] = access.administered(
-                request.user, PlanItem.objects.all(), district_path="plan__association__district"
-            )
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    @admin.display(description=_("авторы"))
+    def authors_display(self, obj: Material) -> str:
+        return ", ".join(person.short_name for person in obj.authors.all())
 
     def has_add_permission(self, request):
         return False  # a card is added on the site by its owner

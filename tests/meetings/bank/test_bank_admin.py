@@ -88,3 +88,26 @@ def test_a_renamed_direction_is_searched_by_its_new_name(world, staff):
     tagged.refresh_from_db()
     assert " бережлив " in tagged.search_stems and " просвещен " not in tagged.search_stems
     assert Material.objects.get(pk=other.pk).search_stems == other_stems
+
+
+def test_the_admin_corrects_texts_only_and_never_overwrites_a_newer_card(world, staff):
+    """Owner, visibility, school, authors and links are the site's (its services check them): a
+    POST naming them changes nothing of them; a card saved on the site meanwhile is not
+    overwritten."""
+    material = f.MaterialFactory(owner=world.teacher_person, title="Классный час о дружбе", visibility="school")
+    client = login(staff)
+    url = reverse("admin:meetings_material_change", args=[material.pk])
+    body = form_data(client.get(url), "material_form")
+    assert "owner" not in body and "visibility" not in body
+    other = f.PersonFactory(school=world.other_school)
+    response = client.post(url, {**body, "owner": other.pk, "visibility": "draft", "title": "Новое название"})
+    assert response.status_code == 302
+    material.refresh_from_db()
+    assert (material.owner, material.visibility, material.title) == (world.teacher_person, "school", "Новое название")
+
+    stale = form_data(client.get(url), "material_form")
+    Material.objects.filter(pk=material.pk).update(version=material.version + 1, title="Правка на сайте")
+    response = client.post(url, {**stale, "title": "Правка в админке"})
+    assert response.status_code == 200
+    assert "Карточку изменили, пока вы её правили" in response.content.decode()
+    assert Material.objects.get(pk=material.pk).title == "Правка на сайте"
