@@ -32,6 +32,27 @@ FACETS: tuple[tuple[str, str], ...] = (
 FACET_NAMES = tuple(name for name, _label in FACETS)
 
 
+class _IdsField(forms.ModelMultipleChoiceField):
+    """Ids checked as 64-bit integers before they reach the database: SQLite raises OverflowError
+    (a 500) on a larger one, where the field expects only ValueError and TypeError."""
+
+    def _check_values(self, value):
+        for pk in value if isinstance(value, (list, tuple)) else [value]:
+            try:
+                number = int(str(pk).strip())
+            except (TypeError, ValueError):
+                number = None
+            if number is None or not -(2**63) <= number < 2**63:
+                raise forms.ValidationError(
+                    self.error_messages["invalid_pk_value"], code="invalid_pk_value", params={"pk": pk},
+                )
+        return super()._check_values(value)
+
+
+class _Ids(django_filters.ModelMultipleChoiceFilter):
+    field_class = _IdsField
+
+
 class _Only(django_filters.Filter):
     """A checkbox: checked narrows the rows, unchecked (absent) does nothing."""
 
@@ -45,22 +66,22 @@ class MaterialFilter(django_filters.FilterSet):
             "max_length": _("Запрос длиннее %(limit_value)d знаков: сократите его до нескольких слов."),
         },
     )
-    form = django_filters.ModelMultipleChoiceFilter(
+    form = _Ids(
         queryset=EventForm.objects.all(), label=_("Форма"), distinct=False,
     )
-    direction = django_filters.ModelMultipleChoiceFilter(
+    direction = _Ids(
         queryset=UpbringingDirection.objects.all(), label=_("Направление воспитания"), distinct=False,
     )
-    module = django_filters.ModelMultipleChoiceFilter(
+    module = _Ids(
         queryset=UpbringingModule.objects.all(), label=_("Модуль программы воспитания"), distinct=False,
     )
     grade = django_filters.MultipleChoiceFilter(
         choices=[(str(g), str(g)) for g in GRADES], label=_("Класс"), method="_grades", distinct=False,
     )
-    school = django_filters.ModelMultipleChoiceFilter(
+    school = _Ids(
         queryset=School.objects.all(), label=_("Школа"), distinct=False,
     )
-    year = django_filters.ModelMultipleChoiceFilter(
+    year = _Ids(
         field_name="academic_year", queryset=AcademicYear.objects.all(), to_field_name="start_year",
         label=_("Учебный год"), distinct=False,
     )

@@ -29,7 +29,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Q, Sum
+from django.db.models import F, Q, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -346,4 +346,6 @@ def material_file_delete(*, material_file: MaterialFile, user) -> None:
     stored = material_file.file
     material_file.delete()
     file_discard(stored)
+    # The card changed: an editor open on it meets a conflict instead of missing the removal.
+    Material.objects.filter(pk=material.pk).update(version=F("version") + 1)
     material_index(material)

@@ -263,6 +263,13 @@ def test_bad_filter_values_are_ignored_and_not_a_500(world, bank):
     assert page.context["search"].total == 4
 
 
+@pytest.mark.parametrize("name", ["form", "direction", "module", "school", "year"])
+def test_an_id_too_large_for_the_database_is_a_bad_value_not_a_500(world, bank, name):
+    page = login(world.teacher).get(LIST, {name: "99999999999999999999"})
+    assert page.status_code == 200
+    assert page.context["search"].total == 4
+
+
 def test_pagination_keeps_every_filter(world):
     teacher = world.teacher_person
     direction = UpbringingDirection.objects.get(name="Трудовое воспитание")
