@@ -5,20 +5,19 @@ media directory is never published (docs/deploy.md, «Файлы»).
   type of the detected type, `X-Content-Type-Options: nosniff`, `Content-Security-Policy: sandbox`
   (should a browser render it anyway, it runs nothing), `Cache-Control: private` and a safe
   `Content-Disposition`: an ASCII fallback name and the Russian name in RFC 5987 `filename*`.
-- `thumbnail_response`: a bounded thumbnail (THUMBNAIL_SIZE) of a JPEG or PNG, made by Pillow
-  within its decompression-bomb limit on first request and **cached in storage** under a derived
-  name (`services.thumbnail_name`, deleted with the file by `file_discard`), so a list of cards
-  decodes each photo once, not at every view. A non-image, a missing blob or an image Pillow
-  refuses (a bomb, a damaged file) is a 404, never a 500.
+- `thumbnail_response`: a bounded thumbnail (THUMBNAIL_SIZE) of a JPEG or PNG, **made at the
+  upload** by `file_store` and kept in storage under a derived name (`services.thumbnail_name`,
+  deleted with the file by `file_discard`): a view only reads it. For a file stored before, it is
+  made once on first request (within the pixel limits) and kept; an image that does not decode
+  leaves an empty blob there, so it is never decoded again. A non-image, a missing blob or an
+  image Pillow refuses (a bomb, a damaged file) is a 404, never a 500.
 """
 
 from __future__ import annotations
 
-import io
 import logging
 import re
 import unicodedata
-import warnings
 from urllib.parse import quote
 
 from django.core.files.base import ContentFile
@@ -30,7 +29,7 @@ from associations.files.models import StoredFile
 
 logger = logging.getLogger(__name__)
 
-THUMBNAIL_SIZE = (320, 320)
+THUMBNAIL_SIZE = services.THUMBNAIL_SIZE
 THUMBNAIL_CACHE_SECONDS = 24 * 3600
 
 _TRANSLIT = dict(
@@ -92,49 +91,42 @@ def file_response(stored: StoredFile) -> FileResponse:
     return response
 
 
-def _make_thumbnail(stored: StoredFile) -> bytes:
-    from PIL import Image, ImageOps
-
-    pillow_format = services.PILLOW_FORMATS[stored.type]
-    with default_storage.open(stored.storage_name, "rb") as handle, warnings.catch_warnings():
-        warnings.simplefilter("error", Image.DecompressionBombWarning)
-        with Image.open(handle, formats=[pillow_format]) as image:
-            if Image.MAX_IMAGE_PIXELS and image.width * image.height > Image.MAX_IMAGE_PIXELS:
-                raise Image.DecompressionBombError("over MAX_IMAGE_PIXELS")
-            image.draft("RGB", (THUMBNAIL_SIZE[0] * 2, THUMBNAIL_SIZE[1] * 2))  # a JPEG decodes at 1/2…1/8
-            thumb = ImageOps.exif_transpose(image)
-            thumb.thumbnail(THUMBNAIL_SIZE)
-            out = io.BytesIO()
-            if stored.type == StoredFile.Type.PNG:
-                if thumb.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
-                    thumb = thumb.convert("RGBA")
-                thumb.save(out, format="PNG", optimize=True)
-            else:
-                if thumb.mode not in ("L", "RGB"):
-                    thumb = thumb.convert("RGB")
-                thumb.save(out, format="JPEG", quality=85)
-    return out.getvalue()
-
-
-def _cached_thumbnail(stored: StoredFile) -> bytes:
-    name = services.thumbnail_name(stored)
+def _stored_thumbnail(name: str) -> bytes | None:
+    """The kept thumbnail (b"" for an image that does not decode), None when there is none."""
     try:
-        if default_storage.exists(name):
-            with default_storage.open(name, "rb") as handle:
-                return handle.read()
-    except OSError:
-        pass
-    try:
-        data = _make_thumbnail(stored)
-    except Exception:  # a bomb, a damaged image, a missing blob: no thumbnail, never a 500
-        logger.warning("Нет миниатюры для StoredFile %s", stored.pk, exc_info=True)
-        raise Http404 from None
+        with default_storage.open(name, "rb") as handle:
+            return handle.read()
+    except (FileNotFoundError, OSError):
+        return None
+
+
+def _keep(name: str, data: bytes) -> None:
     try:
         saved = default_storage.save(name, ContentFile(data))
         if saved != name:  # made at the same time by another request: keep one
             default_storage.delete(saved)
     except Exception:
-        logger.warning("Миниатюра StoredFile %s не сохранена", stored.pk, exc_info=True)
+        logger.warning("Миниатюра %s не сохранена", name, exc_info=True)
+
+
+def _cached_thumbnail(stored: StoredFile) -> bytes:
+    name = services.thumbnail_name(stored)
+    data = _stored_thumbnail(name)
+    if data is None:  # a file stored before thumbnails were made at the upload: made once, here
+        try:
+            handle = default_storage.open(stored.storage_name, "rb")
+        except (FileNotFoundError, OSError):
+            logger.warning("Нет файла %s в хранилище (StoredFile %s)", stored.storage_name, stored.pk)
+            raise Http404 from None
+        try:
+            with handle:
+                data = services.make_thumbnail(handle, stored.type)
+        except Exception:  # a bomb, a damaged image: no thumbnail, never a 500, never decoded again
+            logger.warning("Нет миниатюры для StoredFile %s", stored.pk, exc_info=True)
+            data = b""
+        _keep(name, data)
+    if not data:
+        raise Http404
     return data
 
 

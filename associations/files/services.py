@@ -31,8 +31,10 @@ refused here as «больше 20 МБ».
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import re
+import struct
 import threading
 import unicodedata
 import uuid
@@ -45,7 +47,7 @@ from xml.etree import ElementTree
 
 import filetype
 from django.core.exceptions import ValidationError
-from django.core.files.base import File
+from django.core.files.base import ContentFile, File
 from django.core.files.storage import default_storage
 from django.db import transaction
 from django.template.defaultfilters import filesizeformat
@@ -99,6 +101,12 @@ HEAD_BYTES = 8192
 # ZIP_MAX_RATIO times its packed size: a real document of 20 MB is a few hundred members and
 # rarely over 20:1; a zip bomb is a thousand to one.
 ZIP_MAX_MEMBERS = 10_000
+# The central directory (one record of 46 bytes and the name for each member) is read whole by
+# `zipfile.ZipFile()` before a member is counted: its size and count, declared in the end record
+# (the last 64 KB + 22 bytes of the file), are checked first. 10 000 members of a real document
+# take well under 2 MB.
+ZIP_MAX_DIRECTORY_BYTES = 2 * MB
+ZIP_TAIL_BYTES = 65535 + 22
 ZIP_MAX_UNPACKED_BYTES = 512 * MB
 ZIP_MAX_RATIO = 100
 ZIP_RATIO_FROM = 10 * MB
@@ -132,6 +140,13 @@ ODF_TYPES: dict[str, str] = {
     "application/vnd.oasis.opendocument.presentation": Type.ODP,
 }
 PILLOW_FORMATS: dict[str, str] = {Type.JPEG: "JPEG", Type.PNG: "PNG"}
+# An image above this many pixels is refused by its header, before it is decoded (Pillow's own
+# limit, MAX_IMAGE_PIXELS, is 89 million): 40 million is a 7 700 × 5 200 photo, and decoding it
+# for its thumbnail takes 160 MB at the most, once, at the upload.
+IMAGE_MAX_PIXELS = 40_000_000
+THUMBNAIL_SIZE = (320, 320)
+# A real PDF ends with «%%EOF», perhaps followed by a line end or a few bytes of junk.
+PDF_TAIL_BYTES = 2048
 
 # What a refused file is, by the extension filetype gives it.
 _DESCRIPTIONS: dict[str, str] = {
@@ -385,6 +400,7 @@ def _is_utf8_text(head: bytes) -> bool:
 def _zip_type(upload: File, name: str, *, allowed: Iterable[str]) -> str:
     """DOCX/XLSX/PPTX by the main part of [Content_Types].xml, ODT/ODS/ODP by `mimetype`; the
     archive's declared sizes checked before a byte is unpacked."""
+    _zip_directory_check(upload, name)
     upload.seek(0)
     try:
         archive = zipfile.ZipFile(upload)
@@ -393,7 +409,7 @@ def _zip_type(upload: File, name: str, *, allowed: Iterable[str]) -> str:
     try:
         members = archive.infolist()
         if len(members) > ZIP_MAX_MEMBERS:
-            raise _bomb(name)
+            raise _too_many_members(name)
         unpacked = sum(m.file_size for m in members)
         packed = sum(m.compress_size for m in members)
         too_dense = unpacked > ZIP_RATIO_FROM and unpacked > ZIP_MAX_RATIO * max(packed, 1)
@@ -417,6 +433,41 @@ def _zip_type(upload: File, name: str, *, allowed: Iterable[str]) -> str:
         archive.close()
         upload.seek(0)
     raise _refused_as(name, str(_DESCRIPTIONS["zip"]), allowed=allowed)
+
+
+def _zip_directory_check(upload: File, name: str) -> None:
+    """The number of members and the size of the central directory as the end record declares
+    them (the ZIP64 one too), read from the file's last ZIP_TAIL_BYTES: refused above
+    ZIP_MAX_MEMBERS or ZIP_MAX_DIRECTORY_BYTES before `zipfile.ZipFile()` reads the directory.
+    An archive without an end record is left to ZipFile to refuse."""
+    upload.seek(0, io.SEEK_END)
+    end = upload.tell()
+    upload.seek(max(0, end - ZIP_TAIL_BYTES))
+    tail = upload.read(ZIP_TAIL_BYTES)
+    upload.seek(0)
+    at = len(tail) - 22  # as zipfile looks for it: an end record without a comment, else the last one
+    if at < 0 or tail[at:at + 4] != b"PK\x05\x06" or tail[-2:] != b"\x00\x00":
+        at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < 22:
+        return
+    _sig, _disk, _cd_disk, _here, entries, directory, _offset, _comment = struct.unpack("<4s4H2LH", tail[at:at + 22])
+    locator = at - 20
+    if locator >= 0 and tail[locator:locator + 4] == b"PK\x06\x07":
+        record = locator - 56  # where zipfile reads the ZIP64 end record: just before its locator
+        if record < 0 or tail[record:record + 4] != b"PK\x06\x06":
+            raise _corrupt(name, _("архив документа не читается"))
+        entries, directory = struct.unpack("<QQ", tail[record + 32:record + 48])
+    if entries > ZIP_MAX_MEMBERS or directory > ZIP_MAX_DIRECTORY_BYTES:
+        raise _too_many_members(name)
+
+
+def _too_many_members(name: str) -> FileRefused:
+    return FileRefused(
+        _("Файл «%(name)s»: слишком много файлов внутри архива (больше %(limit)s) — так устроены «zip-бомбы», "
+          "такие файлы не принимаются.")
+        % {"name": name, "limit": f"{ZIP_MAX_MEMBERS:,}".replace(",", "\u00a0")},
+        code="file_bomb",
+    )
 
 
 def _bomb(name: str) -> FileRefused:
@@ -465,35 +516,129 @@ def _ooxml_type(manifest: bytes, name: str, *, allowed: Iterable[str]) -> str:
     raise _refused_as(name, _("архив Office неизвестного вида"), allowed=allowed)
 
 
+def _pdf_check(upload: File, name: str) -> None:
+    """A PDF ends with «%%EOF» within its last PDF_TAIL_BYTES: a file that only starts as one is
+    refused."""
+    upload.seek(0, io.SEEK_END)
+    end = upload.tell()
+    upload.seek(max(0, end - PDF_TAIL_BYTES))
+    tail = upload.read(PDF_TAIL_BYTES)
+    upload.seek(0)
+    if isinstance(tail, str):
+        tail = tail.encode("utf-8")
+    if b"%%EOF" not in (tail or b""):
+        raise _corrupt(name, _("это не целый PDF — у него нет конца, возможно, он сохранён или загружен не до конца"))
+
+
+_strict_lock = threading.Lock()
+
+
+@contextmanager
+def _strict_decoding() -> Iterator[None]:
+    """Pillow refuses a truncated image while this runs. WeasyPrint (reports/rendering.py) sets
+    `ImageFile.LOAD_TRUNCATED_IMAGES = True` for the whole process when it is imported, after which
+    a truncated image would decode (the rest grey) and pass; the flag is set back afterwards."""
+    from PIL import ImageFile
+
+    with _strict_lock:
+        before = ImageFile.LOAD_TRUNCATED_IMAGES
+        ImageFile.LOAD_TRUNCATED_IMAGES = False
+        try:
+            yield
+        finally:
+            ImageFile.LOAD_TRUNCATED_IMAGES = before
+
+
+def image_pixels_limit() -> int:
+    """IMAGE_MAX_PIXELS, or Pillow's MAX_IMAGE_PIXELS if that is lower."""
+    from PIL import Image
+
+    return min(IMAGE_MAX_PIXELS, Image.MAX_IMAGE_PIXELS or IMAGE_MAX_PIXELS)
+
+
 def _image_check(upload: File, name: str, type: str) -> None:
-    """The image opens as what its signature says, within Pillow's decompression-bomb limit."""
+    """The image opens as what its signature says, with at most `image_pixels_limit()` pixels by
+    its header (checked before anything is decoded)."""
     from PIL import Image
 
     upload.seek(0)
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with _strict_decoding(), warnings.catch_warnings():
+            # over Pillow's limit is over ours: the size is checked below, with the size said
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             with Image.open(upload, formats=[PILLOW_FORMATS[type]]) as image:
                 width, height = image.size
+                if width * height > image_pixels_limit():
+                    raise image_bomb(name, (width, height))
                 image.verify()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+    except FileRefused:
+        raise
+    except Image.DecompressionBombError:
         raise image_bomb(name) from None
     except Exception:  # a damaged image fails in many ways (OSError, SyntaxError, struct.error …)
         raise _corrupt(name, _("изображение не открывается")) from None
     finally:
         upload.seek(0)
-    if Image.MAX_IMAGE_PIXELS and width * height > Image.MAX_IMAGE_PIXELS:
-        raise image_bomb(name)
 
 
-def image_bomb(name: str) -> FileRefused:
+def image_bomb(name: str, size: tuple[int, int] | None = None) -> FileRefused:
+    params = {"name": name, "limit": image_pixels_limit() // 1_000_000}
+    if size is None:
+        message = _("Изображение «%(name)s» слишком большое: больше %(limit)s млн точек. "
+                    "Уменьшите его и загрузите снова.") % params
+    else:
+        message = _("Изображение «%(name)s» слишком большое: %(width)s×%(height)s точек, не больше %(limit)s млн "
+                    "точек. Уменьшите его и загрузите снова.") % {**params, "width": size[0], "height": size[1]}
+    return FileRefused(message, code="file_bomb")
+
+
+def _damaged_image(name: str) -> FileRefused:
+    return FileRefused(
+        _("Изображение «%(name)s» повреждено: оно не открывается целиком. Откройте его на своём компьютере и "
+          "сохраните заново.") % {"name": name},
+        code="file_corrupt",
+    )
+
+
+def make_thumbnail(handle, type: str) -> bytes:
+    """A thumbnail (at most THUMBNAIL_SIZE, upright) of a JPEG or PNG read from `handle`, in the
+    same format; one decode, a JPEG at a reduced size (`draft`), within the pixel limits. Raises
+    whatever Pillow raises for a damaged image, DecompressionBombError above the limits."""
+    from PIL import Image, ImageOps
+
+    with _strict_decoding(), warnings.catch_warnings():
+        warnings.simplefilter("error", Image.DecompressionBombWarning)
+        with Image.open(handle, formats=[PILLOW_FORMATS[type]]) as image:
+            if image.width * image.height > image_pixels_limit():
+                raise Image.DecompressionBombError("over the portal's pixel limit")
+            image.draft("RGB", (THUMBNAIL_SIZE[0] * 2, THUMBNAIL_SIZE[1] * 2))  # a JPEG decodes at 1/2…1/8
+            image.load()  # the one decode: a truncated or damaged image fails here
+            thumb = ImageOps.exif_transpose(image)
+            thumb.thumbnail(THUMBNAIL_SIZE)
+            out = io.BytesIO()
+            if type == Type.PNG:
+                if thumb.mode not in ("1", "L", "LA", "P", "RGB", "RGBA"):
+                    thumb = thumb.convert("RGBA")
+                thumb.save(out, format="PNG", optimize=True)
+            else:
+                if thumb.mode not in ("L", "RGB"):
+                    thumb = thumb.convert("RGB")
+                thumb.save(out, format="JPEG", quality=85)
+    return out.getvalue()
+
+
+def _upload_thumbnail(upload: File, checked: CheckedUpload) -> bytes:
     from PIL import Image
 
-    return FileRefused(
-        _("Изображение «%(name)s» слишком большое: больше %(limit)s млн точек. Уменьшите его и загрузите снова.")
-        % {"name": name, "limit": (Image.MAX_IMAGE_PIXELS or 0) // 1_000_000},
-        code="file_bomb",
-    )
+    upload.seek(0)
+    try:
+        return make_thumbnail(upload, checked.type)
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise image_bomb(checked.name) from None
+    except Exception:  # a damaged image fails in many ways (OSError, SyntaxError, struct.error …)
+        raise _damaged_image(checked.name) from None
+    finally:
+        upload.seek(0)
 
 
 def _detect(upload: File, name: str, *, allowed: frozenset[str], csv: bool) -> str:
@@ -501,6 +646,7 @@ def _detect(upload: File, name: str, *, allowed: frozenset[str], csv: bool) -> s
     if not head:
         raise FileRefused(_("Файл «%(name)s» пуст.") % {"name": name}, code="file_empty")
     if head.startswith(b"%PDF-"):
+        _pdf_check(upload, name)
         return Type.PDF
     kind = filetype.guess(head)
     extension = kind.extension if kind is not None else ""
@@ -622,20 +768,28 @@ def file_store(
     sha256, size = _digest(upload, limit)
     if size > limit:  # the file grew between the check and now, or lied about its size
         raise _too_large(checked.name) if size > FILE_MAX_BYTES else _over_budget(checked.name, size, limit)
-    saved = default_storage.save(storage_name_new(), _Content(upload, checked.content_type))
+    # an image is decoded here, once, for its thumbnail: one that does not decode is refused
+    thumbnail = _upload_thumbnail(upload, checked) if checked.type in IMAGE_TYPES else None
     stack = _blob_stack()
-    if stack:
-        stack[-1].append(saved)
+    blobs: list[str] = []
     try:
-        return StoredFile.objects.create(
+        saved = default_storage.save(storage_name_new(), _Content(upload, checked.content_type))
+        blobs.append(saved)
+        if thumbnail is not None:
+            blobs.append(default_storage.save(
+                thumbnail_name(StoredFile(storage_name=saved)), _Content(ContentFile(thumbnail), checked.content_type)
+            ))
+        stored = StoredFile.objects.create(
             storage_name=saved, original_name=checked.name, type=checked.type, size=size, sha256=sha256,
             uploaded_by=user if getattr(user, "is_authenticated", False) else None,
         )
     except BaseException:
-        if stack and saved in stack[-1]:
-            stack[-1].remove(saved)
-        _delete_blob(saved)
+        for blob in blobs:
+            _delete_blob(blob)
         raise
+    if stack:
+        stack[-1].extend(blobs)
+    return stored
 
 
 @contextmanager
@@ -662,7 +816,8 @@ def files_atomic(using: str | None = None) -> Iterator[None]:
 
 
 def thumbnail_name(stored: StoredFile) -> str:
-    """Where responses.thumbnail_response caches an image's thumbnail."""
+    """Where `file_store` keeps an image's thumbnail (responses.thumbnail_response makes it once
+    for a file stored before; an empty blob there marks an image that does not decode)."""
     return f"{stored.storage_name}-thumb"
 
 
@@ -691,7 +846,5 @@ def files_size(files: Iterable[StoredFile]) -> int:
 
 def checked_bytes(data: bytes, *, name: str, allowed: Iterable[str] = ALL_TYPES, csv: bool = False) -> CheckedUpload:
     """`file_check` of bytes already read (the imports read a 2 MB table whole)."""
-    from django.core.files.base import ContentFile
-
     return file_check(ContentFile(data, name=name), allowed=allowed, csv=csv)
 

@@ -108,6 +108,45 @@ def png_declaring(width: int, height: int) -> bytes:
     )
 
 
+def png_truncated(width: int, height: int) -> bytes:
+    """A PNG declaring width × height RGBA pixels whose image data stops after a few rows (a
+    deflate stream flushed, never finished): every chunk is whole, so `verify()` passes, and only
+    decoding it finds it truncated."""
+    packer = zlib.compressobj(9)
+    rows = packer.compress(b"\x00" * (width * 4 + 1) * 4) + packer.flush(zlib.Z_SYNC_FLUSH)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 6, 0, 0, 0))
+        + _png_chunk(b"IDAT", rows)
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+def zip_of_empty_members(count: int) -> bytes:
+    """A zip of `count` empty stored members, written by hand with struct (zipfile would take
+    seconds for 10 000): local headers, the central directory, the end record."""
+    local, directory = bytearray(), bytearray()
+    for index in range(count):
+        name = b"%d" % index
+        directory += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 20, 0, 0, 0, 0, 0, 0, 0, len(name), 0, 0, 0, 0,
+                                 0, len(local)) + name
+        local += struct.pack("<4s5H3L2H", b"PK\x03\x04", 20, 0, 0, 0, 0, 0, 0, 0, len(name), 0) + name
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(directory), len(local), 0)
+    return bytes(local + directory + end)
+
+
+def zip_declaring(*, entries: int, directory: int, zip64: bool = False) -> bytes:
+    """The opening of a zip and an end record declaring `entries` members and a central directory
+    of `directory` bytes (with `zip64`, in a ZIP64 end record and its locator); nothing else."""
+    body = b"PK\x03\x04" + bytes(200)
+    if not zip64:
+        return body + struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, entries, entries, directory, 0, 0)
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, directory, 0)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, len(body), 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    return body + record + locator + end
+
+
 def zip_bomb_docx(path: Path, *, declared: int = 1024**3) -> Path:
     """A «DOCX» whose document part unpacks to `declared` bytes of zeros: written through zipfile
     from a 1 MB buffer of zeros, a chunk at a time (the archive itself is about 1 MB)."""
@@ -121,15 +160,19 @@ def zip_bomb_docx(path: Path, *, declared: int = 1024**3) -> Path:
     return path
 
 
-def temporary_upload(name: str, size: int, *, head: bytes = b"%PDF-1.4\n", content_type="application/pdf"):
-    """A TemporaryUploadedFile of `size` bytes on disk (`head`, then zeros), written in 1 MB chunks."""
+def temporary_upload(
+    name: str, size: int, *, head: bytes = b"%PDF-1.4\n", tail: bytes = b"\n%%EOF\n", content_type="application/pdf"
+):
+    """A TemporaryUploadedFile of `size` bytes on disk (`head`, zeros, `tail`: a PDF's end by
+    default), written in 1 MB chunks."""
     upload = TemporaryUploadedFile(name, content_type, size, None)
     upload.write(head)
-    left = size - len(head)
+    left = size - len(head) - len(tail)
     chunk = bytes(1024 * 1024)
     while left > 0:
         upload.write(chunk[: min(left, len(chunk))])
         left -= min(left, len(chunk))
+    upload.write(tail)
     upload.flush()
     upload.seek(0)
     return upload

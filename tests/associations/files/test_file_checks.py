@@ -2,6 +2,7 @@
 why in Russian; each accepted type is stored under a generated name with its detected type."""
 
 import hashlib
+import io
 import re
 import zipfile
 
@@ -13,6 +14,7 @@ from associations.files import services
 from associations.files.models import StoredFile
 from associations.files.services import FileRefused, Type
 from tests.associations.files import samples
+from tests.factories import TINY_PDF
 
 MB = 1024 * 1024
 
@@ -76,17 +78,145 @@ def test_a_dense_zip_under_the_total_bound_is_refused_by_its_ratio(nothing_store
 
 
 @pytest.mark.parametrize(
-    ("width", "height"),
+    ("width", "height", "said"),
     [
-        pytest.param(100_000, 100_000, id="10-gigapixels-DecompressionBombError"),
-        pytest.param(10_000, 10_000, id="100-megapixels-DecompressionBombWarning"),
+        pytest.param(100_000, 100_000, "больше 40 млн точек.", id="10-gigapixels-DecompressionBombError"),
+        pytest.param(10_000, 10_000, "10000×10000 точек, не больше 40 млн точек.",
+                     id="100-megapixels-DecompressionBombWarning"),
     ],
 )
-def test_a_decompression_bomb_png_is_refused(nothing_stored, user, width, height):
+def test_a_decompression_bomb_png_is_refused(nothing_stored, user, width, height, said):
     content = samples.png_declaring(width, height)
     assert len(content) < 64 * 1024
     message = _refusal(samples.upload("фото.png", content), user)
-    assert message.startswith("Изображение «фото.png» слишком большое: больше 89 млн точек.")
+    assert message.startswith(f"Изображение «фото.png» слишком большое: {said}")
+
+
+def test_an_image_over_the_portal_limit_is_refused_by_its_header_undecoded(nothing_stored, user, monkeypatch):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile.ImageFile, "load", lambda self: pytest.fail("the image was decoded"))
+    content = samples.png_truncated(9000, 9000)  # 81 million pixels: under Pillow's 89, over the portal's 40
+    message = _refusal(samples.upload("x.png", content), user)
+    assert message == (
+        "Изображение «x.png» слишком большое: 9000×9000 точек, не больше 40 млн точек. Уменьшите его и загрузите снова."
+    )
+
+
+@pytest.mark.parametrize("weasyprint_loaded", [False, True])
+def test_an_image_that_does_not_decode_is_refused_at_the_upload(nothing_stored, user, monkeypatch, weasyprint_loaded):
+    from PIL import ImageFile
+
+    monkeypatch.setattr(ImageFile, "LOAD_TRUNCATED_IMAGES", weasyprint_loaded)  # WeasyPrint sets it at import
+    content = samples.png_truncated(2000, 2000)
+    from PIL import Image
+
+    with Image.open(io.BytesIO(content)) as image:
+        image.verify()  # what the check alone would have taken
+    message = _refusal(samples.upload("фото.png", content), user)
+    assert message.startswith("Изображение «фото.png» повреждено: оно не открывается целиком.")
+    assert ImageFile.LOAD_TRUNCATED_IMAGES is weasyprint_loaded  # set back
+
+
+def test_an_image_is_stored_with_its_thumbnail(db, user):
+    stored = services.file_store(upload=samples.upload("фото.jpg", samples.image_bytes("JPEG", (1600, 900))), user=user)
+    from PIL import Image
+
+    with default_storage.open(services.thumbnail_name(stored), "rb") as handle, Image.open(handle) as thumb:
+        assert (thumb.format, thumb.size) == ("JPEG", (320, 180))
+
+
+def test_an_image_whose_row_fails_leaves_neither_blob_nor_thumbnail(nothing_stored, user, monkeypatch):
+    def fail(**kwargs):
+        raise RuntimeError("the row")
+
+    monkeypatch.setattr(StoredFile.objects, "create", fail)
+    with pytest.raises(RuntimeError):
+        services.file_store(upload=samples.upload("фото.png", samples.image_bytes("PNG")), user=user)
+
+
+# --- a zip's end record is read before zipfile reads its central directory --------------------------
+
+
+@pytest.fixture
+def no_zipfile(monkeypatch):
+    monkeypatch.setattr(services.zipfile, "ZipFile", lambda *a, **k: pytest.fail("zipfile.ZipFile was constructed"))
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(lambda: samples.zip_of_empty_members(services.ZIP_MAX_MEMBERS + 1), id="members"),
+        pytest.param(lambda: samples.zip_declaring(entries=3, directory=3 * MB), id="directory-bytes"),
+        pytest.param(lambda: samples.zip_declaring(entries=400_000, directory=100, zip64=True), id="zip64-members"),
+        pytest.param(lambda: samples.zip_declaring(entries=3, directory=30 * MB, zip64=True), id="zip64-bytes"),
+    ],
+)
+def test_a_zip_of_too_many_members_is_refused_before_its_directory_is_read(nothing_stored, user, no_zipfile, content):
+    message = _refusal(samples.upload("Сценарий.docx", content()), user)
+    assert message.startswith("Файл «Сценарий.docx»: слишком много файлов внутри архива (больше 10\u00a0000)")
+    assert "слишком большой объём" not in message
+
+
+def test_a_zip_of_as_many_members_as_allowed_is_read(nothing_stored, user):
+    message = _refusal(samples.upload("архив.docx", samples.zip_of_empty_members(services.ZIP_MAX_MEMBERS)), user)
+    assert "— не DOCX, а ZIP-архив" in message
+
+
+def test_a_zip64_document_is_read_through_its_zip64_end_record(db, user):
+    import struct
+
+    content = samples.ooxml_bytes("docx")
+    at = content.rindex(b"PK\x05\x06")
+    _sig, _d, _c, _here, entries, directory, offset, _comment = struct.unpack("<4s4H2LH", content[at:at + 22])
+    record = struct.pack("<4sQ2H2L4Q", b"PK\x06\x06", 44, 45, 45, 0, 0, entries, entries, directory, offset)
+    locator = struct.pack("<4sLQL", b"PK\x06\x07", 0, at, 1)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, 0xFFFF, 0xFFFF, 0xFFFFFFFF, 0xFFFFFFFF, 0)
+    zip64 = content[:at] + record + locator + end
+    with zipfile.ZipFile(io.BytesIO(zip64)) as archive:
+        assert len(archive.infolist()) == entries
+    stored = services.file_store(upload=samples.upload("x.docx", zip64), user=user)
+    assert stored.type == Type.DOCX
+
+
+# --- a PDF ends as one ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(b"%PDF-1.4\n" + bytes(5000), id="no-end"),
+        pytest.param(b"%PDF-1.4\n" + bytes(5000) + b"%%EOF\n" + bytes(3000), id="end-too-far"),
+        pytest.param(b"%PDF-", id="only-the-header"),
+    ],
+)
+def test_a_file_that_only_starts_as_a_pdf_is_refused(nothing_stored, user, content):
+    message = _refusal(samples.upload("отчёт.pdf", content), user)
+    assert message.startswith("Файл «отчёт.pdf» повреждён: это не целый PDF — у него нет конца")
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        pytest.param(lambda: TINY_PDF, id="tiny"),
+        pytest.param(lambda: samples.pdf_bytes(), id="rendered"),
+        pytest.param(lambda: TINY_PDF + b"\r\n  \n", id="trailing-whitespace"),
+        pytest.param(lambda: TINY_PDF + bytes(2000), id="junk-after"),
+    ],
+)
+def test_a_pdf_that_ends_with_eof_is_taken(db, user, content):
+    assert services.file_store(upload=samples.upload("отчёт.pdf", content()), user=user).type == Type.PDF
+
+
+def test_the_bench_pdf_is_taken(db, tmp_path):
+    from rmo_portal.management.commands.bench import _write_pdf_like
+
+    path = tmp_path / "bench.pdf"
+    _write_pdf_like(path, 20 * MB)
+    with path.open("rb") as handle:
+        from django.core.files import File
+
+        assert services.file_check(File(handle, name="bench.pdf")).type == Type.PDF
 
 
 @pytest.mark.parametrize(
@@ -217,7 +347,8 @@ def test_each_accepted_type_is_stored_by_content(db, user, name, make, type):
     assert stored.sha256 == hashlib.sha256(content).hexdigest()
     assert stored.uploaded_by == user
     assert re.fullmatch(r"files/\d{4}/\d{2}/[0-9a-f]{32}", stored.storage_name)
-    assert samples.storage_listing() - before == {stored.storage_name}
+    thumbnails = {services.thumbnail_name(stored)} if type in services.IMAGE_TYPES else set()
+    assert samples.storage_listing() - before == {stored.storage_name} | thumbnails
     with default_storage.open(stored.storage_name, "rb") as handle:
         assert handle.read() == content
 

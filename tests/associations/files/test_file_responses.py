@@ -105,17 +105,56 @@ def test_no_thumbnail_for_a_document(db):
         responses.thumbnail_response(stored)
 
 
-def test_a_bomb_gives_no_thumbnail_and_no_500(db, monkeypatch):
-    stored = _store("фото.png", samples.image_bytes("PNG", (1000, 1000)))
+def test_a_view_serves_the_thumbnail_made_at_the_upload_undecoded(db, monkeypatch):
+    stored = _store("фото.png", samples.image_bytes("PNG", (1600, 900)))
+    assert default_storage.exists(services.thumbnail_name(stored))
+    monkeypatch.setattr(Image, "open", lambda *a, **k: pytest.fail("decoded at a view"))
+    assert responses.thumbnail_response(stored).status_code == 200
+
+
+def _older(stored):
+    """The file as stored before thumbnails were made at the upload."""
+    default_storage.delete(services.thumbnail_name(stored))
+    return stored
+
+
+def test_an_older_file_gets_its_thumbnail_once(db, monkeypatch):
+    stored = _older(_store("фото.png", samples.image_bytes("PNG", (1600, 900))))
+    response = responses.thumbnail_response(stored)
+    with Image.open(io.BytesIO(response.content)) as thumb:
+        assert thumb.size == (320, 180)
+    assert default_storage.exists(services.thumbnail_name(stored))
+    monkeypatch.setattr(services, "make_thumbnail", lambda *a: pytest.fail("made twice"))
+    assert responses.thumbnail_response(stored).content == response.content
+
+
+def test_a_bomb_gives_no_thumbnail_and_no_500_and_is_never_decoded_again(db, monkeypatch):
+    stored = _older(_store("фото.png", samples.image_bytes("PNG", (1000, 1000))))
     monkeypatch.setattr(Image, "MAX_IMAGE_PIXELS", 1000)  # the limit lowered after the upload
     with pytest.raises(Http404):
         responses.thumbnail_response(stored)
-    assert not default_storage.exists(services.thumbnail_name(stored))
+    with default_storage.open(services.thumbnail_name(stored), "rb") as marker:
+        assert marker.read() == b""  # the failure, kept
+    monkeypatch.setattr(services, "make_thumbnail", lambda *a: pytest.fail("decoded twice"))
+    with pytest.raises(Http404):
+        responses.thumbnail_response(stored)
 
 
-def test_a_damaged_image_gives_no_thumbnail(db):
-    stored = _store("фото.png", samples.image_bytes("PNG"))
+def test_a_damaged_image_gives_no_thumbnail_and_is_never_decoded_again(db, monkeypatch):
+    stored = _older(_store("фото.png", samples.image_bytes("PNG")))
     default_storage.delete(stored.storage_name)
-    default_storage.save(stored.storage_name, io.BytesIO(b"\x89PNG\r\n\x1a\n garbage"))
+    default_storage.save(stored.storage_name, io.BytesIO(samples.png_truncated(2000, 2000)))
+    with pytest.raises(Http404):
+        responses.thumbnail_response(stored)
+    decoded = []
+    monkeypatch.setattr(services, "make_thumbnail", lambda *a: decoded.append(a) or b"x")
+    with pytest.raises(Http404):
+        responses.thumbnail_response(stored)
+    assert decoded == []
+
+
+def test_a_missing_image_blob_gives_no_thumbnail(db):
+    stored = _older(_store("фото.png", samples.image_bytes("PNG")))
+    default_storage.delete(stored.storage_name)
     with pytest.raises(Http404):
         responses.thumbnail_response(stored)

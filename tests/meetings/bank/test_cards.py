@@ -240,7 +240,9 @@ def test_a_file_refused_after_another_was_stored_rolls_the_blob_back(world, refe
 def test_the_card_holds_at_most_100_mb(world, references):
     material = f.MaterialFactory(owner=world.teacher_person)
     f.MaterialFileFactory(material=material, file=f.StoredFileFactory(size=99 * 1024 * 1024))
-    two_mb = SimpleUploadedFile("Большой.pdf", TINY_PDF + b"0" * (2 * 1024 * 1024), content_type="application/pdf")
+    two_mb = SimpleUploadedFile(
+        "Большой.pdf", TINY_PDF + b"0" * (2 * 1024 * 1024) + b"\n%%EOF\n", content_type="application/pdf"
+    )
     client = login(world.teacher)
     body = form_data(client.get(reverse("meetings:material_edit", args=[material.pk])), "material-form")
     body.update({"title": "Изменённое название", "files-0-kind": "development", "files-0-file": two_mb})
