@@ -183,3 +183,24 @@ def embedded_files(content: bytes) -> list[str]:
 
 def image_count(content: bytes) -> int:
     return sum(len(page.images) for page in pdf_reader(content).pages)
+
+
+def body(response) -> bytes:
+    """A response's bytes, streamed (a file download) or not."""
+    return b"".join(response.streaming_content) if response.streaming else response.content
+
+
+def _blob_count(path: str = "files") -> int:
+    from django.core.files.storage import default_storage
+
+    if not default_storage.exists(path):
+        return 0
+    dirs, files = default_storage.listdir(path)
+    return len(files) + sum(_blob_count(f"{path}/{d}") for d in dirs)
+
+
+def stored() -> tuple[int, int]:
+    """The stored files: their rows, and the blobs in the storage's files/ tree."""
+    from associations.models import StoredFile
+
+    return StoredFile.objects.count(), _blob_count()

@@ -11,35 +11,19 @@ import datetime
 import pytest
 from django.contrib.auth.models import Permission
 from django.core.exceptions import PermissionDenied
-from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from associations import services
 from associations.models import Appointment, StaffDistrict, StoredFile
 from tests import factories as f
-from tests.helpers import count_queries, login
+from tests.helpers import body, count_queries, login, stored
 
 HTML_AS_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
 
 def upload(name: str = "Приказ 45-о.pdf", content: bytes = f.TINY_PDF):
     return SimpleUploadedFile(name, content)
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def _blobs(path: str = "files") -> int:
-    if not default_storage.exists(path):
-        return 0
-    dirs, files = default_storage.listdir(path)
-    return len(files) + sum(_blobs(f"{path}/{d}") for d in dirs)
-
-
-def stored() -> tuple[int, int]:
-    return StoredFile.objects.count(), _blobs()
 
 
 def scan_url(appointment) -> str:

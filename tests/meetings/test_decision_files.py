@@ -15,7 +15,7 @@ from associations.models import StoredFile
 from meetings import services
 from meetings.models import DECISION_MAX_FILES, Decision, DecisionFile, Protocol
 from tests import factories as f
-from tests.helpers import count_queries, login, messages_of
+from tests.helpers import body, count_queries, login, messages_of, stored
 
 HTML_AS_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 DECISIONS = reverse("meetings:decisions")
@@ -27,22 +27,6 @@ def url(name: str, *args) -> str:
 
 def upload(name: str = "Методическая разработка.pdf", content: bytes = f.TINY_PDF):
     return SimpleUploadedFile(name, content)
-
-
-def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
-def _blobs(path: str = "files") -> int:
-    if not default_storage.exists(path):
-        return 0
-    dirs, files = default_storage.listdir(path)
-    return len(files) + sum(_blobs(f"{path}/{d}") for d in dirs)
-
-
-def stored() -> tuple[int, int]:
-    """The stored files: their rows, and the blobs in storage."""
-    return StoredFile.objects.count(), _blobs()
 
 
 def post_file(client, decision, file=None, **kwargs):

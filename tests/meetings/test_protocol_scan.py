@@ -9,7 +9,6 @@ import hashlib
 
 import pytest
 from django.contrib import admin
-from django.core.files.storage import default_storage
 from django.db.models import ProtectedError
 from django.urls import reverse
 
@@ -25,7 +24,7 @@ from meetings.models import (
     SignedProtocolError,
 )
 from tests import factories as f
-from tests.helpers import count_queries, login, messages_of
+from tests.helpers import body, count_queries, login, messages_of, stored
 
 HTML_AS_PDF = b"<!doctype html><html><body><script>alert(1)</script></body></html>"
 
@@ -40,10 +39,6 @@ def upload(name: str = "Скан протокола.pdf", content: bytes = f.TIN
     return SimpleUploadedFile(name, content)
 
 
-def body(response) -> bytes:
-    return b"".join(response.streaming_content) if response.streaming else response.content
-
-
 def signed(world, theme: str = "Итоги четверти", *, decisions: int = 1) -> Protocol:
     """A protocol of the world's МО marked signed the way the database sees it (no PDF rendered)."""
     protocol = f.build_protocol(world, n_items=1, n_attendees=2, theme=theme)  # two decisions a question
@@ -51,18 +46,6 @@ def signed(world, theme: str = "Итоги четверти", *, decisions: int 
     Decision.objects.filter(pk__in=extra[decisions:]).delete()
     f.mark_signed(protocol)
     return Protocol.objects.get(pk=protocol.pk)
-
-
-def stored() -> tuple[int, int]:
-    """The stored files: their rows, and the blobs in storage."""
-    return StoredFile.objects.count(), _count_blobs()
-
-
-def _count_blobs(path: str = "files") -> int:
-    if not default_storage.exists(path):
-        return 0
-    dirs, files = default_storage.listdir(path)
-    return len(files) + sum(_count_blobs(f"{path}/{d}") for d in dirs)
 
 
 @pytest.fixture
