@@ -9,6 +9,7 @@ import socket
 from dataclasses import dataclass
 
 import pytest
+from django.utils import timezone
 
 from associations.models import AcademicYear, Association, Person
 from associations.services import academic_years_create
@@ -49,7 +50,7 @@ def _login(username, **person_kwargs):
 @pytest.fixture
 def world(db) -> World:
     # The migration's years; a transactional test's flush removes them, so make sure they are there.
-    academic_years_create(until=AcademicYear.start_year_for(datetime.date.today()) + 1)
+    academic_years_create(until=AcademicYear.start_year_for(timezone.localdate()) + 1)
     year = AcademicYear.objects.current()
     district = f.DistrictFactory(name="Заречный район", slug="zarechny")
     school = f.SchoolFactory(district=district, short_name="МБОУ «СОШ № 1»")

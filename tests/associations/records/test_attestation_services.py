@@ -8,6 +8,7 @@ import datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from associations.models import AcademicYear, Person
 from associations.records.attestation import services
@@ -36,7 +37,7 @@ ORDER = "приказом Минпросвещения России от 24.03.2
 @pytest.fixture
 def years(db):
     """The academic years back to 2018/2019 (the world has only the recent ones)."""
-    academic_years_create(until=AcademicYear.start_year_for(datetime.date.today()) + 1)
+    academic_years_create(until=AcademicYear.start_year_for(timezone.localdate()) + 1)
     for start in range(2018, 2026):
         AcademicYear.objects.get_or_create(start_year=start)
 
@@ -77,7 +78,7 @@ def test_a_record_gets_its_expiry_computed_and_the_directory_follows(world, year
 
     attestation_delete(attestation=new, user=world.head)
     person.refresh_from_db()
-    today = datetime.date.today()
+    today = timezone.localdate()
     expected = Person.Category.FIRST if today <= datetime.date(2026, 5, 13) else Person.Category.NONE
     assert person.category == expected
     attestation_delete(attestation=old, user=world.head)

@@ -11,6 +11,7 @@ import datetime
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from associations.records.contests import services
 from associations.records.models import ContestEntry
@@ -321,9 +322,8 @@ def test_confirmation_goes_from_entered_to_confirmed_once(world, contest):
     assert (entry.confirmed_by, entry.confirmed_at, entry.version) == (world.head, confirmed_at, 2)
     with pytest.raises(services.ValidationError) as refused:
         services.contest_entry_confirm(entry=entry, user=world.methodologist)
-    assert refused.value.messages == [
-        f"Участие уже подтверждено ({world.head_person.short_name}, {confirmed_at.strftime('%d.%m.%Y')})."
-    ]
+    on = timezone.localtime(confirmed_at).strftime("%d.%m.%Y")  # the date in Moscow, not in UTC
+    assert refused.value.messages == [f"Участие уже подтверждено ({world.head_person.short_name}, {on})."]
 
 
 def test_nobody_confirms_their_own(world, contest):
