@@ -70,6 +70,14 @@ mostly the association's, moved under that path (`under`):
                  remove    its plan's write, and the one who attached it (who still sees it)
     decision_file see      its decision's see
                  remove    its decision's mark, and the one who attached it (who still sees it)
+    monitored_class        (a ClassAssignment) pupils: its class teacher, the school's МО head and
+                           deputy; write: the class teacher, the МО head; see: pupils, and the
+                           district level (admin, methodologist, official: aggregates only)
+    monitoring             (a ClassMonitoring) its class's rules
+    monitoring_school      see: the school's МО head and deputy, the district level; pupils: the
+                           head and deputy. A class of fewer than MONITORING_MIN_PUPILS pupils
+                           reaches the district level only inside its school's total
+    monitoring_district    see: the district level
     (a signed protocol's scan is asked of its protocol: see to download, record to attach; an
     appointment order's scan of its appointment: see)
 
@@ -852,6 +860,99 @@ register(
 )
 
 
+# --- monitoring of pupils' upbringing level (reports.monitoring) ---------------------------------
+
+#: A class's figures reach district-level readers on their own only from this many pupils; a
+#: smaller class is counted inside its school's total (a child of a class of three is too easy
+#: to recognise in a «низкий» of one).
+MONITORING_MIN_PUPILS = 5
+
+
+def _monitoring_pupils(roles: Roles) -> Q:
+    """Per-pupil rows of a class (asked of a ClassAssignment): its class teacher, the school's МО
+    head and deputy director. Nobody at district level, the administrators included."""
+    me = _me(roles)
+    return either(
+        Q(teacher_id=me) if me is not None else NOTHING,
+        Q(school_id__in=roles.head_school_ids | roles.deputy_school_ids),
+    )
+
+
+def _monitoring_write(roles: Roles) -> Q:
+    """Who enters a class's grades: its class teacher and the school's МО head."""
+    me = _me(roles)
+    return either(Q(teacher_id=me) if me is not None else NOTHING, Q(school_id__in=roles.head_school_ids))
+
+
+def _district_level(roles: Roles) -> frozenset[int]:
+    """The districts whose aggregates the user reads: an administrator's, the methodologist's,
+    the district official's."""
+    return roles.admin_district_ids | roles.methodologist_district_ids | roles.official_district_ids
+
+
+def _monitoring_see(roles: Roles) -> Q:
+    """A class's results: per-pupil readers, and (aggregates only) the district level."""
+    if roles.is_superuser:
+        return EVERYTHING
+    return either(_monitoring_pupils(roles), Q(school__district_id__in=_district_level(roles)))
+
+
+MONITORING_RULES: dict[str, Rule] = {"see": _monitoring_see, "pupils": _monitoring_pupils, "write": _monitoring_write}
+register("monitored_class", model="associations.ClassAssignment", association_path=None,
+         rules=lambda k: MONITORING_RULES)
+register(
+    "monitoring", model="reports.ClassMonitoring", association_path=None,
+    rules=lambda k: {
+        action: (lambda roles, rule=rule: under("class_assignment", rule(roles)))
+        for action, rule in MONITORING_RULES.items()
+    },
+)
+
+
+def _monitoring_school_pupils(roles: Roles) -> Q:
+    return Q(pk__in=roles.head_school_ids | roles.deputy_school_ids)
+
+
+def _monitoring_school_see(roles: Roles) -> Q:
+    """A school's table by class: its МО head and deputy director (every class), and the district
+    level (classes of fewer than MONITORING_MIN_PUPILS only inside the total)."""
+    if roles.is_superuser:
+        return EVERYTHING
+    return either(_monitoring_school_pupils(roles), Q(district_id__in=_district_level(roles)))
+
+
+register("monitoring_school", model="associations.School", association_path=None,
+         rules=lambda k: {"see": _monitoring_school_see, "pupils": _monitoring_school_pupils})
+
+
+def _monitoring_district_see(roles: Roles) -> Q:
+    """The district's table by school and grade band: the district level."""
+    if roles.is_superuser:
+        return EVERYTHING
+    return Q(pk__in=_district_level(roles))
+
+
+register("monitoring_district", model="associations.District", association_path=None,
+         rules=lambda k: {"see": _monitoring_district_see})
+
+
+def monitoring_view(user: User | None, monitoring: Model, *, counted: int) -> str:
+    """How a user reads a class's monitoring they may see: "pupils" (every row), "aggregate"
+    (the class's figures only), or a 404 for a district-level reader of a class of fewer than
+    MONITORING_MIN_PUPILS counted pupils (its figures are only in its school's total)."""
+    if allows(user, "monitoring", monitoring, "pupils"):
+        return "pupils"
+    if counted < MONITORING_MIN_PUPILS:
+        raise Http404
+    return "aggregate"
+
+
+def monitoring_shows_class(*, pupils: bool, counted: int) -> bool:
+    """Whether a school's table shows a class's own row: always to its per-pupil readers, to
+    the district level only from MONITORING_MIN_PUPILS counted pupils."""
+    return pupils or counted >= MONITORING_MIN_PUPILS
+
+
 # --- files elsewhere: a plan item's and a decision's results ----------------------------------------
 
 
@@ -984,6 +1085,7 @@ class Capabilities:
     see_acknowledgments: bool = False  # who has acknowledged the instruction (of others' appointments)
     enter_district_results: bool = False  # the district stage's results in one table
     see_bank: bool = False  # «Банк мероприятий»: the data bank's cards (meetings.bank)
+    see_monitoring: bool = False  # «Мониторинг воспитанности» (reports.monitoring)
 
 
 def can(user: User | None) -> Capabilities:
@@ -1000,6 +1102,7 @@ def can(user: User | None) -> Capabilities:
         see_acknowledgments=overseer,
         enter_district_results=contest_results_district_ids(user) != frozenset(),
         see_bank=reaches(user, "material"),
+        see_monitoring=reaches(user, "monitored_class"),
     )
 
 

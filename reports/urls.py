@@ -12,4 +12,5 @@ urlpatterns = [
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plans/<int:pk>/xlsx/", views.plan_xlsx, name="plan_xlsx"),
     path("records/", include("reports.records.urls")),
+    path("monitoring/", include("reports.monitoring.urls")),
 ]

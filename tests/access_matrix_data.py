@@ -175,6 +175,44 @@ class Scans:
     order_scanned: Appointment  # the school МО head's appointment (records.head_appointment), its order scanned
 
 
+@dataclass
+class Monitoring:
+    """The monitoring the pages act on: the world's class teacher's class (6 «Б») in September
+    (6 pupils) and May, a small class of the school (3 pupils: its figures only in the school's
+    total to the district level), a class of the other school of the district."""
+
+    class_assignment: object  # 6 «Б», the teacher's
+    september: object  # ClassMonitoring, 6 pupils
+    may: object  # ClassMonitoring, 6 pupils
+    small: object  # ClassMonitoring of 2 «А» (3 pupils), another teacher's class of the school
+    other_school: object  # ClassMonitoring of a class of the other school
+    unstarted: object  # a ClassAssignment of the teacher (7 «Б») with no monitoring: «start»
+    method: object  # the current method of the 6 «Б» (5–11)
+
+
+def build_monitoring(world) -> Monitoring:
+    from associations.models import ClassAssignment
+
+    mine = ClassAssignment.objects.get(teacher=world.teacher_person, academic_year=world.year, grade=6, letter="Б")
+    small_class = f.ClassAssignmentFactory(
+        teacher=f.PersonFactory(school=world.school, last_name="Малышева"), academic_year=world.year,
+        grade=2, letter="А",
+    )
+    other_class = f.ClassAssignmentFactory(
+        teacher=f.PersonFactory(school=world.other_school, last_name="Дальняя"), academic_year=world.year,
+        grade=6, letter="А",
+    )
+    unstarted = f.ClassAssignmentFactory(teacher=world.teacher_person, academic_year=world.year, grade=7, letter="Б")
+    september = f.class_monitoring(mine, period="september", pupils=6)
+    return Monitoring(
+        class_assignment=mine, september=september,
+        may=f.class_monitoring(mine, period="may", pupils=6, values=lambda n, q, r: 5 if n % 2 else 4),
+        small=f.class_monitoring(small_class, period="september", pupils=3),
+        other_school=f.class_monitoring(other_class, period="september", pupils=6),
+        unstarted=unstarted, method=september.method,
+    )
+
+
 def build_scans(world, *, item: PlanItem, decision: Decision) -> Scans:
     head = world.head
     # Earlier than the scene's meetings: their protocols' numbers stay as the matrix expects them
@@ -237,6 +275,7 @@ class Scene:
     records: Records | None = None  # the records of methodical work the pages act on
     bank: Bank | None = None  # the data bank's cards
     scans: Scans | None = None  # files elsewhere: scans and result files
+    monitoring: Monitoring | None = None  # monitoring of upbringing (reports.monitoring)
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -393,6 +432,7 @@ def build_scene(world) -> Scene:
         protocol_signed=Protocol.objects.get(pk=protocol_signed.pk), decision=decision, tokens=tokens,
         records=build_records(world, previous_year=previous_year), bank=build_bank(world),
         scans=build_scans(world, item=approved_item, decision=decision),
+        monitoring=build_monitoring(world),
     )
 
 

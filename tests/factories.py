@@ -935,3 +935,31 @@ class MaterialFileFactory(factory.django.DjangoModelFactory):
     material = factory.SubFactory(MaterialFactory)
     kind = MaterialFile.Kind.SCENARIO
     file = factory.SubFactory(StoredFileFactory)
+
+
+# --- monitoring of upbringing (reports.monitoring) ----------------------------------------------
+
+
+def class_monitoring(class_assignment, *, period="september", period_name="", pupils=6, values=None, user=None):
+    """A class's monitoring by the current method for its grade (seeded when a flush removed it),
+    with `pupils` pupils numbered 1..n graded by every rater on every quality: `values(n, quality
+    position, rater)` gives the grade (default: 4 for all). Saved through the service's rules but
+    without its access check."""
+    from reports.monitoring import services as monitoring_services
+    from reports.monitoring.models import ClassMonitoring, Grade, MonitoredPupil
+
+    monitoring_services.methods_seed()
+    method = monitoring_services.current_method(class_assignment.grade)
+    monitoring = ClassMonitoring.objects.create(
+        class_assignment=class_assignment, method=method, period=period, period_name=period_name, updated_by=user,
+    )
+    qualities = list(method.qualities.all())
+    raters = [r.rater for r in method.raters.all()]
+    for n in range(1, pupils + 1):
+        pupil = MonitoredPupil.objects.create(monitoring=monitoring, number=n, initials="")
+        Grade.objects.bulk_create(
+            Grade(pupil=pupil, quality=quality, rater=rater, value=values(n, quality.position, rater) if values else 4)
+            for quality in qualities
+            for rater in raters
+        )
+    return monitoring

@@ -738,6 +738,16 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("bank.school_file"), get=POST_ONLY, post=MATERIAL_WRITERS_ACTION, data=lambda s: {},
              label="the school card's file"),
     ),
+    # --- monitoring of upbringing (reports.monitoring): scene.monitoring ---------------------------
+    # Columns: anonymous teacher secretary head deputy other_deputy methodologist other_methodologist
+    # staff superuser nobody [other_staff]. Per-pupil readers: the class teacher (6 «Б» is the
+    # teacher's), the school's МО head and deputy; the district level (methodologist, staff,
+    # superuser) reads aggregates; the secretary (a class teacher without this class) gets 404.
+    # MONITORING-HOME-ROWS (helper C)
+    # MONITORING-ENTRY-ROWS (helper A)
+    # MONITORING-IMPORT-ROWS (helper B)
+    # MONITORING-DOCUMENT-ROWS (helper D)
+    # MONITORING-METHOD-ROWS (helper E)
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
     # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is
