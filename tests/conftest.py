@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from associations.models import AcademicYear, Association, Person
 from associations.services import academic_years_create
+from reports.monitoring.services import methods_seed
 from tests import factories as f
 
 
@@ -49,8 +50,10 @@ def _login(username, **person_kwargs):
 
 @pytest.fixture
 def world(db) -> World:
-    # The migration's years; a transactional test's flush removes them, so make sure they are there.
+    # The migrations' years and monitoring methods; a transactional test's flush removes them, so
+    # make sure they are there.
     academic_years_create(until=AcademicYear.start_year_for(timezone.localdate()) + 1)
+    methods_seed()
     year = AcademicYear.objects.current()
     district = f.DistrictFactory(name="Заречный район", slug="zarechny")
     school = f.SchoolFactory(district=district, short_name="МБОУ «СОШ № 1»")

@@ -2,8 +2,8 @@
 
 The method is data: its qualities with their indicator statements, its scale, its raters, how a
 pupil's level is computed and its level bands (half-open intervals). Two versions are seeded
-(grades 1–4 and 5–11, migration 0002) and edited in the admin; a method that saved results use
-is never changed again: the admin makes a new version of it instead
+(grades 1–4 and 5–11, migration 0002); a method that saved results use is never changed
+again, by any path that saves a model: a new version of it is made instead
 (`services.method_new_version`), and new monitorings take the current version for their grade.
 
 A class teacher's monitoring of their class for a period (September, May or a named period)
@@ -41,6 +41,33 @@ PERIOD_NAME_MAX_LENGTH = 60
 # capital letters each followed by a dot («А.», «А.П.», «А.П.С.»), never a name.
 INITIALS_RE = re.compile(r"^(?:[А-ЯЁA-Z]\.){1,3}$")
 INITIALS_MAX_LENGTH = 6
+
+
+def method_in_use_error() -> ValidationError:
+    return ValidationError(
+        _("По этой версии методики уже сохранены результаты: её нельзя изменить. Создайте новую версию.")
+    )
+
+
+class _PartOfMethod(models.Model):
+    """A part of a method (a rater, a quality, an indicator, a scale value, a band): never saved
+    or deleted once results use the method, by any path that saves a model (the admin, a shell)."""
+
+    class Meta:
+        abstract = True
+
+    def _method(self):
+        return self.method
+
+    def save(self, *args, **kwargs):
+        if self._method().in_use():
+            raise method_in_use_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._method().in_use():
+            raise method_in_use_error()
+        return super().delete(*args, **kwargs)
 
 
 class Rater(models.TextChoices):
@@ -117,8 +144,23 @@ class Method(models.Model):
         """Saved results use it: it is never changed again (a new version is made instead)."""
         return self.pk is not None and self.monitorings.exists()
 
+    # What results depend on: frozen once the method is in use (is_current and the note may change).
+    FROZEN_FIELDS = ("name", "version", "grade_from", "grade_to", "level_rule", "decimals")
 
-class MethodRater(models.Model):
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self.in_use():
+            stored = Method.objects.filter(pk=self.pk).values(*self.FROZEN_FIELDS).first()
+            if stored is not None and any(stored[name] != getattr(self, name) for name in self.FROZEN_FIELDS):
+                raise method_in_use_error()
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self.in_use():
+            raise method_in_use_error()
+        return super().delete(*args, **kwargs)
+
+
+class MethodRater(_PartOfMethod):
     method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="raters", verbose_name=_("методика"))
     rater = models.CharField(_("кто оценивает"), max_length=10, choices=Rater.choices)
     position = models.PositiveSmallIntegerField(_("порядок"), default=0)
@@ -133,7 +175,7 @@ class MethodRater(models.Model):
         return self.get_rater_display()
 
 
-class Quality(models.Model):
+class Quality(_PartOfMethod):
     method = models.ForeignKey(
         Method, on_delete=models.CASCADE, related_name="qualities", verbose_name=_("методика")
     )
@@ -152,8 +194,11 @@ class Quality(models.Model):
         return self.name
 
 
-class Indicator(models.Model):
+class Indicator(_PartOfMethod):
     """An indicator statement of a quality («Мне интересно учиться»)."""
+
+    def _method(self):
+        return self.quality.method
 
     quality = models.ForeignKey(
         Quality, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("качество")
@@ -170,7 +215,7 @@ class Indicator(models.Model):
         return self.text
 
 
-class ScaleValue(models.Model):
+class ScaleValue(_PartOfMethod):
     method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="scale", verbose_name=_("методика"))
     value = models.PositiveSmallIntegerField(
         _("балл"), validators=[MinValueValidator(SCALE_MIN), MaxValueValidator(SCALE_MAX)]
@@ -187,7 +232,7 @@ class ScaleValue(models.Model):
         return f"{self.value} — {self.label}"
 
 
-class LevelBand(models.Model):
+class LevelBand(_PartOfMethod):
     """A level as a half-open interval of the (rounded) mean: lower ≤ mean < upper; the top band
     includes the scale's maximum. The bands of a method cover its scale without gaps or overlaps
     (`scoring.bands_problems`)."""

@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 from django.core.management import call_command
 
+from reports.monitoring.services import methods_seed
 from tests.browser.helpers import ASYNC_UNSAFE, CHROMIUM, CHROMIUM_ARGS, PASSWORD, VIEWPORT
 
 
@@ -28,10 +29,11 @@ from tests.browser.helpers import ASYNC_UNSAFE, CHROMIUM, CHROMIUM_ARGS, PASSWOR
 def academic_years(request) -> None:
     """Tests on the live server flush the database after themselves, and with it the academic
     years that migration 0004 filled (reading the current year never creates it): put them back
-    first, as cron does with `manage.py academic_years`."""
+    first, as cron does with `manage.py academic_years`, and the monitoring methods."""
     if "live_server" in request.fixturenames:
         request.getfixturevalue("transactional_db")
         call_command("academic_years", verbosity=0)
+        methods_seed()  # migration 0002 of reports seeded them; the flush removed them too
 
 
 @pytest.fixture(scope="module")
