@@ -197,6 +197,9 @@ FILE_UPLOAD_HANDLERS = [
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 30
+# The monitoring's grid posts a field per pupil × quality × rater: 40 × 12 × 3 and the rows' numbers
+# and initials exceed Django's 1000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 2500
 FILE_UPLOAD_PERMISSIONS = 0o640
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o750
 

@@ -472,6 +472,8 @@ def tracked_models() -> list[type[models.Model]]:
     for label in ("associations", "meetings", "auth"):
         tracked += apps.get_app_config(label).get_models(include_auto_created=True)
     tracked.append(LogEntry)
+    # The monitoring's entries (reports.monitoring): a class's monitorings, pupils and grades.
+    tracked += [apps.get_model("reports", name) for name in ("ClassMonitoring", "MonitoredPupil", "Grade")]
     assert get_user_model() in tracked
     return tracked
 

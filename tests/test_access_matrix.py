@@ -175,6 +175,20 @@ def _html_as_pdf() -> Upload:
     return Upload("Скан.pdf", b"<!doctype html><html><script>alert(1)</script></html>")
 
 
+def _monitoring_grid_body(scene) -> dict:
+    """The May grid of 6 «Б» as its page posts it (helper A): six pupils graded 4 by every rater
+    on every quality, at the monitoring's current version."""
+    from reports.monitoring.scoring import method_data
+
+    monitoring = scene.monitoring.may
+    data = method_data(monitoring.method)
+    body = {"version": str(monitoring.version), "rows": "25"}
+    for index in range(6):
+        body[f"r{index}-n"] = str(index + 1)
+        body.update({f"r{index}-q{quality.id}-{rater}": "4" for quality in data.qualities for rater in data.raters})
+    return body
+
+
 # The rows, one word per user, in the order of USERS:
 #   anon   teach  secr   head   dep    odep   meth   ometh  staff  super  nobody
 EVERYONE = "200    200    200    200    200    200    200    200    200    200    200"
@@ -198,6 +212,9 @@ MATERIAL_SCHOOL = "login  200    200    200    200    404    200    404    200  
 MATERIAL_DISTRICT = "login  200    200    200    200    200    200    404    200    200    404"
 MATERIAL_WRITERS_PAGE = "login  200    403    200    403    404    200    404    200    200    404"
 MATERIAL_WRITERS_ACTION = "login  done   403    done   403    404    done   404    done   done   404"
+# The monitoring's entry (helper A): the class's teacher and the school's МО head; the deputy 403.
+MONITORING_ENTRY_PAGE = "login  200    404    200    403    404    404    404    404    404    404"
+MONITORING_ENTRY_ACTION = "login  done   404    done   403    404    404    404    404    404    404"
 
 MATRIX: dict[str, tuple[Case, ...]] = {
     "home": (Case(get=LOGGED_IN),),
@@ -743,11 +760,17 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     # staff superuser nobody [other_staff]. Per-pupil readers: the class teacher (6 «Б» is the
     # teacher's), the school's МО head and deputy; the district level (methodologist, staff,
     # superuser) reads aggregates; the secretary (a class teacher without this class) gets 404.
-    # MONITORING-HOME-ROWS (helper C)
-    # MONITORING-ENTRY-ROWS (helper A)
-    # MONITORING-IMPORT-ROWS (helper B)
-    # MONITORING-DOCUMENT-ROWS (helper D)
-    # MONITORING-METHOD-ROWS (helper E)
+    # The entry: the class's writers (its class teacher, the school's МО head); the deputy reads
+    # its pupils but does not enter them (403); the district level never sees a pupil's row (404).
+    "reports:monitoring_start": (
+        Case(kwargs=pk("monitoring.unstarted"), get=MONITORING_ENTRY_PAGE, post=MONITORING_ENTRY_ACTION,
+             data=lambda s: {"period": "may", "period_name": ""}, label="the teacher's 7 «Б»: May"),
+    ),
+    "reports:monitoring_edit": (
+        Case(kwargs=pk("monitoring.may"), get=MONITORING_ENTRY_PAGE, post=MONITORING_ENTRY_ACTION,
+             data=_monitoring_grid_body,
+             label="6 «Б», May: a valid grid at the current version"),
+    ),
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
     # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is
