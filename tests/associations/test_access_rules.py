@@ -17,9 +17,11 @@ from associations.models import (
     Association,
     Attestation,
     AttestationApplication,
+    ClassAssignment,
     Consultation,
     ContestEntry,
     Course,
+    District,
     Nomination,
     Person,
     PlanItemFile,
@@ -28,6 +30,7 @@ from associations.models import (
     VisitRecommendation,
 )
 from meetings.models import Decision, DecisionFile, Material, MaterialFile, Meeting, Protocol
+from reports.models import ClassMonitoring
 from tests import factories as f
 
 USERS = [
@@ -57,6 +60,10 @@ QUERYSETS = {
     "material_file": lambda: MaterialFile.objects.select_related("material"),
     "plan_item_file": lambda: PlanItemFile.objects.select_related("plan_item__plan__association"),
     "decision_file": lambda: DecisionFile.objects.select_related("decision__protocol_item__protocol__association"),
+    "monitored_class": lambda: ClassAssignment.objects.select_related("school"),
+    "monitoring": lambda: ClassMonitoring.objects.select_related("class_assignment__school"),
+    "monitoring_school": lambda: School.objects.all(),
+    "monitoring_district": lambda: District.objects.all(),
 }
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 
@@ -89,6 +96,7 @@ def scene(world):
             f.decision_of(association, responsible=world.head_person, due_on=f.in_days(5), signed=signed)
     _records(world)
     _materials(world)
+    _monitorings(world)
     _result_files(world)
     return users
 
@@ -126,6 +134,19 @@ def _result_files(world) -> None:
         PlanItemFile.objects.create(plan_item=item, file=f.StoredFileFactory(), uploaded_by=uploaders[i % 2])
     for i, decision in enumerate(Decision.objects.order_by("pk")):
         DecisionFile.objects.create(decision=decision, file=f.StoredFileFactory(), uploaded_by=uploaders[i % 2])
+
+
+def _monitorings(world) -> None:
+    """A monitoring of the teacher's 6 «Б», of a class of the other school and of a school of the
+    other district."""
+    for teacher in (
+        world.teacher_person, f.PersonFactory(school=world.other_school, last_name="Соседняя"),
+        f.PersonFactory(school=world.other_district_mo.school, last_name="Озёрная"),
+    ):
+        assignment = ClassAssignment.objects.filter(teacher=teacher).first() or f.ClassAssignmentFactory(
+            teacher=teacher, academic_year=world.year, grade=3, letter="А"
+        )
+        f.class_monitoring(assignment, pupils=2)
 
 
 def _materials(world) -> None:
