@@ -78,6 +78,9 @@ mostly the association's, moved under that path (`under`):
                            head and deputy. A class of fewer than MONITORING_MIN_PUPILS pupils
                            reaches the district level only inside its school's total
     monitoring_district    see: the district level
+    monitoring_method      (a Method: its questionnaire) see: whoever reaches the monitoring (the
+                           per-pupil readers' rule matches anything, or the district level),
+                           every method of every district: methods are not secret
     (a signed protocol's scan is asked of its protocol: see to download, record to attach; an
     appointment order's scan of its appointment: see)
 
@@ -951,6 +954,19 @@ def monitoring_shows_class(*, pupils: bool, counted: int) -> bool:
     """Whether a school's table shows a class's own row: always to its per-pupil readers, to
     the district level only from MONITORING_MIN_PUPILS counted pupils."""
     return pupils or counted >= MONITORING_MIN_PUPILS
+
+
+def _monitoring_method_see(roles: Roles) -> Q:
+    """A method's questionnaire (a reports.Method): methods are no secret and every district's;
+    whoever reaches the monitoring reads them all (a class's per-pupil readers: anyone with a
+    person record; the district level of any district; the superuser)."""
+    if roles.is_superuser or not _is_nothing(_monitoring_pupils(roles)) or _district_level(roles):
+        return EVERYTHING
+    return NOTHING
+
+
+register("monitoring_method", model="reports.Method", association_path=None,
+         rules=lambda k: {"see": _monitoring_method_see})
 
 
 # --- files elsewhere: a plan item's and a decision's results ----------------------------------------

@@ -174,7 +174,7 @@ def _corrupt_xlsx() -> ValidationError:
     )
 
 
-def _read_xlsx(data: bytes) -> list[tuple[Any, ...]]:
+def _read_xlsx(data: bytes, sheet_name: str | None = None) -> list[tuple[Any, ...]]:
     import openpyxl
 
     if not data.startswith(b"PK"):
@@ -192,7 +192,9 @@ def _read_xlsx(data: bytes) -> list[tuple[Any, ...]]:
     except Exception:  # a damaged workbook fails in many ways: zip, XML, missing parts
         raise _corrupt_xlsx() from None
     try:
-        sheet = workbook.active
+        # The named sheet when the workbook has it (a template's data sheet, whichever sheet was
+        # open when the file was saved), else the active one.
+        sheet = workbook[sheet_name] if sheet_name and sheet_name in workbook.sheetnames else workbook.active
         if sheet is None or not hasattr(sheet, "iter_rows"):
             sheet = workbook.worksheets[0] if workbook.worksheets else None
         if sheet is None:
@@ -273,15 +275,16 @@ def take_rows(rows: Iterable[Iterable[Any]]) -> Iterator[tuple[Any, ...]]:
         yield row
 
 
-def read_rows(*, data: bytes, filename: str) -> list[tuple[Any, ...]]:
+def read_rows(*, data: bytes, filename: str, sheet_name: str | None = None) -> list[tuple[Any, ...]]:
     """Every row of the file (the header first), within the bounds; a ValidationError for a file
     that cannot be read. The type is the content's, checked by the portal's file module (an XLSX
     by its zip manifest, with bounded decompression; a CSV as plain text; anything else refused
-    with the reason): an XLSX named .csv is read as the workbook it is."""
+    with the reason): an XLSX named .csv is read as the workbook it is. Of a workbook, the sheet
+    `sheet_name` is read when there is one so named, else the active sheet."""
     check_upload(filename=filename, size=len(data))
     detected = files.checked_bytes(data, name=filename, allowed={files.Type.XLSX}, csv=True).type
     if detected == files.Type.XLSX:
-        return _read_xlsx(data)
+        return _read_xlsx(data, sheet_name)
     if PurePath(filename).suffix.lower() == ".xlsx":
         raise _corrupt_xlsx()  # text named .xlsx
     return _read_csv(data)
@@ -337,12 +340,13 @@ def map_headers(header: tuple[Any, ...], columns: Sequence[Column]) -> dict[int,
 
 
 def table_rows(
-    *, data: bytes, filename: str, columns: Sequence[Column], report: RowReport, empty_message: str
+    *, data: bytes, filename: str, columns: Sequence[Column], report: RowReport, empty_message: str,
+    sheet_name: str | None = None,
 ) -> list[tuple[int, dict[str, Any]]]:
     """The file's data rows as (the spreadsheet's row number, column key → cell value), blank
     rows left out and counted in `report.rows`; a ValidationError for a file with no headers,
     wrong headers or no data row (`empty_message`)."""
-    rows = read_rows(data=data, filename=filename)
+    rows = read_rows(data=data, filename=filename, sheet_name=sheet_name)
     if not rows or all(is_blank(v) for v in rows[0]):
         raise ValidationError(
             _("Файл пуст или в первой строке нет заголовков: %(expected)s.") % {"expected": expected_headers(columns)},

@@ -215,6 +215,15 @@ MATERIAL_WRITERS_ACTION = "login  done   403    done   403    404    done   404 
 # The monitoring's entry (helper A): the class's teacher and the school's МО head; the deputy 403.
 MONITORING_ENTRY_PAGE = "login  200    404    200    403    404    404    404    404    404    404"
 MONITORING_ENTRY_ACTION = "login  done   404    done   403    404    404    404    404    404    404"
+# The monitoring's results (a per-pupil reader and the district level read; a small class only
+# its school's people): the other school's deputy reads the other school's class and table.
+MONITORING_HOME = "login  200    200    200    200    200    200    200    200    200    404    200"
+MONITORING_CLASS = "login  200    404    200    200    404    200    404    200    200    404    404"
+MONITORING_SMALL_CLASS = "login  404    404    200    200    404    404    404    404    404    404    404"
+MONITORING_OTHER_SCHOOL = "login  404    404    404    404    200    200    404    200    200    404    404"
+MONITORING_SCHOOL = "login  404    404    200    200    404    200    404    200    200    404    404"
+MONITORING_DISTRICT = "login  404    404    404    404    404    200    404    200    200    404    404"
+MONITORING_OTHER_DISTRICT = "login  404    404    404    404    404    404    200    404    200    404    200"
 
 MATRIX: dict[str, tuple[Case, ...]] = {
     "home": (Case(get=LOGGED_IN),),
@@ -771,6 +780,75 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              data=_monitoring_grid_body,
              label="6 «Б», May: a valid grid at the current version"),
     ),
+    # (monitoring results: lead)
+    # The results: the monitoring's home to whoever reaches any class (a class teacher, the
+    # school's people, the district level); a class's result to its per-pupil readers and, as its
+    # figures only, to the district level — but a class of 3 pupils is a 404 there (only inside its
+    # school's total); a school's table to its head and deputy and the district level; the
+    # district's table to the district level.
+    "reports:monitoring": (Case(get=MONITORING_HOME),),
+    "reports:monitoring_result": (
+        Case(kwargs=pk("monitoring.september"), get=MONITORING_CLASS, label="6 «Б», September (6 pupils)"),
+        Case(kwargs=pk("monitoring.small"), get=MONITORING_SMALL_CLASS, label="2 «А» (3 pupils)"),
+        Case(kwargs=pk("monitoring.other_school"), get=MONITORING_OTHER_SCHOOL, label="a class of the other school"),
+    ),
+    "reports:monitoring_school": (
+        Case(kwargs=pk("world.school"), get=MONITORING_SCHOOL, label="the world's school"),
+        Case(kwargs=pk("world.other_school"), get=MONITORING_OTHER_SCHOOL, label="the other school of the district"),
+    ),
+    "reports:monitoring_district": (
+        Case(kwargs=pk("world.district"), get=MONITORING_DISTRICT, label="the world's district"),
+        Case(kwargs=pk("world.other_district"), get=MONITORING_OTHER_DISTRICT, label="the other district"),
+    ),
+    # The documents: whoever reads the page (the district level gets the class's figures only).
+    "reports:monitoring_result_pdf": (
+        Case(kwargs=pk("monitoring.september"), get=MONITORING_CLASS, label="6 «Б», September"),
+        Case(kwargs=pk("monitoring.small"), get=MONITORING_SMALL_CLASS, label="2 «А» (3 pupils)"),
+    ),
+    "reports:monitoring_result_xlsx": (
+        Case(kwargs=pk("monitoring.september"), get=MONITORING_CLASS, label="6 «Б», September"),
+        Case(kwargs=pk("monitoring.small"), get=MONITORING_SMALL_CLASS, label="2 «А» (3 pupils)"),
+    ),
+    "reports:monitoring_school_pdf": (
+        Case(kwargs=pk("world.school"), get=MONITORING_SCHOOL, label="the world's school"),
+        Case(kwargs=pk("world.other_school"), get=MONITORING_OTHER_SCHOOL, label="the other school"),
+    ),
+    "reports:monitoring_school_xlsx": (
+        Case(kwargs=pk("world.school"), get=MONITORING_SCHOOL, label="the world's school"),
+        Case(kwargs=pk("world.other_school"), get=MONITORING_OTHER_SCHOOL, label="the other school"),
+    ),
+    # (monitoring XLSX template and import: helper import)
+    # The grid's writers, as the grid: the template (a GET) and its upload. The upload's body is the
+    # May template as the teacher downloads it, posted back at the current version (a save: the
+    # version moves); a file that is not a workbook is the page with the reason, nothing written.
+    "reports:monitoring_template": (
+        Case(kwargs=pk("monitoring.may"), get=MONITORING_ENTRY_PAGE, label="6 «Б», May: its six pupils"),
+    ),
+    "reports:monitoring_import": (
+        Case(kwargs=pk("monitoring.may"), get=MONITORING_ENTRY_PAGE, post=MONITORING_ENTRY_ACTION,
+             data=lambda s: {
+                 "version": str(s.monitoring.may.version),
+                 "file": Upload("monitoring-6b-may.xlsx", s.clients["teacher"].get(
+                     reverse("reports:monitoring_template", kwargs={"pk": s.monitoring.may.pk})).content),
+             },
+             label="6 «Б», May: its template uploaded back at the current version"),
+        Case(kwargs=pk("monitoring.may"),
+             post="login  200=   404    200=   403    404    404    404    404    404    404",
+             data=lambda s: {"version": str(s.monitoring.may.version),
+                             "file": Upload("monitoring-6b-may.xlsx", b"<!doctype html><html></html>")},
+             label="an HTML page called .xlsx"),
+    ),
+    # (monitoring method questionnaire: helper admin)
+    # A method is no secret and every district's: whoever reaches the monitoring reads every
+    # questionnaire — anyone with a person record (the secretary and the other school's deputy are
+    # class teachers' peers: they hand the same sheet out), the district level of any district (the
+    # other district's methodologist and staff too: the seeded methods are shared); a login with no
+    # person and no district (nobody) reaches no monitoring: 404.
+    "reports:monitoring_method": (
+        Case(kwargs=pk("monitoring.method"),
+             get="login  200    200    200    200    200    200    200    200    200    404",
+             label="the 5–11 method of 6 «Б»"),
+    ),
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
     # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is
@@ -1126,6 +1204,10 @@ ADMIN_MODELS = {
     "meetings.upbringingdirection": True,
     "meetings.upbringingmodule": True,
     "meetings.material": False,
+    # The monitoring's methods (reports.monitoring.admin): every district's, a superuser's to add and
+    # change; a quality is added on its method's page (its own page holds its indicators).
+    "reports.method": True,
+    "reports.quality": False,
     "associations.staffdistrict": True,  # the superuser's only: which district a staff user administers
     "associations.storedfile": False,  # the superuser's only, read only: files come and go with their owners
     # django-axes: the login throttle's records (unlocking a user is deleting its attempts).

@@ -87,6 +87,20 @@ PAGES = {
     "acknowledgment sheet": lambda scene, role: reverse(
         "reports:acknowledgment_sheet", args=[scene.records.head_appointment.pk]
     ),
+    "monitoring": _url("reports:monitoring"),
+    "monitoring class result": lambda scene, role: reverse(
+        "reports:monitoring_result", args=[scene.monitoring.september.pk]
+    ),
+    "monitoring class sheet PDF": lambda scene, role: reverse(
+        "reports:monitoring_result_pdf", args=[scene.monitoring.september.pk]
+    ),
+    "monitoring school": _world_url("reports:monitoring_school", "school"),
+    "monitoring school XLSX": _world_url("reports:monitoring_school_xlsx", "school"),
+    "monitoring district": _world_url("reports:monitoring_district", "district"),
+    "monitoring method": lambda scene, role: reverse("reports:monitoring_method", args=[scene.monitoring.method.pk]),
+    "monitoring grid": lambda scene, role: reverse("reports:monitoring_edit", args=[scene.monitoring.may.pk]),
+    "monitoring template": lambda scene, role: reverse("reports:monitoring_template", args=[scene.monitoring.may.pk]),
+    "monitoring import form": lambda scene, role: reverse("reports:monitoring_import", args=[scene.monitoring.may.pk]),
     "data bank": _url("meetings:materials"),
     "data bank search": _url("meetings:materials", query="?q=классный+час&grade=5"),
     "new card form": _url("meetings:material_create"),

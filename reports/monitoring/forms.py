@@ -18,6 +18,7 @@ from django import forms
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from associations import sheets
 from reports.monitoring import services
 from reports.monitoring.models import (
     INITIALS_MAX_LENGTH,
@@ -300,3 +301,27 @@ class GridForm:
     max_rows = MAX_PUPILS
     initials_max_length = INITIALS_MAX_LENGTH
     number_max_length = NUMBER_MAX_LENGTH
+
+
+# --- the XLSX import (helper: import) ---------------------------------------------------------------
+
+
+class MonitoringImportForm(forms.Form):
+    """The upload of the grid's workbook: its type and size are checked here (by name first, by
+    content when it is read: `associations.sheets`); the version the page was opened at is a
+    hidden field of the page, read as the grid's is (`editors.posted_version`)."""
+
+    file = forms.FileField(
+        label=gettext_lazy("Файл XLSX"),
+        help_text=gettext_lazy("Шаблон этой таблицы, заполненный в Excel (или CSV в UTF-8), не больше 2 МБ."),
+        error_messages={
+            "required": gettext_lazy("Выберите файл для загрузки."),
+            "empty": gettext_lazy("Файл пуст."),
+            "invalid": gettext_lazy("Это не файл: выберите файл XLSX."),
+        },
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        sheets.check_upload(filename=upload.name, size=upload.size)
+        return upload

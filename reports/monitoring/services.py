@@ -8,12 +8,15 @@ to the row, the import in its per-row report.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from associations import access
+from associations import access, sheets
 from associations.models import ClassAssignment
 from reports.monitoring import kapustina
 from reports.monitoring.models import (
@@ -30,7 +33,7 @@ from reports.monitoring.models import (
     Quality,
     ScaleValue,
 )
-from reports.monitoring.scoring import MethodData, PupilGrades, method_data
+from reports.monitoring.scoring import MethodData, PupilGrades, method_data, score_class
 from rmo_portal.editors import VersionConflict
 
 METHOD_PREFETCH = ("qualities", "raters", "scale", "bands")
@@ -186,3 +189,103 @@ def method_new_version(*, method: Method) -> Method:
                 Indicator(quality=new, position=i.position, text=i.text) for i in quality.indicators.all()
             )
     return copy
+
+
+# --- the XLSX import (helper: import) -------------------------------------------------------------
+
+
+@dataclass
+class GridImportReport(sheets.RowReport):
+    """What an upload of the grid's workbook found: the wrong rows (nothing saved then), or the
+    pupils saved and how many of them the results count."""
+
+    pupils: int = 0
+    counted: int = 0
+
+    @property
+    def summary(self) -> str:
+        return ngettext(
+            "Таблица загружена из файла: %(count)d ученик, учтено в результатах — %(counted)d.",
+            "Таблица загружена из файла: %(count)d учеников, учтено в результатах — %(counted)d.",
+            self.pupils,
+        ) % {"count": self.pupils, "counted": self.counted}
+
+
+def _cell_number(raw: str) -> int | None:
+    return int(raw) if raw.isdecimal() and raw.isascii() and len(raw) <= 3 else None
+
+
+def grid_import(*, user, monitoring: ClassMonitoring, version: int, file, filename: str) -> GridImportReport:
+    """The class's grid replaced by an uploaded workbook (or CSV) of the template's columns
+    (`workbook.columns`), all or nothing. A file that cannot be read, has unknown or missing
+    columns or no pupil raises a ValidationError (next to the file field); wrong rows are named
+    in the report as the spreadsheet numbers them, and nothing is saved. A right file is saved
+    by `grid_save`, with its checks and its version check (a VersionConflict saves nothing).
+    Blank rows (a number alone, as the template numbers them) are skipped."""
+    from reports.monitoring import workbook
+
+    method = method_data(monitoring.method)
+    report = GridImportReport(filename=PurePath(filename or "").name)
+    table = sheets.table_rows(
+        data=sheets.read_upload(file), filename=filename, columns=workbook.columns(method), report=report,
+        empty_message=_("В файле нет ни одного ученика: заполните строки под заголовками."),
+        sheet_name=str(workbook.GRADES_SHEET),
+    )
+    scale = ", ".join(str(value) for value, _label in method.scale)
+    grade_columns = workbook.grade_columns(method)
+    entered: list[tuple[int, PupilGrades]] = []
+    for row, cells in table:
+        raw_number = sheets.text(cells.get(workbook.NUMBER))
+        initials = "".join(sheets.text(cells.get(workbook.INITIALS)).split()).upper()
+        grades: dict[tuple[int, str], int] = {}
+        letters = []
+        for column in grade_columns:
+            raw = sheets.text(cells.get(column.key))
+            if not raw:
+                continue
+            number = _cell_number(raw)
+            if number is None:
+                letters.append(raw)
+            else:
+                grades[column.grade_key] = number  # out of the scale: pupil_problems says so
+        if not initials and not grades and not letters:
+            report.rows -= 1  # a blank row, with the template's number or none
+            continue
+        number = _cell_number(raw_number)
+        name = _("№ %(number)s") % {"number": raw_number} if raw_number else _("без номера")
+        messages = []
+        if not raw_number:
+            messages.append(_("Укажите № ученика по списку класса: без номера строку не загрузить."))
+        elif number is None:
+            messages.append(_("№ ученика — число от 1 до %(max)s.") % {"max": MAX_PUPILS})
+        if letters:
+            messages.append(
+                _("Оценки — только цифры баллов шкалы (%(scale)s), а не «%(bad)s».")
+                % {"scale": scale, "bad": "», «".join(letters[:3])}
+            )
+        pupil = PupilGrades(number=1 if number is None else number, initials=initials, grades=grades)
+        messages.extend(pupil_problems(method, pupil))
+        for message in messages:
+            report.problem(row=row, name=name, message=message)
+        if number is not None:
+            entered.append((row, pupil))
+    first_row: dict[int, int] = {}
+    for row, pupil in entered:
+        if pupil.number in first_row:
+            report.problem(
+                row=row, name=_("№ %(number)s") % {"number": pupil.number},
+                message=_("№ %(number)s уже есть в строке %(row)s: у каждого ученика свой номер.")
+                % {"number": pupil.number, "row": first_row[pupil.number]},
+            )
+        else:
+            first_row[pupil.number] = row
+    if report.problems:
+        report.problems.sort(key=lambda problem: problem.row)
+        return report
+    if not entered:
+        raise ValidationError(_("В файле нет ни одного ученика: заполните строки под заголовками."), code="empty")
+    pupils = [pupil for _row, pupil in entered]
+    grid_save(user=user, monitoring=monitoring, version=version, pupils=pupils)
+    report.pupils = len(pupils)
+    report.counted = score_class(method, pupils).counted
+    return report

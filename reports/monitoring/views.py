@@ -8,19 +8,24 @@ a pupil's row), 404."""
 
 from __future__ import annotations
 
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
 
 from associations import access
-from associations.models import ClassAssignment
-from reports.monitoring import services
+from associations.models import AcademicYear, ClassAssignment
+from reports.monitoring import charts as charts_context
+from reports.monitoring import exporters, selectors, services, workbook
 from reports.monitoring.forms import GridForm, MonitoringStartForm
-from reports.monitoring.models import ClassMonitoring, MonitoredPupil, Period
-from reports.monitoring.scoring import PupilGrades, method_data, score_class
+from reports.monitoring.models import ClassMonitoring, Method, MonitoredPupil, Period
+from reports.monitoring.scoring import MethodData, PupilGrades, comma, method_data, score_class
+from reports.rendering import file_response
 from rmo_portal.editors import editor_save, posted_version, refusal
 
 NOT_SAVED = gettext_lazy(
@@ -130,4 +135,199 @@ def monitoring_edit(request, pk: int):
     return render(request, "reports/monitoring/edit.html", {
         "monitoring": monitoring, "class_assignment": monitoring.class_assignment, "method": method,
         "grid": grid, "score": score, "conflict": conflict, "version": version,
+    })
+
+
+# --- the results: a class, a school, a district, and the monitoring's home page ---------------------
+
+
+def _year(request):
+    """The academic year asked for (`?year=2025`, its first calendar year), else the current one."""
+    try:
+        start_year = int(request.GET.get("year", ""))
+    except ValueError:
+        return None
+    return AcademicYear.objects.filter(start_year=start_year).first()
+
+
+def _years():
+    return AcademicYear.objects.order_by("-start_year")
+
+
+@login_required
+def monitoring_home(request):
+    """The classes whose pupils the user reads (start, enter, results), the tables of the schools
+    and districts they read, and the current methods' questionnaires."""
+    home = selectors.monitoring_home(request.user, year=_year(request))
+    return render(request, "reports/monitoring/home.html", {"home": home, "years": _years(), "Period": Period})
+
+
+@login_required
+def monitoring_result(request, pk: int):
+    """A class's results for a period: per-pupil rows to its per-pupil readers, the class's
+    figures only to the district level (and a 404 for a class of fewer than 5 pupils)."""
+    result = selectors.class_result(request.user, pk)
+    return render(request, "reports/monitoring/result.html", {
+        "result": result, **charts_context.class_charts(result),
+    })
+
+
+@login_required
+def monitoring_school(request, pk: int):
+    summary = selectors.school_summary(request.user, pk, year=_year(request))
+    return render(request, "reports/monitoring/school.html", {
+        "summary": summary, "years": _years(), **charts_context.school_charts(summary),
+    })
+
+
+@login_required
+def monitoring_district(request, pk: int):
+    summary = selectors.district_summary(request.user, pk, year=_year(request))
+    return render(request, "reports/monitoring/district.html", {
+        "summary": summary, "years": _years(), **charts_context.district_charts(summary),
+    })
+
+
+@login_required
+@require_GET
+def monitoring_result_pdf(request, pk: int):
+    """A class's monitoring sheet: what its page shows the reader (pupils' rows to its per-pupil
+    readers only)."""
+    return file_response(exporters.class_sheet_pdf(selectors.class_result(request.user, pk)), as_attachment=False)
+
+
+@login_required
+@require_GET
+def monitoring_result_xlsx(request, pk: int):
+    return file_response(exporters.class_sheet_xlsx(selectors.class_result(request.user, pk)))
+
+
+@login_required
+@require_GET
+def monitoring_school_pdf(request, pk: int):
+    summary = selectors.school_summary(request.user, pk, year=_year(request))
+    return file_response(exporters.school_summary_pdf(summary), as_attachment=False)
+
+
+@login_required
+@require_GET
+def monitoring_school_xlsx(request, pk: int):
+    return file_response(exporters.school_summary_xlsx(selectors.school_summary(request.user, pk, year=_year(request))))
+
+
+# --- the XLSX template and its import (helper: import) ------------------------------------------
+# The same writers as the grid's: its class teacher and the school's МО head; the deputy 403.
+
+
+def _writable_monitoring(user, pk: int):
+    queryset = ClassMonitoring.objects.select_related(
+        "class_assignment__school", "class_assignment__teacher", "method", "updated_by"
+    ).prefetch_related(*(f"method__{name}" for name in services.METHOD_PREFETCH))
+    return _writable(user, "monitoring", queryset, pk)
+
+
+@login_required
+def monitoring_template(request, pk: int):
+    """The grid as a workbook to fill in Excel: the saved pupils, or 25 numbered blank rows."""
+    monitoring = _writable_monitoring(request.user, pk)
+    return file_response(workbook.template_xlsx(monitoring, method_data(monitoring.method), _saved_pupils(monitoring)))
+
+
+@login_required
+def monitoring_import(request, pk: int):
+    """GET: the upload form; POST: the grid replaced by the file (`services.grid_import`), all or
+    nothing: the wrong rows in a report on the page, a file that cannot be read next to the field,
+    a newer save (the hidden version) in the page's message; a right file back to the grid."""
+    from reports.monitoring import workbook
+    from reports.monitoring.forms import MonitoringImportForm
+
+    monitoring = _writable_monitoring(request.user, pk)
+    method = method_data(monitoring.method)
+    version = monitoring.version
+    report = conflict = None
+    if request.method == "POST":
+        form = MonitoringImportForm(request.POST, request.FILES)
+        version = posted_version(request.POST, monitoring.version)
+        if form.is_valid():
+            upload = form.cleaned_data["file"]
+            outcome = editor_save(
+                lambda: services.grid_import(user=request.user, monitoring=monitoring, version=version,
+                                             file=upload, filename=upload.name),
+                version=version,
+            )
+            conflict, version = outcome.conflict, outcome.version
+            if conflict is not None:
+                messages.error(request, str(conflict))
+            elif outcome.error is not None:
+                if isinstance(outcome.error, PermissionDenied):
+                    raise outcome.error
+                form.add_error("file", outcome.error)
+            elif outcome.obj.ok:
+                messages.success(request, outcome.obj.summary)
+                return redirect("reports:monitoring_edit", monitoring.pk)
+            else:
+                report = outcome.obj
+        if report is None and conflict is None:
+            messages.error(request, _("Файл не загружен: исправьте то, что указано у поля файла."))
+        elif report is not None:
+            messages.error(request, report.failure_summary())
+    else:
+        form = MonitoringImportForm()
+    return render(request, "reports/monitoring/import.html", {
+        "monitoring": monitoring, "class_assignment": monitoring.class_assignment, "method": method,
+        "form": form, "report": report, "conflict": conflict, "version": version,
+        "columns": workbook.columns(method), "instructions": workbook.instructions(method),
+    })
+
+
+# --- the method's questionnaire (helper: admin) --------------------------------------------------
+
+
+def _bound_text(value: Decimal, method: MethodData, *, digits: int | None = None) -> str:
+    """A band's bound as Russian documents write it: «4,0», «4,45»; the scale's ends whole («5»)."""
+    if value == value.to_integral_value() and int(value) in (method.scale_min, method.scale_max):
+        return str(int(value))
+    if digits is None:
+        digits = max(method.decimals, -value.normalize().as_tuple().exponent)
+    return comma(value, digits)
+
+
+def band_rows(method: MethodData) -> list[dict]:
+    """The level bands as the questionnaire writes them, highest first: `closed` — the means the
+    band takes, once rounded to the method's decimals («4,5–5», «4,0–4,4»; None for a band no
+    rounded mean falls in), and `half_open` — the interval as stored («от 4,0 включительно до
+    4,5, не включая»; the top band includes the scale's maximum)."""
+    step = Decimal(1).scaleb(-method.decimals)
+    rows = []
+    for index, band in enumerate(method.bands):
+        top = index == 0
+        low = band.lower.quantize(step, rounding=ROUND_CEILING)
+        high = band.upper.quantize(step, rounding=ROUND_FLOOR)
+        if not top and high == band.upper:
+            high -= step
+        closed = None
+        if low <= high:
+            low_text, high_text = (_bound_text(value, method, digits=method.decimals) for value in (low, high))
+            closed = low_text if low == high else f"{low_text}–{high_text}"
+        lower, upper = _bound_text(band.lower, method), _bound_text(band.upper, method)
+        if top:
+            half_open = _("от %(lower)s до %(upper)s включительно") % {"lower": lower, "upper": upper}
+        else:
+            half_open = _("от %(lower)s включительно до %(upper)s, не включая") % {"lower": lower, "upper": upper}
+        rows.append({"band": band, "closed": closed, "half_open": half_open})
+    return rows
+
+
+@login_required
+def monitoring_method(request, pk: int):
+    """A method's questionnaire as the class teacher hands it out and reads it: its raters, scale,
+    qualities with their numbered indicator statements, how the level is computed and its bands;
+    print-friendly. Every method of every district, to whoever reaches the monitoring
+    (`access`: «monitoring_method»)."""
+    queryset = Method.objects.prefetch_related(*services.METHOD_PREFETCH, "qualities__indicators")
+    method = access.object_for_user(request.user, "monitoring_method", pk, queryset=queryset)
+    data = method_data(method)
+    return render(request, "reports/monitoring/method.html", {
+        "method": method, "data": data, "qualities": list(method.qualities.all()),
+        "raters": list(method.raters.all()), "scale": list(method.scale.all()), "bands": band_rows(data),
     })

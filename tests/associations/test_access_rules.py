@@ -30,7 +30,7 @@ from associations.models import (
     VisitRecommendation,
 )
 from meetings.models import Decision, DecisionFile, Material, MaterialFile, Meeting, Protocol
-from reports.models import ClassMonitoring
+from reports.models import ClassMonitoring, Method
 from tests import factories as f
 
 USERS = [
@@ -64,6 +64,7 @@ QUERYSETS = {
     "monitoring": lambda: ClassMonitoring.objects.select_related("class_assignment__school"),
     "monitoring_school": lambda: School.objects.all(),
     "monitoring_district": lambda: District.objects.all(),
+    "monitoring_method": lambda: Method.objects.all(),
 }
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 

@@ -1,0 +1,258 @@
+"""The results of the monitoring (reports.monitoring.selectors and the pages): a class's figures
+and its pupils' rows to its per-pupil readers, only the class's figures to the district level,
+a class of fewer than 5 pupils only inside its school's total; the school's table by class, the
+district's by school and grade band; SVG charts with their text tables; query counts that do not
+grow with classes and pupils."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from associations.models import ClassAssignment
+from reports.monitoring import selectors
+from tests import factories as f
+from tests.helpers import login
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def six_b(world):
+    return ClassAssignment.objects.get(teacher=world.teacher_person, grade=6, letter="Б")
+
+
+def _spread(n: int, q: int, rater: str) -> int:
+    """Pupils 1–3 «высокий» (5), 4–6 «средний» (3 and 4 → 3,5), 7– «хороший» (4)."""
+    if n <= 3:
+        return 5
+    if n <= 6:
+        return 3 if rater == "pupil" else 4
+    return 4
+
+
+@pytest.fixture
+def september(six_b):
+    # Initials a pupil's row carries: they must never reach the district level.
+    monitoring = f.class_monitoring(six_b, period="september", pupils=8, values=_spread)
+    monitoring.pupils.filter(number=1).update(initials="Ю.Щ.")
+    return monitoring
+
+
+@pytest.fixture
+def may(six_b):
+    return f.class_monitoring(six_b, period="may", pupils=8, values=lambda n, q, r: 5 if n <= 6 else 4)
+
+
+@pytest.fixture
+def small(world):
+    """A class of the school with 3 pupils: its figures reach the district only in the total."""
+    teacher = f.PersonFactory(school=world.school, last_name="Малышева")
+    assignment = f.ClassAssignmentFactory(teacher=teacher, academic_year=world.year, grade=7, letter="В")
+    return f.class_monitoring(assignment, period="september", pupils=3, values=lambda n, q, r: 2)
+
+
+def _page(client, name, pk, **query):
+    response = client.get(reverse(f"reports:{name}", args=[pk]), query)
+    return response, response.content.decode()
+
+
+def _cells(html: str) -> list[str]:
+    return [re.sub(r"<[^>]+>", "", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.S)]
+
+
+# --- a class ------------------------------------------------------------------------------------------
+
+
+def test_the_class_teacher_reads_the_class_mean_level_distribution_and_every_pupil(world, september):
+    response, html = _page(login(world.teacher), "monitoring_result", september.pk)
+    assert response.status_code == 200
+    result = response.context["result"]
+    # 3 × 5,0, 3 × 3,5, 2 × 4,0: mean 33,5 / 8 = 4,1875 → «4,2», хороший
+    assert result.score.mean_text == "4,2" and result.score.level == "хороший"
+    assert "Средний балл класса: <strong>4,2</strong>, уровень: <strong>хороший</strong>" in html
+    shares = {share.name: (share.count, share.percent) for share in result.score.distribution}
+    assert shares == {"высокий": (3, 38), "хороший": (2, 25), "средний": (3, 37), "низкий": (0, 0)}
+    assert 'data-testid="pupils"' in html and "Ю.Щ." in html
+    assert html.count("<svg") == 1 and "Распределение учеников по уровням воспитанности" in html
+    # The chart's text table: a row per level with the count and the percentage.
+    table = html.split('data-testid="distribution"')[1].split("</table>")[0]
+    cells = [cell.replace("&nbsp;", " ") for cell in _cells(table)]
+    start = cells.index("высокий")
+    assert cells[start:start + 9] == ["высокий", "3", "38 %", "хороший", "2", "25 %", "средний", "3", "37 %"]
+
+
+@pytest.mark.parametrize("who", ["head", "deputy"])
+def test_the_school_s_head_and_deputy_read_the_pupils_rows(world, september, who):
+    response, html = _page(login(getattr(world, who)), "monitoring_result", september.pk)
+    assert response.status_code == 200 and response.context["result"].pupils_view
+    assert "Ю.Щ." in html
+
+
+@pytest.mark.parametrize("who", ["methodologist", "admin"])
+def test_the_district_level_reads_the_class_figures_and_no_pupil_row(world, september, who):
+    response, html = _page(login(getattr(world, who)), "monitoring_result", september.pk)
+    assert response.status_code == 200
+    result = response.context["result"]
+    assert not result.pupils_view and result.score.pupils == ()
+    assert response.context["pupil_rows"] == []
+    assert "4,2" in html and "хороший" in html
+    assert 'data-testid="pupils"' not in html and "Ю.Щ." not in html
+    assert reverse("reports:monitoring_edit", args=[september.pk]) not in html
+
+
+def test_a_class_of_fewer_than_5_pupils_is_a_404_to_the_district_level_and_open_to_its_school(world, small):
+    assert _page(login(world.methodologist), "monitoring_result", small.pk)[0].status_code == 404
+    assert _page(login(world.admin), "monitoring_result", small.pk)[0].status_code == 404
+    assert _page(login(world.deputy), "monitoring_result", small.pk)[0].status_code == 200
+
+
+def test_the_dynamics_compare_september_with_may(world, september, may):
+    response, html = _page(login(world.teacher), "monitoring_result", may.pk)
+    dynamics = response.context["result"].dynamics
+    # May: 6 × 5,0 and 2 × 4,0 = 38 / 8 = 4,75 → «4,8»; September 4,2 → +0,6
+    assert (dynamics.september.mean_text, dynamics.may.mean_text, dynamics.change_text) == ("4,2", "4,8", "+0,6")
+    assert "сентябрь 4,2 → май 4,8 (+0,6)" in html
+    table = response.context["distribution_chart"].table
+    assert table.periods == ("сентябрь", "май") and table.counted == (8, 8)
+
+
+def test_a_class_page_counts_its_queries_whatever_its_pupils(world, six_b, django_assert_max_num_queries):
+    client = login(world.teacher)
+    few = f.class_monitoring(six_b, period="september", pupils=3)
+    with django_assert_max_num_queries(16) as few_queries:
+        client.get(reverse("reports:monitoring_result", args=[few.pk]))
+    many = f.class_monitoring(six_b, period="may", pupils=30)
+    with django_assert_max_num_queries(len(few_queries)):
+        assert client.get(reverse("reports:monitoring_result", args=[many.pk])).status_code == 200
+
+
+# --- a school -------------------------------------------------------------------------------------------
+
+
+def test_the_school_table_shows_the_deputy_every_class_and_the_district_only_classes_of_5(
+    world, september, may, small
+):
+    _response, deputy_html = _page(login(world.deputy), "monitoring_school", world.school.pk)
+    assert "6 «Б»" in deputy_html and "7 «В»" in deputy_html
+    response, html = _page(login(world.methodologist), "monitoring_school", world.school.pk)
+    assert response.status_code == 200
+    assert "6 «Б»" in html and "7 «В»" not in html
+    assert "Малышева" not in html
+    assert 'data-testid="hidden-note"' in html
+    summary = response.context["summary"]
+    (group,) = summary.groups
+    assert group.label == "5–11 классы" and group.total.classes == 2 and group.total.hidden == 1
+    # The total pools 8 pupils of 6 «Б» (33,5) and 3 of 7 «В» at 2,0: 39,5 / 11 = 3,59 → «3,6».
+    assert group.total.dynamics.september.mean_text == "3,6" and group.total.dynamics.september.counted == 11
+    assert "Ю.Щ." not in html
+
+
+def test_a_school_s_total_of_fewer_than_5_pupils_is_left_out_for_the_district(world, small):
+    response, html = _page(login(world.methodologist), "monitoring_school", world.school.pk)
+    (group,) = response.context["summary"].groups
+    assert group.rows == () and group.total.dynamics.september is None and group.total.suppressed
+    assert "2,0" not in html
+
+
+def test_the_school_table_of_another_school_is_a_404(world, september):
+    assert _page(login(world.other_deputy), "monitoring_school", world.school.pk)[0].status_code == 404
+    assert _page(login(world.other_district_methodologist), "monitoring_school", world.school.pk)[0].status_code == 404
+    assert _page(login(world.teacher), "monitoring_school", world.school.pk)[0].status_code == 404
+
+
+def test_the_school_table_counts_its_queries_whatever_its_classes(world, django_assert_max_num_queries):
+    client = login(world.deputy)
+
+    def add_classes(count, start):
+        for index in range(count):
+            assignment = f.ClassAssignmentFactory(
+                teacher=f.PersonFactory(school=world.school), academic_year=world.year,
+                grade=2 + (start + index) % 9, letter=chr(ord("А") + start + index),
+            )
+            f.class_monitoring(assignment, period="september", pupils=6)
+            f.class_monitoring(assignment, period="may", pupils=6)
+
+    add_classes(2, 0)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("reports:monitoring_school", args=[world.school.pk]))
+    add_classes(8, 2)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("reports:monitoring_school", args=[world.school.pk]))
+    assert sum(len(group.rows) for group in response.context["summary"].groups) == 10
+
+
+# --- a district --------------------------------------------------------------------------------------------
+
+
+def test_the_district_table_is_by_school_and_grade_band_with_no_class_row(world, september, may, small):
+    other = f.ClassAssignmentFactory(teacher=f.PersonFactory(school=world.other_school), academic_year=world.year,
+                                     grade=3, letter="А")
+    f.class_monitoring(other, period="september", pupils=10, values=lambda n, q, r: 5)
+    response, html = _page(login(world.methodologist), "monitoring_district", world.district.pk)
+    assert response.status_code == 200
+    summary = response.context["summary"]
+    assert [band.label for band in summary.bands] == ["1–4 классы", "5–11 классы"]
+    younger, older = summary.bands
+    assert [row.school for row in younger.rows] == [world.other_school]
+    assert younger.total.dynamics.september.mean_text == "5,0"
+    (row,) = older.rows
+    assert row.school == world.school and row.total.classes == 2
+    assert row.total.dynamics.september.mean_text == "3,6"  # the small class inside its school's total
+    assert "6 «Б»" not in html and "7 «В»" not in html and "Ю.Щ." not in html
+    assert html.count("<svg") == 4
+
+
+def test_the_district_table_is_the_district_level_s_alone(world, september):
+    for who in ("deputy", "head", "teacher", "other_district_methodologist"):
+        assert _page(login(getattr(world, who)), "monitoring_district", world.district.pk)[0].status_code == 404
+
+
+def test_the_district_table_counts_its_queries_whatever_its_schools(world, django_assert_max_num_queries):
+    client = login(world.methodologist)
+
+    def add_schools(count):
+        for _index in range(count):
+            school = f.SchoolFactory(district=world.district)
+            for grade in (3, 8):
+                assignment = f.ClassAssignmentFactory(teacher=f.PersonFactory(school=school),
+                                                      academic_year=world.year, grade=grade, letter="А")
+                f.class_monitoring(assignment, period="september", pupils=6)
+
+    add_schools(1)
+    with django_assert_max_num_queries(30) as few:
+        client.get(reverse("reports:monitoring_district", args=[world.district.pk]))
+    add_schools(5)
+    with django_assert_max_num_queries(len(few)):
+        response = client.get(reverse("reports:monitoring_district", args=[world.district.pk]))
+    assert sum(len(band.rows) for band in response.context["summary"].bands) == 12
+
+
+# --- the home page -------------------------------------------------------------------------------------------
+
+
+def test_the_home_page_offers_each_role_its_classes_and_tables(world, september, small):
+    client = login(world.teacher)
+    html = client.get(reverse("reports:monitoring")).content.decode()
+    assert "6 «Б»" in html and "7 «В»" not in html
+    assert reverse("reports:monitoring_start", args=[september.class_assignment_id]) in html
+    assert reverse("reports:monitoring_school", args=[world.school.pk]) not in html
+    deputy = login(world.deputy).get(reverse("reports:monitoring")).content.decode()
+    assert "7 «В»" in deputy and reverse("reports:monitoring_school", args=[world.school.pk]) in deputy
+    assert reverse("reports:monitoring_start", args=[september.class_assignment_id]) not in deputy
+    methodologist = login(world.methodologist).get(reverse("reports:monitoring")).content.decode()
+    assert reverse("reports:monitoring_district", args=[world.district.pk]) in methodologist
+    assert "6 «Б»" not in methodologist
+    assert 'data-testid="nav-monitoring"' in methodologist
+
+
+def test_the_home_page_is_a_404_to_whoever_reaches_no_monitoring(world):
+    assert login(world.outsider).get(reverse("reports:monitoring")).status_code == 404
+
+
+def test_selectors_pool_the_same_pupils_as_the_pages(world, september, small):
+    summary = selectors.school_summary(world.deputy, world.school.pk)
+    assert summary.pupils_view and summary.hidden == 0
+    assert [row.class_assignment.label for row in summary.groups[0].rows] == ["6 «Б»", "7 «В»"]
