@@ -13,7 +13,10 @@ overdue; later ones planned; a school МО's meeting cancelled now and then
 (`_build_meetings`). Every pedagogue has a few records of methodical work a year, every school
 МО its consultations, nominations and the methodologist's visits (`_build_records`). The data
 bank holds `Scale.materials` cards (50,000 in the large data set), indexed for the search, with
-files on the one card per district the bench opens (`_build_bank`). Every
+files on the one card per district the bench opens (`_build_bank`). Every class of the current
+year has its monitoring of upbringing for September and May, 18–28 pupils with every quality
+graded by every rater of the current method for its grade, the spreads of the demo's
+(`rmo_portal.demo.monitoring`), written in bulk (`_build_monitoring`). Every
 name is made up; the slugs start with «bench-» and carry the scale, the academic year and
 `DATA_VERSION`, so a data set is built once per year and version and never mixed with real
 districts.
@@ -28,13 +31,15 @@ where the SHA-256 would be, which their pages show as it is: opening their PDF f
 from __future__ import annotations
 
 import datetime
+import itertools
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count
 from django.utils import timezone
 
@@ -82,7 +87,11 @@ from meetings.models import (
     Protocol,
     ProtocolItem,
 )
+from reports.monitoring import services as monitoring_services
+from reports.monitoring.models import ClassMonitoring, Grade, MonitoredPupil, Period
+from reports.monitoring.scoring import method_data
 from rmo_portal.demo import bank as bank_demo
+from rmo_portal.demo import monitoring as monitoring_demo
 
 SLUG_PREFIX = "bench-"
 #: Part of every slug. Bump it when the data set changes: a database that holds an older
@@ -90,8 +99,9 @@ SLUG_PREFIX = "bench-"
 #: 1: people, associations, memberships; 2: head logins and the annual plans; 3: class
 #: teachers' logins, calendar tokens, meetings, attendance, protocols and decisions; 4: the
 #: records of methodical work (contests, attestation, courses, visits, consultations,
-#: nominations, acknowledgments of the instruction); 5: the data bank's materials (`_build_bank`).
-DATA_VERSION = 5
+#: nominations, acknowledgments of the instruction); 5: the data bank's materials (`_build_bank`);
+#: 6: the monitoring of upbringing, both periods of every class this year (`_build_monitoring`).
+DATA_VERSION = 6
 
 
 @dataclass(frozen=True)
@@ -405,6 +415,17 @@ class BenchBank:
 
 
 @dataclass
+class BenchMonitoring:
+    """What the bench may open of the monitoring: the class teacher's class this year, its
+    September and May (every pupil's row), and its school (the table by class); the district's
+    table is the first district's (`BenchData.district`)."""
+
+    september: ClassMonitoring
+    may: ClassMonitoring
+    school: School
+
+
+@dataclass
 class BenchData:
     scale_name: str
     scale: Scale
@@ -461,6 +482,17 @@ class BenchData:
         )
 
     @property
+    def monitoring(self) -> BenchMonitoring:
+        by_period = {
+            m.period: m
+            for m in ClassMonitoring.objects.select_related("class_assignment__school").filter(
+                class_assignment__teacher__user=self.teacher_user, class_assignment__academic_year=self.year,
+            )
+        }
+        may = by_period[Period.MAY]
+        return BenchMonitoring(september=by_period[Period.SEPTEMBER], may=may, school=may.class_assignment.school)
+
+    @property
     def plans(self) -> BenchPlans:
         school_plans = list(
             AnnualPlan.objects.filter(
@@ -505,6 +537,7 @@ def _complete(scale: Scale, slugs: list[str]) -> bool:
         and _stored_pdfs_present(slugs)
         and Material.objects.filter(district__slug__in=slugs).count() == scale.materials
         and _bank_files_present(slugs)
+        and ClassMonitoring.objects.filter(class_assignment__school__district__slug__in=slugs).exists()
     )
 
 
@@ -725,6 +758,7 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
     _build_meetings(scale, years, rmos, mos, methodologists, staff, members)
     _build_records(scale, years, rmos, mos, methodologists, staff)
     _build_bank(scale, years, districts, methodologists, staff)
+    _build_monitoring(scale, years, staff)
 
 
 def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> None:
@@ -1601,6 +1635,85 @@ def _build_bank(scale, years, districts, methodologists, staff) -> None:
     material_index(Material.objects.filter(district__in=districts))
 
 
+# --- the monitoring of upbringing -------------------------------------------------------------
+
+MONITORING_BATCH = 5000
+
+
+def _build_monitoring(scale, years, staff) -> None:
+    """Both periods (September, May) of every class of the current year, by the current method
+    for its grade (`services.current_method`), written in bulk as `grid_save` would write them
+    (saved once: version 2): 18–28 pupils numbered 1..n, initials in about half of the classes,
+    every quality graded by every rater with values of the method's scale, drawn as the demo's
+    (`rmo_portal.demo.monitoring.class_rows`) around a mean of the class's own; from September to
+    May a class moves by its `TRENDS` entry (shifted per school). Entered by the class teacher
+    when they have a login, otherwise by the school МО's head. The monitorings and pupils with
+    bulk_create, the grades (3 million in the large data set) in plain INSERTs (`_insert_rows`).
+    School by school, so that the large data set's rows never all sit in memory."""
+    monitoring_services.methods_seed()
+    year = years[1]
+    methods = {grade: monitoring_services.current_method(grade) for grade in range(1, 12)}
+    data = {method.pk: method_data(method) for method in methods.values()}
+    rng = random.Random(f"monitoring-{scale}")  # noqa: S311 - made-up data, the same every time it is built
+    people = {person.pk: person for school_staff in staff.values() for person in school_staff}
+    classes: dict[int, list[ClassAssignment]] = {school: [] for school in staff}
+    for klass in ClassAssignment.objects.filter(school_id__in=list(staff), academic_year=year).order_by(
+        "school_id", "grade", "letter"
+    ):
+        classes[klass.school_id].append(klass)
+    trends = monitoring_demo.TRENDS
+    for s, (school, school_classes) in enumerate(classes.items()):
+        head = staff[school][0].user
+        monitorings: list[ClassMonitoring] = []
+        drawn = []
+        for index, klass in enumerate(school_classes):
+            method = methods[klass.grade]
+            teacher = people[klass.teacher_id]
+            spread = monitoring_demo.class_spread(rng, grade=klass.grade, change=trends[(index + s) % len(trends)])
+            rows = monitoring_demo.class_rows(rng, data[method.pk], spread)
+            for period in monitoring_demo.PERIODS:
+                monitorings.append(ClassMonitoring(
+                    class_assignment=klass, method=method, period=period, version=2,
+                    updated_by=teacher.user if teacher.user_id else head,
+                ))
+                drawn.append(rows[period])
+        ClassMonitoring.objects.bulk_create(monitorings)
+        pupils = MonitoredPupil.objects.bulk_create(
+            (
+                MonitoredPupil(monitoring_id=monitoring.pk, number=row.number, initials=row.initials)
+                for monitoring, rows in zip(monitorings, drawn, strict=True)
+                for row in rows
+            ),
+            batch_size=MONITORING_BATCH,
+        )
+        _insert_rows(
+            Grade, ("pupil", "quality", "rater", "value"),
+            (
+                (pupil.pk, quality, rater, value)
+                for pupil, row in zip(pupils, (row for rows in drawn for row in rows), strict=True)
+                for (quality, rater), value in row.grades.items()
+            ),
+        )
+
+
+def _insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple], *, batch: int = 2000) -> None:
+    """Multi-row INSERTs of plain column values (ids, small numbers, a choice's value): for the
+    millions of grades of the large data set, where bulk_create's per-row model and field
+    preparation takes five times as long as the database (3 million rows: minutes, not seconds).
+    No field's conversion is applied: the values must be what the columns store."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in fields)
+    row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
+    rows = iter(rows)
+    with connection.cursor() as cursor:
+        while chunk := list(itertools.islice(rows, batch)):
+            cursor.execute(
+                f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608 - names from _meta
+                [value for row in chunk for value in row],
+            )
+
+
 def _delete(scale_name: str, year: AcademicYear) -> None:
     """Remove a data set of this scale and year, of any DATA_VERSION (an old or a partial one),
     children first (the FKs protect). Raw deletes: a cascade through the ORM would write a
@@ -1655,6 +1768,10 @@ def _delete(scale_name: str, year: AcademicYear) -> None:
         PlanItem.objects.filter(plan__in=plans),
         PlanTransition.objects.filter(plan__in=plans),
         plans,
+        # The monitoring of upbringing: it points at the classes.
+        Grade.objects.filter(pupil__monitoring__class_assignment__school__district__in=districts),
+        MonitoredPupil.objects.filter(monitoring__class_assignment__school__district__in=districts),
+        ClassMonitoring.objects.filter(class_assignment__school__district__in=districts),
         ClassAssignment.objects.filter(school__district__in=districts),
         Appointment.objects.filter(association__district__in=districts),
         Membership.objects.filter(association__district__in=districts),

@@ -1,6 +1,7 @@
 """`manage.py load_demo`: the demo district, its schools, people, associations, plans, logins,
 their meetings, protocols and decisions, the records of methodical work and the data bank of
-educational events with its files (`rmo_portal.demo`).
+educational events with its files, and the monitoring of pupils' upbringing level in two schools
+(`rmo_portal.demo`).
 
 Idempotent: a second run finds every row by its natural key and changes nothing, except that
 the demo logins' passwords are reset to «demo12345» on every run.
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         "учебного года с протоколами и решениями на контроле, записи методической работы (конкурсы, "
         "аттестация, курсы, посещения, консультации, ходатайства, ознакомление с инструкцией), "
         "банк данных воспитательных мероприятий (60 материалов со сценариями, разработками и фото), "
+        "мониторинг уровня воспитанности двух школ (все классы, сентябрь и май), "
         "демо-логины. Повторный запуск ничего "
         "не дублирует; пароли демо-логинов каждый раз сбрасываются на «demo12345»."
     )
