@@ -41,3 +41,31 @@ def watch_console(page) -> list[str]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.on("response", on_response)
     return errors
+
+
+PHONE = {"width": 390, "height": 844}
+
+#: The elements that end right of the screen, innermost first (what to fix when a page is too wide).
+WIDEST = """() => [...document.querySelectorAll("body *")]
+  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
+  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
+  .slice(0, 5)
+  .map(e => `${e.tagName.toLowerCase()}${e.className ? "." + String(e.className).trim().replace(/ +/g, ".") : ""}`
+    + ` (${Math.round(e.getBoundingClientRect().right)} px): ${(e.textContent || "").trim().slice(0, 40)}`)"""
+
+
+def fits(page) -> None:
+    """Nothing of the page sticks out to the right of the screen (wide tables scroll inside their box)."""
+    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+    if overflow > 1:
+        wide = page.evaluate(WIDEST)
+        raise AssertionError(f"{page.url} at {page.viewport_size['width']} px: {overflow} px wider than the screen; "
+                             f"sticking out: {wide}")
+
+
+def both_widths(page) -> None:
+    """The page fits at 1280 px and on a 390 px phone; the viewport is back at 1280 px after."""
+    for viewport in (VIEWPORT, PHONE):
+        page.set_viewport_size(viewport)
+        fits(page)
+    page.set_viewport_size(VIEWPORT)

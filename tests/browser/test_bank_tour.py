@@ -19,42 +19,16 @@ from playwright.sync_api import expect
 from associations.models import Person
 from meetings.bank.models import Material, UpbringingDirection
 from rmo_portal import demo
-from tests.browser.helpers import PASSWORD, VIEWPORT, watch_console
+from tests.browser.helpers import PASSWORD, both_widths, watch_console
 from tests.factories import TINY_PDF
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 TITLE = "День Неизвестного солдата"
 DIRECTION = "Патриотическое воспитание"
 FILE_NAME = "Сценарий классного часа.pdf"
 SCENARIO = TINY_PDF
 SCHOOL1 = "МБОУ «Заречная СОШ № 1»"
-
-
-#: The elements that end right of the screen, innermost first (what to fix when a page is too wide).
-WIDEST = """() => [...document.querySelectorAll("body *")]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1)
-  .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > window.innerWidth + 1))
-  .slice(0, 5)
-  .map(e => `${e.tagName.toLowerCase()}${e.className ? "." + String(e.className).trim().replace(/ +/g, ".") : ""}`
-    + ` (${Math.round(e.getBoundingClientRect().right)} px): ${(e.textContent || "").trim().slice(0, 40)}`)"""
-
-
-def _fits(page) -> None:
-    """Nothing of the page sticks out to the right of the screen."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    if overflow > 1:
-        wide = page.evaluate(WIDEST)
-        raise AssertionError(f"{page.url} at {page.viewport_size['width']} px: {overflow} px wider than the screen; "
-                             f"sticking out: {wide}")
-
-
-def _both_widths(page) -> None:
-    for viewport in (VIEWPORT, PHONE):
-        page.set_viewport_size(viewport)
-        _fits(page)
-    page.set_viewport_size(VIEWPORT)
 
 
 def _login_for(full_name: str, school: str) -> str:
@@ -109,13 +83,13 @@ def test_a_class_hour_shared_found_downloaded_and_kept_from_outsiders(demo_distr
     page.get_by_role("button", name="Найти").click()
     expect(page.get_by_test_id("materials").locator("mark").first).to_be_visible()
     shot("bank_search.png")
-    _both_widths(page)
+    both_widths(page)
     page.get_by_role("searchbox").fill("неизвестные солдаты")
     page.get_by_role("button", name="Найти").click()
     result = page.get_by_test_id(f"material-{material.pk}")
     expect(result).to_be_visible()
     expect(result.locator("mark").first).to_be_visible()  # the matching words highlighted
-    _both_widths(page)
+    both_widths(page)
     result.get_by_role("link").first.click()
     expect(page.get_by_test_id("title")).to_have_text(TITLE)
     with page.expect_download() as download:
@@ -123,7 +97,7 @@ def test_a_class_hour_shared_found_downloaded_and_kept_from_outsiders(demo_distr
     assert download.value.suggested_filename == FILE_NAME
     with open(download.value.path(), "rb") as saved:
         assert saved.read() == SCENARIO
-    _both_widths(page)
+    both_widths(page)
     page.context.clear_cookies()
 
     # A demo card with pictures, for the README.
@@ -132,7 +106,7 @@ def test_a_class_hour_shared_found_downloaded_and_kept_from_outsiders(demo_distr
     page.goto(reverse("meetings:material", args=[shown.pk]))
     expect(page.get_by_test_id("files").locator("img").first).to_be_visible()
     shot("bank_card.png")
-    _both_widths(page)
+    both_widths(page)
     page.context.clear_cookies()
 
     # The deputy director of a third school: a card МБОУ «Заречная СОШ № 1» keeps to itself is not there.

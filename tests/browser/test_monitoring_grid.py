@@ -18,11 +18,10 @@ from associations.models import ClassAssignment
 from reports.monitoring.models import ClassMonitoring, Grade, MonitoredPupil
 from reports.monitoring.scoring import method_data
 from tests import factories as f
-from tests.browser.helpers import PASSWORD, VIEWPORT, watch_console
+from tests.browser.helpers import PASSWORD, PHONE, VIEWPORT, fits, watch_console
 
 pytestmark = pytest.mark.browser
 
-PHONE = {"width": 390, "height": 844}
 PUPILS = 24
 
 
@@ -34,11 +33,6 @@ def _digit(n: int, column: int) -> str:
 @pytest.fixture
 def three_a(world) -> ClassAssignment:
     return f.ClassAssignmentFactory(teacher=world.teacher_person, academic_year=world.year, grade=3, letter="А")
-
-
-def _fits(page) -> None:
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 0, f"{page.url} at {page.viewport_size['width']} px: {overflow} px wider than the screen"
 
 
 def _focused_name(page) -> str:
@@ -154,12 +148,12 @@ def test_a_block_pasted_from_excel_fills_the_grid_and_the_page_fits(world, three
 
     for viewport in (VIEWPORT, PHONE):
         page.set_viewport_size(viewport)
-        _fits(page)
+        fits(page)
     # On the phone the grid scrolls inside its box.
     assert wrap.evaluate("e => getComputedStyle(e).overflowX") == "auto"
     assert wrap.evaluate("e => e.scrollWidth > e.clientWidth")
     shot("monitoring-grid-phone.png")
     page.goto(reverse("reports:monitoring_start", args=[f.ClassAssignmentFactory(
         teacher=world.teacher_person, academic_year=world.year, grade=4, letter="Г").pk]))
-    _fits(page)
+    fits(page)
     assert errors == []

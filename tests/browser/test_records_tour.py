@@ -11,18 +11,9 @@ from playwright.sync_api import expect
 
 from associations.models import ContestEntry, Person, VisitRecommendation
 from rmo_portal import demo
-from tests.browser.helpers import watch_console
+from tests.browser.helpers import PHONE, fits, watch_console
 
 pytestmark = pytest.mark.browser
-
-PHONE = {"width": 390, "height": 844}
-
-
-def _fits(page) -> None:
-    """Nothing of the page sticks out to the right of the screen (tables scroll inside)."""
-    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-    assert overflow <= 1, f"{page.url}: {overflow} px wider than the screen"
-
 
 def test_a_teacher_reads_their_own_page(demo_district, page, log_in, shot):
     errors = watch_console(page)
@@ -35,7 +26,7 @@ def test_a_teacher_reads_their_own_page(demo_district, page, log_in, shot):
     expect(page.get_by_test_id("attestations")).to_be_visible()
     shot("teacher_page.png")
     page.set_viewport_size(PHONE)
-    _fits(page)
+    fits(page)
     assert errors == []
 
 
@@ -53,7 +44,7 @@ def test_the_methodologist_and_the_records_of_the_district(demo_district, page, 
                  "associations:consultations", "associations:courses_overview", "associations:acknowledgments"):
         page.set_viewport_size(PHONE)
         page.goto(reverse(name))
-        _fits(page)
+        fits(page)
     assert errors == []
 
 
@@ -68,5 +59,5 @@ def test_the_head_sees_the_open_recommendations_until_marked(demo_district, page
     expect(page.get_by_text(open_one.text[:40]).first).to_be_visible()
     shot("visit.png")
     page.set_viewport_size(PHONE)
-    _fits(page)
+    fits(page)
     assert errors == []
