@@ -111,6 +111,13 @@ def test_a_block_pasted_from_excel_fills_the_grid_and_the_page_fits(world, three
     assert wrap.evaluate("e => e.scrollWidth <= e.clientWidth")
     rows_height = page.locator("#monitoring-grid tbody").evaluate("e => e.getBoundingClientRect().height")
     assert rows_height <= VIEWPORT["height"]
+    # Its head, all 25 rows and the «Сохранить» bar are of one screen's height: scrolled to the
+    # grid, all of it is in view at once.
+    rows = page.locator("#monitoring-grid tbody tr[data-grid-row]")
+    assert rows.count() == 25
+    grid_height = page.locator("#monitoring-grid").evaluate("e => e.getBoundingClientRect().height")
+    bar_height = page.locator(".save-bar").evaluate("e => e.getBoundingClientRect().height")
+    assert grid_height + bar_height <= VIEWPORT["height"], (grid_height, bar_height)
 
     # A 2 × 3 block copied from Excel (tabs between cells, a newline between rows), pasted into
     # the second pupil's second grade cell.

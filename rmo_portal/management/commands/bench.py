@@ -21,7 +21,11 @@ district (the small data set against the large one). The data bank's: query coun
 page (everything, a word, a phrase, a facet) and of a card that do not grow with the bank (2,000
 cards against 50,000), with their medians; and the upload of a 20 MB file through the card's
 editor, its body streamed from a file, with the process's peak memory during the request
-(Python's allocations and the resident set) well under the file's size.
+(Python's allocations and the resident set) well under the file's size. The monitoring's: query counts of
+its home pages, a class's result (as its class teacher and as the methodologist), the school's
+table and the district's that do not grow with the classes and schools (the small data set
+against the large one), and the class sheet's and the school summary's PDF beside the plain
+2-page document.
 
     make bench                        # DATABASE_URL=.bench/bench.sqlite3, migrated first
     manage.py bench --scale small --runs 10 --markdown
@@ -376,6 +380,7 @@ class Command(BaseCommand):
             *self._meeting_pages(data),
             *self._record_pages(data),
             *self._bank_pages(data),
+            *self._monitoring_pages(data),
         ]
 
     @staticmethod
@@ -489,6 +494,40 @@ class Command(BaseCommand):
             Page("bank card, 3 files (class teacher)", reverse("meetings:material", args=[bank.card.pk]), teacher,
                  count='data-testid="file"', key="bank-card", compare=True),
             Page("", "", bank.card.owner.user, key="bank-upload"),
+        ]
+
+    @staticmethod
+    def _monitoring_pages(data: benchdata.BenchData) -> list[Page]:
+        """The monitoring's results: the home page and a class's May as its class teacher (every
+        pupil's row) and as the methodologist (the class's figures), the school's table by class,
+        the district's by school and grade band, and their documents. The pages compared with
+        the other data set: their queries must not grow with the classes and the schools."""
+        methodologist, teacher = data.methodologist_user, data.teacher_user
+        monitoring = data.monitoring
+        may = monitoring.may.pk
+        school, district = monitoring.school.pk, data.district.pk
+        pupils = monitoring.may.pupils.count()
+
+        def url(name: str, pk: int | None = None) -> str:
+            return reverse(f"reports:{name}", args=[pk] if pk is not None else [])
+
+        return [
+            Page("monitoring home (class teacher)", url("monitoring"), teacher, key="mon-home-teacher", compare=True),
+            Page("monitoring home (methodologist)", url("monitoring"), methodologist, key="mon-home", compare=True),
+            Page(f"class result, May, {pupils} pupils (class teacher)", url("monitoring_result", may), teacher,
+                 key="mon-class-teacher", compare=True),
+            Page("class result, May (methodologist: figures only)", url("monitoring_result", may), methodologist,
+                 key="mon-class", compare=True),
+            Page("school table by class (methodologist)", url("monitoring_school", school), methodologist,
+                 key="mon-school", compare=True),
+            Page("district table by school and grade band (methodologist)", url("monitoring_district", district),
+                 methodologist, key="mon-district", compare=True),
+            Page(f"class sheet PDF, {pupils} pupils ({PDF_RUNS} runs)", url("monitoring_result_pdf", may), teacher,
+                 runs=PDF_RUNS, warmup=1, key="mon-class-pdf"),
+            Page("class sheet XLSX", url("monitoring_result_xlsx", may), teacher, key="mon-class-xlsx"),
+            Page(f"school summary PDF ({PDF_RUNS} runs)", url("monitoring_school_pdf", school), methodologist,
+                 runs=PDF_RUNS, warmup=1, key="mon-school-pdf"),
+            Page("school summary XLSX", url("monitoring_school_xlsx", school), methodologist, key="mon-school-xlsx"),
         ]
 
     def _measure_upload(self, client: Client, bank: benchdata.BenchBank, *, size: int | None = None,
@@ -778,6 +817,19 @@ class Command(BaseCommand):
             for label, key in (("a word", "bank-word"), ("a phrase", "bank-phrase"), ("a facet", "bank-facet"),
                                ("the card", "bank-card"))
         )
+        monitoring_flat, monitoring_pairs = across([
+            ("home (class teacher)", "mon-home-teacher"),
+            ("home (methodologist)", "mon-home"),
+            ("class result (class teacher)", "mon-class-teacher"),
+            ("class result (methodologist)", "mon-class"),
+            ("school table", "mon-school"),
+            ("district table", "mon-district"),
+        ])
+        monitoring_pdfs = "; ".join(
+            f"{label} {by_key[key].median_ms:.0f} ms ({by_key[key].median_ms / two_pages.median_ms:.1f} × the plain "
+            f"2-page document)"
+            for label, key in (("the class sheet", "mon-class-pdf"), ("the school summary", "mon-school-pdf"))
+        )
         upload = by_key["bank-upload"]
         traced_peak, rss_growth, size = upload.memory
         bound = UPLOAD_MEMORY_TARGET * size
@@ -802,6 +854,8 @@ class Command(BaseCommand):
             + "; ".join(records_pairs) + verdict(records_flat),
             "Target (bank): query counts do not grow with the data set — " + "; ".join(bank_pairs)
             + f"; medians (this data set): {medians}" + verdict(bank_flat),
+            "Target (monitoring): query counts do not grow with the classes and schools — "
+            + "; ".join(monitoring_pairs) + f"; PDFs: {monitoring_pdfs}" + verdict(monitoring_flat),
             f"Target (bank): an upload's peak memory well under the file's size (under "
             f"{UPLOAD_MEMORY_TARGET:.0%} of it) — {upload.detail}, {upload.median_ms:.0f} ms (median of "
             f"{UPLOAD_RUNS}), {upload.queries} queries" + verdict(light),
