@@ -215,19 +215,36 @@ def _cell_number(raw: str) -> int | None:
     return int(raw) if raw.isdecimal() and raw.isascii() and len(raw) <= 3 else None
 
 
-def grid_import(*, user, monitoring: ClassMonitoring, version: int, file, filename: str) -> GridImportReport:
+def grid_import(
+    *, user, monitoring: ClassMonitoring, version: int, file, filename: str, overwrite: bool = False
+) -> GridImportReport:
     """The class's grid replaced by an uploaded workbook (or CSV) of the template's columns
     (`workbook.columns`), all or nothing. A file that cannot be read, has unknown or missing
     columns or no pupil raises a ValidationError (next to the file field); wrong rows are named
     in the report as the spreadsheet numbers them, and nothing is saved. A right file is saved
     by `grid_save`, with its checks and its version check (a VersionConflict saves nothing).
-    Blank rows (a number alone, as the template numbers them) are skipped."""
+    Blank rows (a number alone, as the template numbers them) are skipped.
+
+    A template carries the monitoring it was made of and the grid's version at the download
+    (`workbook.stamp`): a template of another class or period is refused, and the older of the
+    two versions (the download's, the upload page's) is the one checked, so that a save made
+    after the download is not overwritten unless the user, shown the conflict, sends the file
+    again (`overwrite`)."""
     from reports.monitoring import workbook
 
     method = method_data(monitoring.method)
     report = GridImportReport(filename=PurePath(filename or "").name)
+    data = sheets.read_upload(file)
+    stamped_monitoring, stamped_version = workbook.stamp(data)
+    if stamped_monitoring is not None and stamped_monitoring != monitoring.pk:
+        raise ValidationError(
+            _("Это шаблон другого класса или срока: скачайте шаблон на этой странице и перенесите в него оценки."),
+            code="other_monitoring",
+        )
+    if stamped_version is not None and not overwrite:
+        version = min(version, stamped_version)
     table = sheets.table_rows(
-        data=sheets.read_upload(file), filename=filename, columns=workbook.columns(method), report=report,
+        data=data, filename=filename, columns=workbook.columns(method), report=report,
         empty_message=_("В файле нет ни одного ученика: заполните строки под заголовками."),
         sheet_name=str(workbook.GRADES_SHEET),
     )

@@ -246,13 +246,15 @@ def monitoring_import(request, pk: int):
     version = monitoring.version
     report = conflict = None
     if request.method == "POST":
+        # «overwrite» is the version a conflict was shown at: the same file sent again on purpose.
         form = MonitoringImportForm(request.POST, request.FILES)
         version = posted_version(request.POST, monitoring.version)
         if form.is_valid():
             upload = form.cleaned_data["file"]
             outcome = editor_save(
                 lambda: services.grid_import(user=request.user, monitoring=monitoring, version=version,
-                                             file=upload, filename=upload.name),
+                                             file=upload, filename=upload.name,
+                                             overwrite=request.POST.get("overwrite") == str(version)),
                 version=version,
             )
             conflict, version = outcome.conflict, outcome.version

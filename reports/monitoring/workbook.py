@@ -15,6 +15,8 @@ same labels, with the quality's short name and the rater's full name as aliases.
 from __future__ import annotations
 
 import io
+import re
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -22,6 +24,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.packaging.custom import IntProperty
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -111,9 +114,39 @@ def filename(monitoring) -> str:
     return f"{stem[:80]}.xlsx"
 
 
+#: The custom document properties a template carries: which monitoring it was made of, and at
+#: which version of its grid, so that its import names a file of another class and does not
+#: silently overwrite a save made after the download (`stamp`).
+STAMP_MONITORING = "rmo_monitoring"
+STAMP_VERSION = "rmo_monitoring_version"
+_CUSTOM_XML = "docProps/custom.xml"
+_CUSTOM_XML_MAX = 64 * 1024
+_PROPERTY_RE = re.compile(
+    r'<(?:\w+:)?property\b[^>]*\bname="([^"]+)"[^>]*>\s*<(?:\w+:)?i4\b[^>]*>\s*(-?\d{1,10})\s*</', re.S
+)
+
+
+def stamp(data: bytes) -> tuple[int | None, int | None]:
+    """(monitoring id, grid version) of a template as `template_xlsx` made it; (None, None) for
+    any other file (a CSV, a workbook made by hand). Reads one small part of the zip, bounded."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            info = archive.getinfo(_CUSTOM_XML)
+            if info.file_size > _CUSTOM_XML_MAX:
+                return None, None
+            text = archive.read(info).decode("utf-8", "replace")
+    except (KeyError, zipfile.BadZipFile, OSError, ValueError):
+        return None, None
+    values = {name: int(value) for name, value in _PROPERTY_RE.findall(text)}
+    return values.get(STAMP_MONITORING), values.get(STAMP_VERSION)
+
+
 def template_xlsx(monitoring, method: MethodData, pupils: Sequence[PupilGrades]) -> ExportFile:
-    """The workbook of `monitoring` with its saved `pupils` filled in."""
+    """The workbook of `monitoring` with its saved `pupils` filled in, stamped with the
+    monitoring and its version (`stamp`)."""
     workbook = Workbook()
+    workbook.custom_doc_props.append(IntProperty(name=STAMP_MONITORING, value=monitoring.pk))
+    workbook.custom_doc_props.append(IntProperty(name=STAMP_VERSION, value=monitoring.version))
     sheet = workbook.active
     sheet.title = str(GRADES_SHEET)
     _grades_sheet(sheet, method, pupils)

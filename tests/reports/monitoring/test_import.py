@@ -10,6 +10,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from openpyxl.packaging.custom import CustomPropertyList
 
 from associations.models import ClassAssignment
 from reports.monitoring import services
@@ -52,11 +53,14 @@ def _bytes(workbook) -> bytes:
     return buffer.getvalue()
 
 
-def _upload(client, monitoring, content: bytes, *, name="monitoring-6b-may.xlsx", version=None):
-    return client.post(_import_url(monitoring), {
+def _upload(client, monitoring, content: bytes, *, name="monitoring-6b-may.xlsx", version=None, overwrite=None):
+    body = {
         "version": str(monitoring.version if version is None else version),
         "file": SimpleUploadedFile(name, content),
-    })
+    }
+    if overwrite is not None:
+        body["overwrite"] = str(overwrite)
+    return client.post(_import_url(monitoring), body)
 
 
 def _grades(monitoring) -> dict[tuple[int, int, str], int]:
@@ -224,12 +228,44 @@ def test_a_stale_version_saves_nothing_and_says_who_saved(world, may):
     assert messages_of(response)[0].startswith("Таблицу уже сохранил другой пользователь (")
     html = response.content.decode()
     assert 'data-testid="conflict"' in html and f'name="version" value="{opened + 1}"' in html
+    assert f'name="overwrite" value="{opened + 1}"' in html
     assert _grades(may) == saved and MonitoredPupil.objects.filter(monitoring=may).count() == 1
-    # Uploaded again at the version the page now carries, the file overwrites on purpose.
-    again = _upload(teacher, may, content, version=response.context["version"])
+    # Uploaded again from the conflict's page (its version and «overwrite»), the file overwrites on purpose.
+    again = _upload(teacher, may, content, version=response.context["version"], overwrite=response.context["version"])
     assert again.status_code == 302
     assert MonitoredPupil.objects.filter(monitoring=may).count() == 6
     assert head.get(reverse("reports:monitoring_edit", args=[may.pk])).status_code == 200
+
+
+def test_a_save_after_the_download_is_not_overwritten_by_a_page_opened_later(world, may):
+    """The teacher downloads the template, the head saves the grid, then the teacher opens the
+    upload page (at the newer version): the file's own version is the one checked."""
+    teacher = login(world.teacher)
+    book = _workbook(teacher, may)
+    book["Оценки"]["C2"] = 1
+    services.grid_save(user=world.head, monitoring=may, version=may.version,
+                       pupils=[PupilGrades(number=1, initials="", grades={})])
+    may.refresh_from_db()
+    saved = _grades(may)
+    response = _upload(teacher, may, _bytes(book), version=may.version)
+    assert response.status_code == 200 and response.context["conflict"] is not None
+    assert _grades(may) == saved
+    # «overwrite» of an older version than the page's is no confirmation.
+    stale = _upload(teacher, may, _bytes(book), version=may.version, overwrite=may.version - 1)
+    assert stale.context["conflict"] is not None and _grades(may) == saved
+
+
+def test_a_template_of_another_class_is_refused(world, may, six_b):
+    september = f.class_monitoring(six_b, period="september", pupils=3)
+    teacher = login(world.teacher)
+    content = _bytes(_workbook(teacher, september))
+    saved = _grades(may)
+    response = _upload(teacher, may, content)
+    assert response.status_code == 200
+    assert response.context["form"].errors["file"] == [
+        "Это шаблон другого класса или срока: скачайте шаблон на этой странице и перенесите в него оценки."
+    ]
+    assert _grades(may) == saved
 
 
 @pytest.mark.parametrize("name, content, message", [
@@ -296,7 +332,10 @@ def test_the_import_queries_do_not_grow_with_pupils(world, six_b, pupils, django
     source = f.class_monitoring(six_b, period="september", pupils=pupils)
     monitoring = f.class_monitoring(six_b, period="may", pupils=3)
     client = login(world.teacher)
-    content = client.get(_template_url(source)).content
+    # September's template as a workbook made by hand: without the stamp of its monitoring.
+    book = openpyxl.load_workbook(io.BytesIO(client.get(_template_url(source)).content))
+    book.custom_doc_props = CustomPropertyList()
+    content = _bytes(book)
     # SQLite inserts 25 pupils' 500 grades in batches of 249 rows: two INSERTs more.
     extra = 2 if connection.vendor == "sqlite" and pupils * 20 > 249 else 0
     # session, user; person, appointments (the roles); the monitoring with its class and method, the
@@ -339,3 +378,13 @@ def test_anonymous_goes_to_the_login_page(client, may):
     for url in (_template_url(may), _import_url(may)):
         response = client.get(url)
         assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_template_is_stamped_with_its_monitoring_and_version_and_excel_keeps_it(world, may):
+    from reports.monitoring import workbook
+
+    content = login(world.teacher).get(_template_url(may)).content
+    assert workbook.stamp(content) == (may.pk, may.version)
+    # Opened and saved again (as Excel or openpyxl does), the stamp stays.
+    assert workbook.stamp(_bytes(openpyxl.load_workbook(io.BytesIO(content)))) == (may.pk, may.version)
+    assert workbook.stamp(b"number,initials\n1,\n") == (None, None)
