@@ -211,14 +211,28 @@ def _mean(values: Sequence[Decimal]) -> Decimal | None:
     return sum(values, Decimal(0)) / len(values) if values else None
 
 
+#: A quality has at most three raters (`Rater`), and 6 is a multiple of every count of them: a
+#: quality's grade × 6 is a whole number, and a pupil's mean is a whole number over 6 × the
+#: qualities — exact, whether it is computed here or summed by the database (the district's
+#: table, `selectors.pupil_means`), so both round a mean at a band's bound the same way.
+RATER_LCM = 6
+
+
+def pupil_mean(total: int, qualities: int) -> Decimal:
+    """A pupil's unrounded mean from `total`, the sum over the qualities of RATER_LCM × the
+    quality's grades' sum ÷ their count."""
+    return Decimal(total) / Decimal(RATER_LCM * qualities)
+
+
 def score_pupil(pupil: PupilGrades, method: MethodData) -> PupilScore:
     quality_grades = []
+    total = 0
     for quality in method.qualities:
-        given = [Decimal(pupil.grades[(quality.id, rater)]) for rater in method.raters
-                 if (quality.id, rater) in pupil.grades]
-        quality_grades.append(_mean(given))
+        given = [pupil.grades[(quality.id, rater)] for rater in method.raters if (quality.id, rater) in pupil.grades]
+        quality_grades.append(Decimal(sum(given)) / len(given) if given else None)
+        total += RATER_LCM * sum(given) // len(given) if given else 0
     complete = bool(quality_grades) and all(grade is not None for grade in quality_grades)
-    raw = _mean(quality_grades) if complete else None
+    raw = pupil_mean(total, len(quality_grades)) if complete else None
     mean = rounded(raw, method.decimals) if raw is not None else None
     band = band_for(mean, method)
     return PupilScore(
@@ -277,6 +291,12 @@ def score_class(method: MethodData, pupils: Iterable[PupilGrades]) -> Score:
         grades = [pupil.quality_grades[index] for pupil in counted]
         quality_sums.append((sum(grades, Decimal(0)), len(grades)))
     return _score(method, [pupil.raw_mean for pupil in counted], quality_sums, pupils=scored, entered=len(scored))
+
+
+def score_means(method: MethodData, raw_means: Sequence[Decimal], *, entered: int) -> Score:
+    """A class's figures from its counted pupils' unrounded means alone (the district's table:
+    its mean, level and distribution; no quality means, no pupils)."""
+    return _score(method, raw_means, [(Decimal(0), 0) for _quality in method.qualities], entered=entered)
 
 
 def pool(method: MethodData, scores: Iterable[Score]) -> Score:

@@ -256,3 +256,28 @@ def test_selectors_pool_the_same_pupils_as_the_pages(world, september, small):
     summary = selectors.school_summary(world.deputy, world.school.pk)
     assert summary.pupils_view and summary.hidden == 0
     assert [row.class_assignment.label for row in summary.groups[0].rows] == ["6 «Б»", "7 «В»"]
+
+
+def test_the_district_s_sums_in_the_database_give_the_figures_of_the_pupils_rows(world, six_b):
+    """`selectors.aggregate_scores` (the district's table: the means summed by the database) and
+    `selectors.scores` (every grade read) agree: the counted pupils, the entered, the mean at a
+    band's bound (4,45 → «4,5», высокий), a quality graded by one rater, a pupil left uncounted."""
+    from reports.monitoring.models import Grade, MonitoredPupil
+
+    def values(n, q, rater):
+        if n == 1:  # 4,45: nine qualities at 4,5 (5 and 4) and one at 4,0
+            return 4 if (rater == "teacher" or q == 9) else 5
+        return (n + q) % 5 + 1
+
+    monitoring = f.class_monitoring(six_b, period="may", pupils=7, values=values)
+    # Pupil 2: a quality graded by the teacher alone; pupil 3: a quality with no grade (not counted).
+    qualities = list(monitoring.method.qualities.all())
+    Grade.objects.filter(pupil__monitoring=monitoring, pupil__number=2, quality=qualities[0], rater="pupil").delete()
+    Grade.objects.filter(pupil__monitoring=monitoring, pupil__number=3, quality=qualities[1]).delete()
+    MonitoredPupil.objects.create(monitoring=monitoring, number=8)  # on the list, no grade at all
+    full = selectors.scores([monitoring])[monitoring.pk]
+    summed = selectors.aggregate_scores([monitoring])[monitoring.pk]
+    assert str(full.pupils[0].mean) == "4.5" and full.pupils[0].level == "высокий"
+    assert (summed.counted, summed.entered) == (full.counted, full.entered) == (6, 8)
+    assert summed.raw_means == full.raw_means
+    assert (summed.mean, summed.level, summed.distribution) == (full.mean, full.level, full.distribution)
