@@ -94,7 +94,12 @@ PAGES = {
     "monitoring class sheet PDF": lambda scene, role: reverse(
         "reports:monitoring_result_pdf", args=[scene.monitoring.september.pk]
     ),
+    "monitoring class sheet XLSX": lambda scene, role: reverse(
+        "reports:monitoring_result_xlsx", args=[scene.monitoring.september.pk]
+    ),
+    "monitoring start": lambda scene, role: reverse("reports:monitoring_start", args=[scene.monitoring.unstarted.pk]),
     "monitoring school": _world_url("reports:monitoring_school", "school"),
+    "monitoring school PDF": _world_url("reports:monitoring_school_pdf", "school"),
     "monitoring school XLSX": _world_url("reports:monitoring_school_xlsx", "school"),
     "monitoring district": _world_url("reports:monitoring_district", "district"),
     "monitoring method": lambda scene, role: reverse("reports:monitoring_method", args=[scene.monitoring.method.pk]),

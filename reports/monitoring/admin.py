@@ -55,6 +55,15 @@ METHOD_FIELDS = (
 )
 
 
+def _lock_method(pk) -> None:
+    """Locks a method's row until the end of the admin's transaction (a no-op on SQLite, whose
+    writers are serialised anyway)."""
+    try:
+        list(Method.objects.select_for_update().filter(pk=int(pk)).values_list("pk"))
+    except (TypeError, ValueError):
+        pass  # a malformed id: the admin's own lookup answers it
+
+
 def in_use(method: Method | None) -> bool:
     """Whether results use `method`, asked once per request (the admin asks for every field set,
     inline and permission)."""
@@ -176,6 +185,13 @@ class QualityInline(_MethodPartInline):
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(indicator_count=Count("indicators"))
 
+    def get_object(self, request, object_id, from_field=None):
+        if request.method == "POST":  # the quality's method locked, as on the method's page
+            method_id = Quality.objects.filter(pk=object_id).values_list("method_id", flat=True).first()
+            if method_id is not None:
+                _lock_method(method_id)
+        return super().get_object(request, object_id, from_field)
+
     @admin.display(description=_("показателей"))
     def indicator_count(self, obj: Quality) -> str:
         count = getattr(obj, "indicator_count", None)
@@ -237,6 +253,14 @@ class MethodAdmin(SharedAcrossDistrictsMixin, HistoryAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(monitoring_count=Count("monitorings"))
+
+    def get_object(self, request, object_id, from_field=None):
+        """On a POST (inside the admin's transaction) the method's row is locked first: a class's
+        monitoring started meanwhile (`services.monitoring_start` locks it too) waits, so the
+        form is checked against whether the method is in use as it is saved."""
+        if request.method == "POST":
+            _lock_method(object_id)
+        return super().get_object(request, object_id, from_field)
 
     @admin.display(description=_("классы"), ordering="grade_from")
     def grades_label(self, obj: Method) -> str:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from itertools import pairwise
 
 from django.utils.translation import gettext as _
@@ -139,6 +139,41 @@ def bands_problems(bands: Sequence[tuple[str, Decimal, Decimal]], *, scale_min: 
                 % {"below": below[0], "above": above[0], "from": comma(above[1], 2), "to": comma(below[2], 2)}
             )
     return problems
+
+
+def _bound_text(value: Decimal, method: MethodData, *, digits: int | None = None) -> str:
+    """A band's bound as Russian documents write it: «4,0», «4,45»; the scale's ends whole («5»)."""
+    if value == value.to_integral_value() and int(value) in (method.scale_min, method.scale_max):
+        return str(int(value))
+    if digits is None:
+        digits = max(method.decimals, -value.normalize().as_tuple().exponent)
+    return comma(value, digits)
+
+
+def band_rows(method: MethodData) -> list[dict]:
+    """The level bands as the questionnaire writes them, highest first: `closed` — the means the
+    band takes, once rounded to the method's decimals («4,5–5», «4,0–4,4»; None for a band no
+    rounded mean falls in), and `half_open` — the interval as stored («от 4,0 включительно до
+    4,5, не включая»; the top band includes the scale's maximum)."""
+    step = Decimal(1).scaleb(-method.decimals)
+    rows = []
+    for index, band in enumerate(method.bands):
+        top = index == 0
+        low = band.lower.quantize(step, rounding=ROUND_CEILING)
+        high = band.upper.quantize(step, rounding=ROUND_FLOOR)
+        if not top and high == band.upper:
+            high -= step
+        closed = None
+        if low <= high:
+            low_text, high_text = (_bound_text(value, method, digits=method.decimals) for value in (low, high))
+            closed = low_text if low == high else f"{low_text}–{high_text}"
+        lower, upper = _bound_text(band.lower, method), _bound_text(band.upper, method)
+        if top:
+            half_open = _("от %(lower)s до %(upper)s включительно") % {"lower": lower, "upper": upper}
+        else:
+            half_open = _("от %(lower)s включительно до %(upper)s, не включая") % {"lower": lower, "upper": upper}
+        rows.append({"band": band, "closed": closed, "half_open": half_open})
+    return rows
 
 
 # --- a class ----------------------------------------------------------------------------------

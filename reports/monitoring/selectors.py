@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import QuerySet
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -80,20 +81,20 @@ def scores(monitorings: Sequence[ClassMonitoring]) -> dict[int, Score]:
     return {m.pk: score_class(methods[m.method_id], grades.get(m.pk, [])) for m in monitorings}
 
 
-def pupil_means(monitoring_ids: Sequence[int]) -> dict[int, tuple[int, list[int], list[int]]]:
+def pupil_means(monitorings: QuerySet[ClassMonitoring]) -> dict[int, tuple[int, list[int], list[int]]]:
     """Per monitoring: its pupils entered, and for each pupil graded on some quality the total of
     `scoring.pupil_mean` and the number of qualities graded, summed by the database in one query
     (a district's table reads a few thousand pupils' rows instead of their hundred thousand
     grades). monitoring id → (entered, [total], [qualities]).
 
     Raw SQL: the ORM does not group a grouped query again. The SQL's only variable parts are the
-    quoted table names and a placeholder per id."""
+    quoted table names and the ORM's SQL of `monitorings`, whose values are parameters."""
     result: dict[int, tuple[int, list[int], list[int]]] = {}
-    if not monitoring_ids:
-        return {}
     quote = connection.ops.quote_name
     pupil, grade = quote(MonitoredPupil._meta.db_table), quote(Grade._meta.db_table)
-    marks = ", ".join(["%s"] * len(monitoring_ids))
+    # The monitorings as a subquery (the ORM's SQL with its parameters): a district's thousands
+    # of ids are never spelt out as parameters.
+    ids_sql, ids_params = monitorings.order_by().values("pk").query.sql_with_params()
     sql = f"""
         SELECT p.monitoring_id, q.n, q.total
         FROM {pupil} p
@@ -102,15 +103,15 @@ def pupil_means(monitoring_ids: Sequence[int]) -> dict[int, tuple[int, list[int]
             FROM (
                 SELECT g.pupil_id, g.quality_id, ({RATER_LCM} * SUM(g.value)) / COUNT(*) AS part
                 FROM {grade} g JOIN {pupil} gp ON gp.id = g.pupil_id
-                WHERE gp.monitoring_id IN ({marks})
+                WHERE gp.monitoring_id IN ({ids_sql})
                 GROUP BY g.pupil_id, g.quality_id
             ) pq
             GROUP BY pq.pupil_id
         ) q ON q.pupil_id = p.id
-        WHERE p.monitoring_id IN ({marks})
-    """  # noqa: S608 — quoted table names and placeholders only
+        WHERE p.monitoring_id IN ({ids_sql})
+    """  # noqa: S608 — quoted table names and the ORM's own SQL with placeholders only
     with connection.cursor() as cursor:
-        cursor.execute(sql, [*monitoring_ids, *monitoring_ids])
+        cursor.execute(sql, [*ids_params, *ids_params])
         for monitoring_id, qualities, total in cursor.fetchall():
             entered, totals, counts = result.setdefault(monitoring_id, (0, [], []))
             result[monitoring_id] = (entered + 1, totals, counts)
@@ -120,11 +121,14 @@ def pupil_means(monitoring_ids: Sequence[int]) -> dict[int, tuple[int, list[int]
     return result
 
 
-def aggregate_scores(monitorings: Sequence[ClassMonitoring]) -> dict[int, Score]:
+def aggregate_scores(monitorings: Sequence[ClassMonitoring], query: QuerySet | None = None) -> dict[int, Score]:
     """The figures of each monitoring without its pupils' rows, from `pupil_means` (the
-    district's table): a pupil is counted once every quality of the method has a grade."""
+    district's table): a pupil is counted once every quality of the method has a grade.
+    `query` selects the same monitorings in SQL (by default their ids)."""
     methods = _methods(m.method_id for m in monitorings)
-    means = pupil_means([m.pk for m in monitorings])
+    if query is None:
+        query = ClassMonitoring.objects.filter(pk__in=[m.pk for m in monitorings])
+    means = pupil_means(query)
     figures = {}
     for monitoring in monitorings:
         method = methods[monitoring.method_id]
@@ -177,7 +181,7 @@ def class_result(user, pk: int) -> ClassResult:
     pupils_view = view == "pupils"
     by_period = {m.period: m for m in periods if m.period in PERIODS}
     dynamics = None
-    if Period.SEPTEMBER in by_period and Period.MAY in by_period:
+    if monitoring.period in PERIODS and Period.SEPTEMBER in by_period and Period.MAY in by_period:
         september, may = (figures[by_period[p].pk] for p in PERIODS)
         if pupils_view or min(september.counted, may.counted) >= access.MONITORING_MIN_PUPILS:
             dynamics = Dynamics(september=september.aggregate(), may=may.aggregate())
@@ -251,14 +255,20 @@ def _band_label(method: MethodData) -> str:
 
 
 def _total(method: MethodData, september: list[Score], may: list[Score], *, classes: int, hidden: int = 0,
-           guard: bool) -> GroupTotal:
-    """A group's pooled September and May. With `guard` (a district-level reader) a pool of
-    fewer than MONITORING_MIN_PUPILS counted pupils is left out: it would be one small class."""
+           guard: bool, visible: tuple[Sequence[Score], Sequence[Score]] = ((), ())) -> GroupTotal:
+    """A group's pooled September and May. With `guard` (a district-level reader) a period's
+    pool is left out when it counts fewer than MONITORING_MIN_PUPILS pupils (it would be one
+    small class), and when what it holds beyond the rows shown beside it (`visible`: the
+    classes or schools the reader sees on their own) is 1 to MONITORING_MIN_PUPILS − 1 pupils —
+    the total minus the rows would give those pupils away."""
     pooled = [pool(method, scores) if scores else None for scores in (september, may)]
     suppressed = False
     if guard:
         for index, score in enumerate(pooled):
-            if score is not None and score.counted < access.MONITORING_MIN_PUPILS:
+            if score is None:
+                continue
+            beyond = score.counted - sum(shown.counted for shown in visible[index])
+            if score.counted < access.MONITORING_MIN_PUPILS or 0 < beyond < access.MONITORING_MIN_PUPILS:
                 pooled[index] = None
                 suppressed = True
     return GroupTotal(
@@ -306,6 +316,7 @@ def school_summary(user, pk: int, *, year: AcademicYear | None = None) -> School
         periods = by_class.get(class_id, {})
         method = next(iter(periods.values()))[1].method if periods else methods[named[class_id][0].method_id]
         band = bands.setdefault(_band_key(method), {"method": method, "rows": [], "sept": [], "may": [],
+                                                     "visible_sept": [], "visible_may": [],
                                                      "classes": 0, "hidden": 0})
         september, may = periods.get(Period.SEPTEMBER), periods.get(Period.MAY)
         if september:
@@ -314,8 +325,16 @@ def school_summary(user, pk: int, *, year: AcademicYear | None = None) -> School
             band["may"].append(may[1])
         if september or may:
             band["classes"] += 1
-        counted = max((entry[1].counted for entry in periods.values()), default=0)
-        if access.monitoring_shows_class(pupils=pupils_view, counted=counted):
+        # Each period on its own: a district-level reader gets a period's figures only from
+        # MONITORING_MIN_PUPILS counted pupils, and the class's row only while a period is left.
+        shown = {
+            period: entry for period, entry in periods.items()
+            if access.monitoring_shows_class(pupils=pupils_view, counted=entry[1].counted)
+        }
+        if shown:
+            september, may = shown.get(Period.SEPTEMBER), shown.get(Period.MAY)
+            for period, entry in shown.items():
+                band["visible_" + ("sept" if period == Period.SEPTEMBER else "may")].append(entry[1])
             band["rows"].append(ClassRow(
                 class_assignment=assignment,
                 september=september[0] if september else None,
@@ -326,7 +345,7 @@ def school_summary(user, pk: int, *, year: AcademicYear | None = None) -> School
                 ),
                 others=tuple(named.get(class_id, ())) if pupils_view else (),
             ))
-        elif september or may:
+        if len(shown) < len(periods):
             band["hidden"] += 1
             hidden_total += 1
     groups = tuple(
@@ -334,7 +353,7 @@ def school_summary(user, pk: int, *, year: AcademicYear | None = None) -> School
             label=_band_label(band["method"]),
             rows=tuple(band["rows"]),
             total=_total(band["method"], band["sept"], band["may"], classes=band["classes"], hidden=band["hidden"],
-                         guard=not pupils_view),
+                         guard=not pupils_view, visible=(band["visible_sept"], band["visible_may"])),
         )
         for _key, band in sorted(bands.items())
     )
@@ -377,13 +396,11 @@ def district_summary(user, pk: int, *, year: AcademicYear | None = None) -> Dist
     district = access.get_visible_or_404(access.visible(user, "monitoring_district", District.objects.all()), pk)
     year = _year(year)
     schools = list(School.objects.filter(district=district).order_by("name"))
-    monitorings = list(
-        ClassMonitoring.objects.filter(
-            class_assignment__school__district=district, class_assignment__academic_year=year,
-            period__in=PERIODS,
-        ).select_related("class_assignment")
+    query = ClassMonitoring.objects.filter(
+        class_assignment__school__district=district, class_assignment__academic_year=year, period__in=PERIODS,
     )
-    figures = aggregate_scores(monitorings)
+    monitorings = list(query.select_related("class_assignment"))
+    figures = aggregate_scores(monitorings, query)
     cells: dict[tuple[int, int], dict[int, dict]] = defaultdict(dict)
     methods: dict[tuple[int, int], MethodData] = {}
     for monitoring in monitorings:
@@ -407,11 +424,15 @@ def district_summary(user, pk: int, *, year: AcademicYear | None = None) -> Dist
             if school.pk in cells[key]
         )
         everything = cells[key].values()
+        shown = (
+            [row.total.dynamics.september for row in rows if row.total.dynamics.september],
+            [row.total.dynamics.may for row in rows if row.total.dynamics.may],
+        )
         bands.append(DistrictBand(
             label=_band_label(method),
             rows=rows,
             total=_total(method, [s for c in everything for s in c["sept"]], [s for c in everything for s in c["may"]],
-                         classes=sum(len(c["classes"]) for c in everything), guard=True),
+                         classes=sum(len(c["classes"]) for c in everything), guard=True, visible=shown),
         ))
     return DistrictSummary(
         district=district, year=year, bands=tuple(bands),

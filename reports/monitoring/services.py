@@ -81,6 +81,9 @@ def monitoring_start(*, user, class_assignment: ClassAssignment, period: str, pe
         )
     try:
         with transaction.atomic():
+            # The method's row locked: an admin saving it (who locks it too) cannot change it
+            # between the check that it is still unused and the first monitoring that uses it.
+            list(Method.objects.select_for_update().filter(pk=method.pk).values_list("pk"))
             monitoring.save()
     except IntegrityError:  # started by someone else a moment ago
         raise ValidationError(

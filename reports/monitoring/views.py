@@ -8,8 +8,6 @@ a pupil's row), 404."""
 
 from __future__ import annotations
 
-from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -24,7 +22,7 @@ from reports.monitoring import charts as charts_context
 from reports.monitoring import exporters, selectors, services, workbook
 from reports.monitoring.forms import GridForm, MonitoringStartForm
 from reports.monitoring.models import ClassMonitoring, Method, MonitoredPupil, Period
-from reports.monitoring.scoring import MethodData, PupilGrades, comma, method_data, score_class
+from reports.monitoring.scoring import PupilGrades, band_rows, method_data, score_class
 from reports.rendering import file_response
 from rmo_portal.editors import editor_save, posted_version, refusal
 
@@ -142,12 +140,17 @@ def monitoring_edit(request, pk: int):
 
 
 def _year(request):
-    """The academic year asked for (`?year=2025`, its first calendar year), else the current one."""
-    try:
-        start_year = int(request.GET.get("year", ""))
-    except ValueError:
+    """The academic year asked for (`?year=2025`, its first calendar year); None (the current
+    one) when none is asked for, and, with a message saying so, for one the portal has not."""
+    asked = request.GET.get("year", "").strip()
+    if not asked:
         return None
-    return AcademicYear.objects.filter(start_year=start_year).first()
+    year = None
+    if asked.isdigit() and len(asked) == 4:
+        year = AcademicYear.objects.filter(start_year=int(asked)).first()
+    if year is None:
+        messages.warning(request, _("Учебного года «%(year)s» в портале нет: показан текущий.") % {"year": asked[:20]})
+    return year
 
 
 def _years():
@@ -285,39 +288,6 @@ def monitoring_import(request, pk: int):
 # --- the method's questionnaire (helper: admin) --------------------------------------------------
 
 
-def _bound_text(value: Decimal, method: MethodData, *, digits: int | None = None) -> str:
-    """A band's bound as Russian documents write it: «4,0», «4,45»; the scale's ends whole («5»)."""
-    if value == value.to_integral_value() and int(value) in (method.scale_min, method.scale_max):
-        return str(int(value))
-    if digits is None:
-        digits = max(method.decimals, -value.normalize().as_tuple().exponent)
-    return comma(value, digits)
-
-
-def band_rows(method: MethodData) -> list[dict]:
-    """The level bands as the questionnaire writes them, highest first: `closed` — the means the
-    band takes, once rounded to the method's decimals («4,5–5», «4,0–4,4»; None for a band no
-    rounded mean falls in), and `half_open` — the interval as stored («от 4,0 включительно до
-    4,5, не включая»; the top band includes the scale's maximum)."""
-    step = Decimal(1).scaleb(-method.decimals)
-    rows = []
-    for index, band in enumerate(method.bands):
-        top = index == 0
-        low = band.lower.quantize(step, rounding=ROUND_CEILING)
-        high = band.upper.quantize(step, rounding=ROUND_FLOOR)
-        if not top and high == band.upper:
-            high -= step
-        closed = None
-        if low <= high:
-            low_text, high_text = (_bound_text(value, method, digits=method.decimals) for value in (low, high))
-            closed = low_text if low == high else f"{low_text}–{high_text}"
-        lower, upper = _bound_text(band.lower, method), _bound_text(band.upper, method)
-        if top:
-            half_open = _("от %(lower)s до %(upper)s включительно") % {"lower": lower, "upper": upper}
-        else:
-            half_open = _("от %(lower)s включительно до %(upper)s, не включая") % {"lower": lower, "upper": upper}
-        rows.append({"band": band, "closed": closed, "half_open": half_open})
-    return rows
 
 
 @login_required

@@ -32,7 +32,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from associations.files.responses import ascii_filename
 from associations.sheets import Column
 from reports.monitoring.models import INITIALS_MAX_LENGTH, MAX_PUPILS, Period, Rater
-from reports.monitoring.scoring import MethodData, PupilGrades, QualityData, comma
+from reports.monitoring.scoring import MethodData, PupilGrades, QualityData, band_rows
 from reports.rendering import XLSX_MIMETYPE, ExportFile
 
 TEMPLATE_ROWS = 25  # a template shows at least this many numbered rows (as the grid does)
@@ -121,8 +121,9 @@ STAMP_MONITORING = "rmo_monitoring"
 STAMP_VERSION = "rmo_monitoring_version"
 _CUSTOM_XML = "docProps/custom.xml"
 _CUSTOM_XML_MAX = 64 * 1024
-_PROPERTY_RE = re.compile(
-    r'<(?:\w+:)?property\b[^>]*\bname="([^"]+)"[^>]*>\s*<(?:\w+:)?i4\b[^>]*>\s*(-?\d{1,10})\s*</', re.S
+_PROPERTY_RE = re.compile(  # every repeat bounded: a hostile part costs linear time, not minutes
+    r'<(?:\w{1,16}:)?property\b[^<>]{0,400}?\bname="([^"<>]{1,64})"[^<>]{0,400}>'
+    r'\s{0,32}<(?:\w{1,16}:)?i4\b[^<>]{0,400}>\s{0,32}(-?\d{1,10})\s{0,32}</'
 )
 
 
@@ -278,11 +279,9 @@ def _method_sheet(sheet, monitoring, method: MethodData) -> None:
     row += 1
     _put(sheet, row, 1, _("Уровни (по среднему баллу)")).font = bold
     row += 1
-    for position, band in enumerate(method.bands):  # highest first: the top band includes its upper bound
-        bounds = {"lower": comma(band.lower, method.decimals), "upper": comma(band.upper, method.decimals)}
-        _put(sheet, row, 1, band.name)
-        _put(sheet, row, 2, (_("от %(lower)s до %(upper)s включительно") if position == 0
-                             else _("от %(lower)s до %(upper)s, не включая %(upper)s")) % bounds)
+    for band in band_rows(method):  # the questionnaire's texts: the stored bounds, exactly
+        _put(sheet, row, 1, band["band"].name)
+        _put(sheet, row, 2, band["half_open"])
         row += 1
     sheet.column_dimensions["A"].width = 40
     sheet.column_dimensions["B"].width = 50

@@ -12,8 +12,7 @@ import pytest
 from django.urls import reverse
 
 from reports.monitoring import kapustina, services
-from reports.monitoring.scoring import Band, MethodData
-from reports.monitoring.views import band_rows
+from reports.monitoring.scoring import Band, MethodData, band_rows
 from tests.helpers import count_queries, login
 
 pytestmark = pytest.mark.django_db

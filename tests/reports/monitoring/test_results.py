@@ -6,10 +6,12 @@ grow with classes and pupils."""
 
 from __future__ import annotations
 
+import io
 import re
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from associations.models import ClassAssignment
 from reports.monitoring import selectors
@@ -145,9 +147,50 @@ def test_the_school_table_shows_the_deputy_every_class_and_the_district_only_cla
     summary = response.context["summary"]
     (group,) = summary.groups
     assert group.label == "5–11 классы" and group.total.classes == 2 and group.total.hidden == 1
-    # The total pools 8 pupils of 6 «Б» (33,5) and 3 of 7 «В» at 2,0: 39,5 / 11 = 3,59 → «3,6».
-    assert group.total.dynamics.september.mean_text == "3,6" and group.total.dynamics.september.counted == 11
+    # September's total pools 6 «Б»'s 8 pupils and 7 «В»'s 3: the total minus the 6 «Б» row shown
+    # beside it would be those 3 pupils, so it is left out for the district level.
+    assert group.total.dynamics.september is None and group.total.suppressed
+    assert group.total.dynamics.may.counted == 8  # May: 6 «Б» alone, shown in its row anyway
     assert "Ю.Щ." not in html
+    # The deputy reads the total: 39,5 / 11 = 3,59 → «3,6».
+    (deputy_group,) = selectors.school_summary(world.deputy, world.school.pk).groups
+    assert deputy_group.total.dynamics.september.mean_text == "3,6"
+
+
+def test_a_total_is_shown_to_the_district_when_what_it_holds_beyond_the_rows_is_5_pupils(world, september, small):
+    other = f.ClassAssignmentFactory(teacher=f.PersonFactory(school=world.school), academic_year=world.year,
+                                     grade=8, letter="Г")
+    f.class_monitoring(other, period="september", pupils=3, values=lambda n, q, r: 3)
+    (group,) = selectors.school_summary(world.methodologist, world.school.pk).groups
+    assert [row.class_assignment.label for row in group.rows] == ["6 «Б»"] and group.total.hidden == 2
+    # 8 + 3 + 3 pupils: the 6 beyond the row are two classes, not one child.
+    assert group.total.dynamics.september.counted == 14 and not group.total.suppressed
+
+
+def test_a_small_period_of_a_class_shown_is_left_out_of_its_row(world, six_b, september):
+    f.class_monitoring(six_b, period="may", pupils=2, values=lambda n, q, r: 1)
+    response, html = _page(login(world.methodologist), "monitoring_school", world.school.pk)
+    (group,) = response.context["summary"].groups
+    (row,) = group.rows
+    assert row.dynamics.september.counted == 8 and row.dynamics.may is None and row.may is None
+    assert row.dynamics.change_text == "—" and group.total.hidden == 1
+    assert group.total.dynamics.may is None  # 2 pupils: no total either
+    assert "низкий" not in _cells(html.split('data-testid="school-table"')[1].split("</table>")[0])
+    xlsx = login(world.methodologist).get(reverse("reports:monitoring_school_xlsx", args=[world.school.pk]))
+    rows = list(load_workbook(io.BytesIO(xlsx.content)).active.iter_rows(values_only=True))
+    six = next(r for r in rows if r[0] == "6 «Б»")
+    assert six[5:8] == (None, None, None)
+
+
+def test_the_district_total_does_not_give_away_a_school_left_out(world, september):
+    tiny = f.ClassAssignmentFactory(teacher=f.PersonFactory(school=world.other_school), academic_year=world.year,
+                                    grade=9, letter="А")
+    f.class_monitoring(tiny, period="september", pupils=2, values=lambda n, q, r: 1)
+    summary = selectors.district_summary(world.methodologist, world.district.pk)
+    (band,) = summary.bands
+    schools = {row.school: row.total.dynamics.september for row in band.rows}
+    assert schools[world.school].counted == 8 and schools[world.other_school] is None
+    assert band.total.dynamics.september is None and band.total.suppressed
 
 
 def test_a_school_s_total_of_fewer_than_5_pupils_is_left_out_for_the_district(world, small):
@@ -281,3 +324,10 @@ def test_the_district_s_sums_in_the_database_give_the_figures_of_the_pupils_rows
     assert (summed.counted, summed.entered) == (full.counted, full.entered) == (6, 8)
     assert summed.raw_means == full.raw_means
     assert (summed.mean, summed.level, summed.distribution) == (full.mean, full.level, full.distribution)
+
+
+@pytest.mark.parametrize("asked", ["abc", "2031", "99999999999999999999"])
+def test_a_year_the_portal_has_not_shows_the_current_one_and_says_so(world, september, asked):
+    response, html = _page(login(world.deputy), "monitoring_school", world.school.pk, year=asked)
+    assert response.status_code == 200 and response.context["summary"].year == world.year
+    assert f"Учебного года «{asked[:20]}» в портале нет: показан текущий." in html
