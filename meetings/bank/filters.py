@@ -82,7 +82,7 @@ class MaterialFilter(django_filters.FilterSet):
         queryset=School.objects.all(), label=_("Школа"), distinct=False,
     )
     year = _Ids(
-        field_name="academic_year", queryset=AcademicYear.objects.all(), to_field_name="start_year",
+        field_name="academic_year__start_year", queryset=AcademicYear.objects.all(), to_field_name="start_year",
         label=_("Учебный год"), distinct=False,
     )
     level = django_filters.ChoiceFilter(choices=Level.choices, label=_("Уровень"), empty_label=_("любой"))
