@@ -293,8 +293,13 @@ def school_summary(user, pk: int, *, year: AcademicYear | None = None) -> School
     school = access.get_visible_or_404(
         access.visible(user, "monitoring_school", School.objects.select_related("district")), pk
     )
-    year = _year(year)
-    pupils_view = access.allows(user, "monitoring_school", school, "pupils")
+    return school_table(school, _year(year), pupils_view=access.allows(user, "monitoring_school", school, "pupils"))
+
+
+def school_table(school: School, year: AcademicYear, *, pupils_view: bool) -> SchoolSummary:
+    """A school's table as `school_summary` builds it, for a reader who sees every class
+    (`pupils_view`) or for the district level; no access check (the annual analysis, which goes
+    to the district level, reads it with pupils_view=False)."""
     monitorings = list(
         ClassMonitoring.objects.filter(class_assignment__school=school, class_assignment__academic_year=year)
         .select_related("class_assignment__teacher")
@@ -394,7 +399,11 @@ def district_summary(user, pk: int, *, year: AcademicYear | None = None) -> Dist
     """The district's table by school and grade band: pooled figures only (a school's row is
     its pupils of the band, its small classes included)."""
     district = access.get_visible_or_404(access.visible(user, "monitoring_district", District.objects.all()), pk)
-    year = _year(year)
+    return district_table(district, _year(year))
+
+
+def district_table(district: District, year: AcademicYear) -> DistrictSummary:
+    """The district's table as `district_summary` builds it; no access check."""
     schools = list(School.objects.filter(district=district).order_by("name"))
     query = ClassMonitoring.objects.filter(
         class_assignment__school__district=district, class_assignment__academic_year=year, period__in=PERIODS,
