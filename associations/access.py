@@ -81,6 +81,12 @@ mostly the association's, moved under that path (`under`):
     monitoring_method      (a Method: its questionnaire) see: whoever reaches the monitoring (the
                            per-pupil readers' rule matches anything, or the district level),
                            every method of every district: methods are not secret
+    analysis     see       (a reports.Analysis) its association's see, and its write, review or
+                           oversee: the school МО's head, the school's deputy, the district
+                           methodologist; the РМО's methodologist (head) and district official
+                 write     its association's write, while a draft or returned
+                 review    its association's review (the school's deputy; the district official
+                           for the РМО; never its own head), while submitted
     (a signed protocol's scan is asked of its protocol: see to download, record to attach; an
     appointment order's scan of its appointment: see)
 
@@ -1001,6 +1007,41 @@ register("plan_item_file", model="associations.PlanItemFile", association_path="
 register("decision_file", model="meetings.DecisionFile",
          association_path="decision__protocol_item__protocol__association",
          rules=_result_file_rules("decision", "decision", "mark"))
+
+
+# --- the annual analysis (reports.analysis) -------------------------------------------------------
+
+# reports.Analysis.Status
+ANALYSIS_DRAFT, ANALYSIS_SUBMITTED, ANALYSIS_RETURNED = "draft", "submitted", "returned"
+
+
+def _analysis_rules(kind: Kind) -> dict[str, Rule]:
+    """The analysis goes to the administration, not to the members: it is read by those who write
+    it (the school МО's head; the methodologist, the РМО's head, for the РМО), who review it (the
+    school's deputy director; the district official for the РМО) and who oversee the association
+    (the district methodologist, the school's deputy). It is written while a draft or returned,
+    and reviewed while submitted."""
+
+    def see(roles: Roles) -> Q:
+        return both(
+            kind.association_rule("see")(roles),
+            either(
+                kind.association_rule("write")(roles),
+                kind.association_rule("review")(roles),
+                kind.association_rule("oversee")(roles),
+            ),
+        )
+
+    return {
+        "see": see,
+        "write": lambda roles: both(
+            Q(status__in=(ANALYSIS_DRAFT, ANALYSIS_RETURNED)), kind.association_rule("write")(roles)
+        ),
+        "review": lambda roles: both(Q(status=ANALYSIS_SUBMITTED), kind.association_rule("review")(roles)),
+    }
+
+
+register("analysis", model="reports.Analysis", association_path="association", rules=_analysis_rules)
 
 
 # --- asking the rules ------------------------------------------------------------------------------

@@ -963,3 +963,34 @@ def class_monitoring(class_assignment, *, period="september", period_name="", pu
             for rater in raters
         )
     return monitoring
+
+
+# --- the annual analysis (reports.analysis) -----------------------------------------------------
+
+
+def analysis_of(association, year=None, *, status="draft", by=None, **fields):
+    """An association's analysis of `year` (the world's current one by default) in `status`,
+    written straight to the database with what that status needs (a narrative; figures and the
+    submission for a submitted or accepted one; a stored PDF for an accepted one; a comment for a
+    returned one): the service's rules are their own tests'."""
+    from reports.analysis.models import Analysis
+
+    now = timezone.now()
+    values = {
+        "goals_assessment": "Цель достигнута, задачи в основном решены.",
+        "achievements": "Призёры муниципального конкурса.",
+        "problems": "Низкая посещаемость в мае.",
+        "next_year_tasks": "Обобщить опыт\nПровести открытые классные часы",
+        "updated_by": by,
+    }
+    if status in ("submitted", "accepted", "returned"):
+        values.update(figures={"schema": 0}, submitted_at=now, submitted_by=by)
+    if status == "accepted":
+        stored = StoredFileFactory(original_name="analysis.pdf")
+        values.update(accepted_at=now, accepted_by=by, pdf=stored, pdf_sha256=stored.sha256)
+    if status == "returned":
+        values.update(returned_at=now, returned_by=by, return_comment="Дополните раздел о проблемах.")
+    values.update(fields)
+    return Analysis.objects.create(
+        association=association, academic_year=year or _current_year(), status=status, **values
+    )

@@ -30,7 +30,7 @@ from associations.models import (
     VisitRecommendation,
 )
 from meetings.models import Decision, DecisionFile, Material, MaterialFile, Meeting, Protocol
-from reports.models import ClassMonitoring, Method
+from reports.models import Analysis, ClassMonitoring, Method
 from tests import factories as f
 
 USERS = [
@@ -65,6 +65,7 @@ QUERYSETS = {
     "monitoring_school": lambda: School.objects.all(),
     "monitoring_district": lambda: District.objects.all(),
     "monitoring_method": lambda: Method.objects.all(),
+    "analysis": lambda: Analysis.objects.select_related("association"),
 }
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 
@@ -99,6 +100,7 @@ def scene(world):
     _materials(world)
     _monitorings(world)
     _result_files(world)
+    _analyses(associations, years)
     return users
 
 
@@ -124,6 +126,13 @@ def _records(world) -> None:
                             (world.other_district_mo.school, None)):
         visit = f.VisitFactory(school=school, visitor=world.methodologist.person, visited_person=visited)
         f.VisitRecommendationFactory(visit=visit, position=1)
+
+
+def _analyses(associations, years) -> None:
+    """An analysis of every status (one a year) of each association."""
+    for association in associations:
+        for year, status in zip(years, Analysis.Status, strict=True):
+            f.analysis_of(association, year, status=status)
 
 
 def _result_files(world) -> None:
