@@ -15,3 +15,5 @@ class ReportsConfig(AppConfig):
         links.plan_links.register(report_links.plan_links)
         links.appointment_links.register(report_links.appointment_links)
         links.attestation_schedule_links.register(report_links.attestation_schedule_links)
+        # The association's page: its annual analysis (reports.analysis).
+        links.association_links.register(report_links.association_links)

@@ -37,3 +37,16 @@ def attestation_schedule_links(association, *, user) -> list[Link]:
         Link(label=_("Скачать XLSX"), url=reverse("reports:attestation_schedule_xlsx", args=[association.pk]),
              testid="schedule-xlsx"),
     ]
+
+
+def association_links(*, association, year, user, can_write: bool) -> list[Link]:
+    """The association's analysis of the year («Анализ работы за год»), to those who read it
+    (reports.analysis: its writers, reviewers and overseers; not its class teachers)."""
+    from reports.analysis.selectors import may_read
+
+    if year is None or not may_read(user, association):
+        return []
+    return [
+        Link(label=_("Анализ работы за год"), url=reverse("reports:analysis", args=[association.pk, year.start_year]),
+             testid="analysis-link")
+    ]

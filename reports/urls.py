@@ -13,4 +13,5 @@ urlpatterns = [
     path("plans/<int:pk>/xlsx/", views.plan_xlsx, name="plan_xlsx"),
     path("records/", include("reports.records.urls")),
     path("monitoring/", include("reports.monitoring.urls")),
+    path("analysis/", include("reports.analysis.urls")),
 ]

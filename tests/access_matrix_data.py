@@ -251,6 +251,36 @@ def build_scans(world, *, item: PlanItem, decision: Decision) -> Scans:
 
 
 @dataclass
+class Analyses:
+    """The annual analyses of the world's school МО (reports.analysis): this year's draft (its
+    editor and «submit»), last year's submitted one («accept», «return»), the accepted one of two
+    years ago (its stored PDF); and the year after this, which has none yet («start»)."""
+
+    draft: object
+    submitted: object
+    accepted: object
+    unstarted_year: AcademicYear
+
+
+def build_analyses(world, *, previous_year: AcademicYear, next_year: AcademicYear) -> Analyses:
+    from reports.analysis.figures import figures_for
+
+    two_years_ago = AcademicYear.objects.get(start_year=world.year.start_year - 2)
+
+    def frozen(year):
+        return figures_for(world.mo, year).to_data()
+
+    return Analyses(
+        draft=f.analysis_of(world.mo, world.year, by=world.head),
+        submitted=f.analysis_of(world.mo, previous_year, status="submitted", by=world.head,
+                                figures=frozen(previous_year)),
+        accepted=f.analysis_of(world.mo, two_years_ago, status="accepted", by=world.head,
+                               figures=frozen(two_years_ago), accepted_by=world.deputy),
+        unstarted_year=next_year,
+    )
+
+
+@dataclass
 class Scene:
     """The `world` fixture's school МО with everything its pages act on, and one logged-in
     client per user (anonymous: a client without a session)."""
@@ -276,6 +306,7 @@ class Scene:
     bank: Bank | None = None  # the data bank's cards
     scans: Scans | None = None  # files elsewhere: scans and result files
     monitoring: Monitoring | None = None  # monitoring of upbringing (reports.monitoring)
+    analyses: Analyses | None = None  # the annual analyses (reports.analysis)
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -433,6 +464,7 @@ def build_scene(world) -> Scene:
         records=build_records(world, previous_year=previous_year), bank=build_bank(world),
         scans=build_scans(world, item=approved_item, decision=decision),
         monitoring=build_monitoring(world),
+        analyses=build_analyses(world, previous_year=previous_year, next_year=next_year),
     )
 
 
@@ -474,6 +506,8 @@ def tracked_models() -> list[type[models.Model]]:
     tracked.append(LogEntry)
     # The monitoring's entries (reports.monitoring): a class's monitorings, pupils and grades.
     tracked += [apps.get_model("reports", name) for name in ("ClassMonitoring", "MonitoredPupil", "Grade")]
+    # The annual analyses (reports.analysis), their history and transitions.
+    tracked += [apps.get_model("reports", name) for name in ("Analysis", "HistoricalAnalysis", "AnalysisTransition")]
     assert get_user_model() in tracked
     return tracked
 

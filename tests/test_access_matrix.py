@@ -225,6 +225,14 @@ MONITORING_SCHOOL = "login  404    404    200    200    404    200    404    200
 MONITORING_DISTRICT = "login  404    404    404    404    404    200    404    200    200    404    404"
 MONITORING_OTHER_DISTRICT = "login  404    404    404    404    404    404    200    404    200    404    200"
 
+# The annual analysis (reports.analysis): its readers (those who write, review or oversee it), its
+# writer's actions (the head; the deputy and the methodologist are told it is not theirs), its
+# reviewer's (the school's deputy; the head and the methodologist are told), and a refusal for all.
+ANALYSIS_READERS = "login  404    404    200    200    404    200    404    200    200    404"
+ANALYSIS_WRITER_ACTION = "login  404    404    done   noop   404    noop   404    done   done   404"
+ANALYSIS_REVIEWER_ACTION = "login  404    404    noop   done   404    noop   404    done   done   404"
+ANALYSIS_NOOP = "login  404    404    noop   noop   404    noop   404    noop   noop   404"
+
 MATRIX: dict[str, tuple[Case, ...]] = {
     "home": (Case(get=LOGGED_IN),),
     # --- Django's authentication: a logged-in user is sent home from the login page -----------
@@ -848,6 +856,63 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("monitoring.method"),
              get="login  200    200    200    200    200    200    200    200    200    404",
              label="the 5–11 method of 6 «Б»"),
+    ),
+    # --- the annual analysis (reports.analysis): scene.analyses, the school МО's ------------------
+    # Read by those who write, review or oversee it (the head; the deputy; the district's
+    # methodologist; the administrators); its class teachers and the secretary get 404, as for a
+    # draft plan. Written by the head (the methodologist writes only the РМО's: 403); reviewed by
+    # the school's deputy. A refused transition is a message on its page (noop).
+    "reports:analysis": (
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year}, get=ANALYSIS_READERS,
+             label="this year's draft"),
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.analyses.unstarted_year.start_year},
+             get=ANALYSIS_READERS, label="a year not started"),
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.analyses.accepted.academic_year.start_year},
+             get=ANALYSIS_READERS, label="an accepted analysis"),
+    ),
+    "reports:analysis_start": (
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.analyses.unstarted_year.start_year},
+             get=POST_ONLY, post=ANALYSIS_WRITER_ACTION, data=lambda s: {}, label="a year not started"),
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year},
+             post=ANALYSIS_NOOP, data=lambda s: {}, label="started already"),
+    ),
+    "reports:analysis_edit": (
+        Case(kwargs=pk("analyses.draft"),
+             get="login  404    404    200    403    404    403    404    200    200    404",
+             post="login  404    404    done   403    404    403    404    done   done   404",
+             data=lambda s: {"version": str(s.analyses.draft.version), "goals_assessment": "Задачи решены.",
+                             "achievements": "Призёры конкурса.", "problems": "Мало открытых занятий.",
+                             "next_year_tasks": "Обобщить опыт"},
+             label="the draft"),
+        Case(kwargs=pk("analyses.draft"),
+             post="login  404    404    200=   403    404    403    404    200=   200=   404",
+             data=lambda s: {"version": str(s.analyses.draft.version), "problems": "П" * 5001},
+             label="the draft: a section over its bound"),
+        Case(kwargs=pk("analyses.submitted"),
+             get="login  404    404    noop   403    404    403    404    noop   noop   404", label="submitted"),
+    ),
+    "reports:analysis_submit": (
+        Case(kwargs=pk("analyses.draft"), get=POST_ONLY, post=ANALYSIS_WRITER_ACTION, data=lambda s: {},
+             label="the draft"),
+        Case(kwargs=pk("analyses.accepted"), post=ANALYSIS_NOOP, data=lambda s: {}, label="accepted"),
+    ),
+    "reports:analysis_return": (
+        Case(kwargs=pk("analyses.submitted"), get=POST_ONLY, post=ANALYSIS_REVIEWER_ACTION,
+             data=lambda s: {"comment": "Дополните раздел о проблемах"}, label="submitted"),
+        Case(kwargs=pk("analyses.submitted"),
+             post="login  404    404    noop   200=   404    noop   404    200=   200=   404",
+             data=lambda s: {"comment": ""}, label="submitted, no comment"),
+        Case(kwargs=pk("analyses.draft"), post=ANALYSIS_NOOP, data=lambda s: {"comment": "Доработать"},
+             label="a draft"),
+    ),
+    "reports:analysis_accept": (
+        Case(kwargs=pk("analyses.submitted"), get=POST_ONLY, post=ANALYSIS_REVIEWER_ACTION, data=lambda s: {},
+             label="submitted"),
+        Case(kwargs=pk("analyses.draft"), post=ANALYSIS_NOOP, data=lambda s: {}, label="a draft"),
+    ),
+    "reports:analysis_pdf": (
+        Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft: rendered, marked"),
+        Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted: the stored PDF"),
     ),
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------

@@ -106,6 +106,19 @@ PAGES = {
     "monitoring grid": lambda scene, role: reverse("reports:monitoring_edit", args=[scene.monitoring.may.pk]),
     "monitoring template": lambda scene, role: reverse("reports:monitoring_template", args=[scene.monitoring.may.pk]),
     "monitoring import form": lambda scene, role: reverse("reports:monitoring_import", args=[scene.monitoring.may.pk]),
+    # the annual analysis (reports.analysis)
+    "analysis (draft)": lambda scene, role: reverse(
+        "reports:analysis", args=[scene.world.mo.pk, scene.world.year.start_year]
+    ),
+    "analysis (not started)": lambda scene, role: reverse(
+        "reports:analysis", args=[scene.world.mo.pk, scene.analyses.unstarted_year.start_year]
+    ),
+    "analysis (submitted)": lambda scene, role: reverse(
+        "reports:analysis", args=[scene.world.mo.pk, scene.analyses.submitted.academic_year.start_year]
+    ),
+    "analysis editor": lambda scene, role: reverse("reports:analysis_edit", args=[scene.analyses.draft.pk]),
+    "analysis PDF (draft)": lambda scene, role: reverse("reports:analysis_pdf", args=[scene.analyses.draft.pk]),
+    "analysis PDF (accepted)": lambda scene, role: reverse("reports:analysis_pdf", args=[scene.analyses.accepted.pk]),
     "data bank": _url("meetings:materials"),
     "data bank search": _url("meetings:materials", query="?q=классный+час&grade=5"),
     "new card form": _url("meetings:material_create"),
