@@ -217,6 +217,28 @@ def _put(ws: Worksheet, row: int, column: int, value):
     return cell
 
 
+def put_table(
+    ws: Worksheet, header_row: int, headers: Sequence[str], rows: Iterable[Sequence], *,
+    number_formats: dict[int, str] | None = None,
+) -> int:
+    """A bordered table: a bold, centred header on `header_row`, the rows below it wrapped
+    (columns numbered from 1 in `number_formats`). Returns the number of rows written."""
+    for column, header in enumerate(headers, start=1):
+        cell = _put(ws, header_row, column, header)
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
+        cell.border = BORDER
+    written = 0
+    for written, values in enumerate(rows, start=1):
+        for column, value in enumerate(values, start=1):
+            cell = _put(ws, header_row + written, column, value)
+            cell.alignment = WRAP
+            cell.border = BORDER
+            if number_formats and column in number_formats:
+                cell.number_format = number_formats[column]
+    return written
+
+
 def _sheet_bytes(
     *,
     sheet_title: str,
@@ -252,18 +274,7 @@ def _sheet_bytes(
     row_number += 1  # one empty row before the table
     header_row = row_number + 1
 
-    for column, header in enumerate(headers, start=1):
-        cell = _put(ws, header_row, column, header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        cell.border = BORDER
-    for offset, values in enumerate(rows, start=1):
-        for column, value in enumerate(values, start=1):
-            cell = _put(ws, header_row + offset, column, value)
-            cell.alignment = WRAP
-            cell.border = BORDER
-            if number_formats and column in number_formats:
-                cell.number_format = number_formats[column]
+    put_table(ws, header_row, headers, rows, number_formats=number_formats)
 
     for column, width in enumerate(widths, start=1):
         ws.column_dimensions[get_column_letter(column)].width = width

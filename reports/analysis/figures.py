@@ -204,8 +204,23 @@ class StaffFigures:
 # --- 2. meetings ---------------------------------------------------------------------------------
 
 
+class _Attendance:
+    """The attendance of `present` of `marked` (a meeting's, the year's), in percent."""
+
+    present: int
+    marked: int
+
+    @property
+    def attendance(self) -> Decimal | None:
+        return percent(self.present, self.marked)
+
+    @property
+    def attendance_text(self) -> str:
+        return percent_text(self.attendance)
+
+
 @dataclass(frozen=True)
-class MeetingRow:
+class MeetingRow(_Attendance):
     meeting_id: int
     day: datetime.date
     kind: str
@@ -216,14 +231,6 @@ class MeetingRow:
     marked: int
     reason: str  # why cancelled
     link: Link
-
-    @property
-    def attendance(self) -> Decimal | None:
-        return percent(self.present, self.marked)
-
-    @property
-    def attendance_text(self) -> str:
-        return percent_text(self.attendance)
 
 
 @dataclass(frozen=True)
@@ -240,7 +247,7 @@ class PlannedMeeting:
 
 
 @dataclass(frozen=True)
-class MeetingFigures:
+class MeetingFigures(_Attendance):
     planned: int  # items of the approved plan that are meetings
     scheduled: int  # the association's meetings of the year, whatever their status
     held: int
@@ -253,14 +260,6 @@ class MeetingFigures:
     held_meetings: tuple[MeetingRow, ...]
     cancelled_meetings: tuple[MeetingRow, ...]
     link: Link
-
-    @property
-    def attendance(self) -> Decimal | None:
-        return percent(self.present, self.marked)
-
-    @property
-    def attendance_text(self) -> str:
-        return percent_text(self.attendance)
 
 
 # --- 3. the plan's execution ---------------------------------------------------------------------

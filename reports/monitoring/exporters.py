@@ -16,12 +16,12 @@ from decimal import Decimal
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font
+from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from associations.files.responses import ascii_filename
-from reports.exporters import BORDER, WRAP, _put
+from reports.exporters import _put, put_table
 from reports.monitoring import charts
 from reports.monitoring.scoring import Score
 from reports.monitoring.selectors import ClassResult, SchoolSummary
@@ -61,20 +61,8 @@ def _number(value: Decimal | None):
 
 def _table(ws: Worksheet, row: int, headers: Sequence[str], rows: Sequence[Sequence], *,
            formats: dict[int, str] | None = None) -> int:
-    """A bordered table with a bold header from `row`; returns the next free row."""
-    for column, header in enumerate(headers, start=1):
-        cell = _put(ws, row, column, header)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, horizontal="center", vertical="center")
-        cell.border = BORDER
-    for offset, values in enumerate(rows, start=1):
-        for column, value in enumerate(values, start=1):
-            cell = _put(ws, row + offset, column, value)
-            cell.alignment = WRAP
-            cell.border = BORDER
-            if formats and column in formats:
-                cell.number_format = formats[column]
-    return row + len(rows) + 2
+    """A bordered table with a bold header from `row`; returns the next free row (one left empty)."""
+    return row + put_table(ws, row, headers, rows, number_formats=formats) + 2
 
 
 def _title(ws: Worksheet, lines: Sequence[str]) -> int:

@@ -12,35 +12,15 @@ from __future__ import annotations
 from collections import defaultdict
 
 import pytest
-from django.db import transaction
 
 from associations.models import ClassAssignment
 from reports.monitoring import services
 from reports.monitoring.models import INITIALS_RE, ClassMonitoring, Grade, MonitoredPupil, Period
 from reports.monitoring.scoring import Dynamics, PupilGrades, method_data, score_class
-from rmo_portal.demo import bench as benchdata
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def small_set(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            data = benchdata.bench_data("small")
-        yield data
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def data(small_set):
-    return small_set
 
 
 def test_every_class_of_the_year_has_both_periods_with_pupils_and_complete_grades(data):

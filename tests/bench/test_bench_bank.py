@@ -13,7 +13,7 @@ from collections import Counter
 
 import pytest
 from django.core.files.storage import default_storage
-from django.db import connection, transaction
+from django.db import connection
 from django.http import QueryDict
 from django.test import Client
 from django.urls import resolve
@@ -29,24 +29,6 @@ pytestmark = pytest.mark.django_db
 BANK_PAGES = {"meetings:materials", "meetings:material"}
 
 
-@pytest.fixture(scope="module")
-def small_set(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            data = benchdata.bench_data("small")
-        yield data
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def data(small_set):
-    return small_set
 
 
 def test_the_materials_are_there_valid_and_indexed(data):

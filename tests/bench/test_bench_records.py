@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-from django.db import transaction
 from django.urls import resolve
 from django.utils import timezone
 
@@ -31,7 +30,6 @@ from associations.records.attestation.services import attestation_expiry, person
 from associations.records.consultations.services import consultation_people_errors
 from associations.records.instructions.selectors import instruction_for
 from meetings.models import MeetingVisit
-from rmo_portal.demo import bench as benchdata
 from rmo_portal.management.commands.bench import Command
 
 pytestmark = pytest.mark.django_db
@@ -48,24 +46,6 @@ RECORD_PAGES = {
 }
 
 
-@pytest.fixture(scope="module")
-def small_set(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            data = benchdata.bench_data("small")
-        yield data
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
-
-
-@pytest.fixture
-def data(small_set):
-    return small_set
 
 
 def test_every_kind_of_record_is_there_and_valid(data):
