@@ -1043,6 +1043,17 @@ def _analysis_rules(kind: Kind) -> dict[str, Rule]:
 
 register("analysis", model="reports.Analysis", association_path="association", rules=_analysis_rules)
 
+# >>> ROLLUP
+# <<< ROLLUP
+# >>> SUMMARY
+# <<< SUMMARY
+# >>> DASHBOARD
+# <<< DASHBOARD
+# >>> CHECKLIST
+# <<< CHECKLIST
+# >>> DOCUMENTS
+# <<< DOCUMENTS
+
 
 # --- asking the rules ------------------------------------------------------------------------------
 

@@ -14,4 +14,10 @@ urlpatterns = [
     path("records/", include("reports.records.urls")),
     path("monitoring/", include("reports.monitoring.urls")),
     path("analysis/", include("reports.analysis.urls")),
+    # >>> SUMMARY
+    # <<< SUMMARY
+    # >>> DASHBOARD
+    # <<< DASHBOARD
+    # >>> CHECKLIST
+    # <<< CHECKLIST
 ]

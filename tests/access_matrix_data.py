@@ -280,6 +280,18 @@ def build_analyses(world, *, previous_year: AcademicYear, next_year: AcademicYea
     )
 
 
+# >>> ROLLUP
+# <<< ROLLUP
+# >>> SUMMARY
+# <<< SUMMARY
+# >>> DASHBOARD
+# <<< DASHBOARD
+# >>> CHECKLIST
+# <<< CHECKLIST
+# >>> DOCUMENTS
+# <<< DOCUMENTS
+
+
 @dataclass
 class Scene:
     """The `world` fixture's school МО with everything its pages act on, and one logged-in
@@ -307,6 +319,16 @@ class Scene:
     scans: Scans | None = None  # files elsewhere: scans and result files
     monitoring: Monitoring | None = None  # monitoring of upbringing (reports.monitoring)
     analyses: Analyses | None = None  # the annual analyses (reports.analysis)
+    # >>> ROLLUP
+    # <<< ROLLUP
+    # >>> SUMMARY
+    # <<< SUMMARY
+    # >>> DASHBOARD
+    # <<< DASHBOARD
+    # >>> CHECKLIST
+    # <<< CHECKLIST
+    # >>> DOCUMENTS
+    # <<< DOCUMENTS
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -465,6 +487,16 @@ def build_scene(world) -> Scene:
         scans=build_scans(world, item=approved_item, decision=decision),
         monitoring=build_monitoring(world),
         analyses=build_analyses(world, previous_year=previous_year, next_year=next_year),
+        # >>> ROLLUP
+        # <<< ROLLUP
+        # >>> SUMMARY
+        # <<< SUMMARY
+        # >>> DASHBOARD
+        # <<< DASHBOARD
+        # >>> CHECKLIST
+        # <<< CHECKLIST
+        # >>> DOCUMENTS
+        # <<< DOCUMENTS
     )
 
 
@@ -508,6 +540,16 @@ def tracked_models() -> list[type[models.Model]]:
     tracked += [apps.get_model("reports", name) for name in ("ClassMonitoring", "MonitoredPupil", "Grade")]
     # The annual analyses (reports.analysis), their history and transitions.
     tracked += [apps.get_model("reports", name) for name in ("Analysis", "HistoricalAnalysis", "AnalysisTransition")]
+    # >>> ROLLUP
+    # <<< ROLLUP
+    # >>> SUMMARY
+    # <<< SUMMARY
+    # >>> DASHBOARD
+    # <<< DASHBOARD
+    # >>> CHECKLIST
+    # <<< CHECKLIST
+    # >>> DOCUMENTS
+    # <<< DOCUMENTS
     assert get_user_model() in tracked
     return tracked
 

@@ -232,6 +232,16 @@ ANALYSIS_READERS = "login  404    404    200    200    404    200    404    200 
 ANALYSIS_WRITER_ACTION = "login  404    404    done   noop   404    noop   404    done   done   404"
 ANALYSIS_REVIEWER_ACTION = "login  404    404    noop   done   404    noop   404    done   done   404"
 ANALYSIS_NOOP = "login  404    404    noop   noop   404    noop   404    noop   noop   404"
+# >>> ROLLUP
+# <<< ROLLUP
+# >>> SUMMARY
+# <<< SUMMARY
+# >>> DASHBOARD
+# <<< DASHBOARD
+# >>> CHECKLIST
+# <<< CHECKLIST
+# >>> DOCUMENTS
+# <<< DOCUMENTS
 
 MATRIX: dict[str, tuple[Case, ...]] = {
     "home": (Case(get=LOGGED_IN),),
@@ -914,6 +924,16 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft: rendered, marked"),
         Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted: the stored PDF"),
     ),
+    # >>> ROLLUP
+    # <<< ROLLUP
+    # >>> SUMMARY
+    # <<< SUMMARY
+    # >>> DASHBOARD
+    # <<< DASHBOARD
+    # >>> CHECKLIST
+    # <<< CHECKLIST
+    # >>> DOCUMENTS
+    # <<< DOCUMENTS
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
     # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is

@@ -119,6 +119,16 @@ PAGES = {
     "analysis editor": lambda scene, role: reverse("reports:analysis_edit", args=[scene.analyses.draft.pk]),
     "analysis PDF (draft)": lambda scene, role: reverse("reports:analysis_pdf", args=[scene.analyses.draft.pk]),
     "analysis PDF (accepted)": lambda scene, role: reverse("reports:analysis_pdf", args=[scene.analyses.accepted.pk]),
+    # >>> ROLLUP
+    # <<< ROLLUP
+    # >>> SUMMARY
+    # <<< SUMMARY
+    # >>> DASHBOARD
+    # <<< DASHBOARD
+    # >>> CHECKLIST
+    # <<< CHECKLIST
+    # >>> DOCUMENTS
+    # <<< DOCUMENTS
     "data bank": _url("meetings:materials"),
     "data bank search": _url("meetings:materials", query="?q=классный+час&grade=5"),
     "new card form": _url("meetings:material_create"),

@@ -247,3 +247,61 @@ class AnalysisTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.analysis}: {self.from_status} → {self.to_status}"
+
+
+class AnalysisDeadline(models.Model):
+    """The date by which a district's school МО submit the analysis of a year («до 10 июня»),
+    set by the district's methodologist. After it, a school МО whose analysis is not submitted or
+    accepted is late on the methodologist's board."""
+
+    district = models.ForeignKey(
+        "associations.District", on_delete=models.CASCADE, related_name="analysis_deadlines",
+        verbose_name=_("район"),
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("учебный год")
+    )
+    due_on = models.DateField(_("срок сдачи"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("кто установил"),
+    )
+    updated_at = models.DateTimeField(_("изменён"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("срок сдачи анализа")
+        verbose_name_plural = _("сроки сдачи анализа")
+        ordering = ["district", "-academic_year__start_year"]
+        constraints = [
+            models.UniqueConstraint(fields=["district", "academic_year"], name="one_analysis_deadline_a_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.district} — {self.academic_year}: {self.due_on:%d.%m.%Y}"
+
+
+class AnalysisReminder(models.Model):
+    """A «напомнить» e-mail sent from the methodologist's board to a school МО late with its
+    analysis: whom it went to and when (the board shows the last one)."""
+
+    association = models.ForeignKey(
+        Association, on_delete=models.CASCADE, related_name="analysis_reminders", verbose_name=_("объединение")
+    )
+    academic_year = models.ForeignKey(
+        AcademicYear, on_delete=models.PROTECT, related_name="+", verbose_name=_("учебный год")
+    )
+    sent_at = models.DateTimeField(_("отправлено"), default=timezone.now)
+    sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        verbose_name=_("кто отправил"),
+    )
+    recipients = models.CharField(_("кому"), max_length=1000, blank=True)
+
+    class Meta:
+        verbose_name = _("напоминание об анализе")
+        verbose_name_plural = _("напоминания об анализе")
+        ordering = ["association", "academic_year", "-sent_at"]
+        indexes = [models.Index(fields=["academic_year", "association", "sent_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.association} — {self.academic_year}: {self.sent_at:%d.%m.%Y}"

@@ -12,4 +12,8 @@ urlpatterns: list = [
     path("<int:pk>/accept/", views.analysis_accept, name="analysis_accept"),
     path("<int:pk>/return/", views.analysis_return, name="analysis_return"),
     path("<int:pk>/pdf/", views.analysis_pdf, name="analysis_pdf"),
+    # >>> ROLLUP
+    # <<< ROLLUP
+    # >>> DOCUMENTS
+    # <<< DOCUMENTS
 ]

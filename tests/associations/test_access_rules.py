@@ -66,6 +66,16 @@ QUERYSETS = {
     "monitoring_district": lambda: District.objects.all(),
     "monitoring_method": lambda: Method.objects.all(),
     "analysis": lambda: Analysis.objects.select_related("association"),
+    # >>> ROLLUP
+    # <<< ROLLUP
+    # >>> SUMMARY
+    # <<< SUMMARY
+    # >>> DASHBOARD
+    # <<< DASHBOARD
+    # >>> CHECKLIST
+    # <<< CHECKLIST
+    # >>> DOCUMENTS
+    # <<< DOCUMENTS
 }
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 
