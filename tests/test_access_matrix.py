@@ -1293,6 +1293,10 @@ ADMIN_MODELS = {
     # change; a quality is added on its method's page (its own page holds its indicators).
     "reports.method": True,
     "reports.quality": False,
+    # >>> DOCUMENTS
+    # <<< DOCUMENTS
+    # >>> CHECKLIST
+    # <<< CHECKLIST
     "associations.staffdistrict": True,  # the superuser's only: which district a staff user administers
     "associations.storedfile": False,  # the superuser's only, read only: files come and go with their owners
     # django-axes: the login throttle's records (unlocking a user is deleting its attempts).

@@ -77,3 +77,10 @@ def analysis_page(*, user, association: Association, year: AcademicYear) -> Anal
         can_start=False, can_edit=writes, can_submit=writes,
         can_review=access.allows(user, "analysis", analysis, "review"),
     )
+
+
+# >>> ROLLUP
+# <<< ROLLUP
+
+# >>> DOCUMENTS
+# <<< DOCUMENTS

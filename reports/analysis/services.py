@@ -307,3 +307,10 @@ def analysis_pdf(analysis: Analysis) -> bytes:
     figures (as frozen), in the documents' language."""
     with translation.override(DOCUMENT_LANGUAGE):
         return render_pdf(PDF_TEMPLATE, analysis_pdf_context(analysis))
+
+
+# >>> ROLLUP
+# <<< ROLLUP
+
+# >>> DOCUMENTS
+# <<< DOCUMENTS

@@ -238,3 +238,10 @@ def analysis_pdf(request, pk: int):
     response["X-Content-SHA256"] = analysis.pdf_sha256
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+# >>> ROLLUP
+# <<< ROLLUP
+
+# >>> DOCUMENTS
+# <<< DOCUMENTS
