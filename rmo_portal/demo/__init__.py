@@ -5,7 +5,8 @@ organisation with its plans (`organisation`, `plans`), then its meetings, protoc
 (`meetings`), then the records of methodical work (`records`: contests, attestation, courses,
 visits, consultations, nominations, the acknowledgment of the job instruction), then the data bank
 of educational events with its files (`bank`), then the monitoring of pupils' upbringing level
-in two schools (`monitoring`). The bench data
+in two schools (`monitoring`), then the annual analyses (`analysis`: last year's accepted, this
+year's drafts). The bench data
 set (`bench`) reuses the services the same way. This package sits above every app (it may
 import all three); no app imports it.
 """
@@ -13,7 +14,7 @@ import all three); no app imports it.
 from __future__ import annotations
 
 from associations.files.services import files_atomic
-from rmo_portal.demo import bank, meetings, monitoring, organisation, records
+from rmo_portal.demo import analysis, bank, meetings, monitoring, organisation, records
 from rmo_portal.demo.organisation import ADMIN_LOGIN, DEMO_PASSWORD, DEMO_URL, LOGINS, DemoResult
 
 __all__ = ["ADMIN_LOGIN", "DEMO_PASSWORD", "DEMO_URL", "LOGINS", "DemoResult", "load_demo"]
@@ -31,7 +32,9 @@ def load_demo() -> DemoResult:
     # files_atomic: a failure deletes the blobs the bank's cards stored (file_store) with the rows.
     with files_atomic():
         result = organisation.build()
-        for extend in (meetings.extend_demo, records.extend_demo, bank.extend_demo, monitoring.extend_demo):
+        for extend in (
+            meetings.extend_demo, records.extend_demo, bank.extend_demo, monitoring.extend_demo, analysis.extend_demo,
+        ):
             part = extend(district=result.district, year=result.year)
             result.written += part.written
             result.summaries.append(part.summary)
