@@ -31,6 +31,7 @@ where the SHA-256 would be, which their pages show as it is: opening their PDF f
 from __future__ import annotations
 
 import datetime
+import hashlib
 import itertools
 import random
 from collections.abc import Iterable
@@ -38,6 +39,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
+from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Count
@@ -87,6 +89,9 @@ from meetings.models import (
     Protocol,
     ProtocolItem,
 )
+from reports.analysis.figures import figures_for
+from reports.analysis.models import Analysis, AnalysisDeadline, AnalysisReminder, AnalysisTransition
+from reports.checklist.models import ChecklistDocument
 from reports.monitoring import services as monitoring_services
 from reports.monitoring.models import ClassMonitoring, Grade, MonitoredPupil, Period
 from reports.monitoring.scoring import method_data
@@ -100,8 +105,9 @@ SLUG_PREFIX = "bench-"
 #: teachers' logins, calendar tokens, meetings, attendance, protocols and decisions; 4: the
 #: records of methodical work (contests, attestation, courses, visits, consultations,
 #: nominations, acknowledgments of the instruction); 5: the data bank's materials (`_build_bank`);
-#: 6: the monitoring of upbringing, both periods of every class this year (`_build_monitoring`).
-DATA_VERSION = 6
+#: 6: the monitoring of upbringing, both periods of every class this year (`_build_monitoring`);
+#: 7: the annual analyses and the districts' deadlines (`_build_analyses`).
+DATA_VERSION = 7
 
 
 @dataclass(frozen=True)
@@ -425,6 +431,19 @@ class BenchMonitoring:
     school: School
 
 
+@dataclass(frozen=True)
+class BenchAnalyses:
+    """What the bench opens of the annual analyses: the first school МО's draft of this year and
+    its accepted analysis of last year (as its head), and the РМО's draft of last year, whose page
+    adds up the district's accepted school analyses live (as the methodologist)."""
+
+    draft: Analysis
+    accepted: Analysis
+    rmo_draft: Analysis
+    head_user: object
+    schools: int  # the school МО whose accepted analyses the РМО's roll-up adds up
+
+
 @dataclass
 class BenchData:
     scale_name: str
@@ -493,6 +512,26 @@ class BenchData:
         return BenchMonitoring(september=by_period[Period.SEPTEMBER], may=may, school=may.class_assignment.school)
 
     @property
+    def analyses(self) -> BenchAnalyses:
+        school_mo = self.meetings.school_mo
+        previous = self.year.start_year - 1
+        by_year = {
+            a.academic_year.start_year: a
+            for a in Analysis.objects.select_related("academic_year").filter(association=school_mo)
+        }
+        rmo = Analysis.objects.get(
+            association__district=self.district, association__kind=Association.Kind.DISTRICT,
+            academic_year__start_year=previous,
+        )
+        accepted = Analysis.objects.filter(
+            association__district=self.district, academic_year__start_year=previous, status=Analysis.Status.ACCEPTED,
+        ).count()
+        return BenchAnalyses(
+            draft=by_year[self.year.start_year], accepted=by_year[previous], rmo_draft=rmo,
+            head_user=by_year[self.year.start_year].updated_by, schools=accepted,
+        )
+
+    @property
     def plans(self) -> BenchPlans:
         school_plans = list(
             AnnualPlan.objects.filter(
@@ -538,6 +577,7 @@ def _complete(scale: Scale, slugs: list[str]) -> bool:
         and Material.objects.filter(district__slug__in=slugs).count() == scale.materials
         and _bank_files_present(slugs)
         and ClassMonitoring.objects.filter(class_assignment__school__district__slug__in=slugs).exists()
+        and _analysis_pdfs_present(slugs)
     )
 
 
@@ -546,6 +586,14 @@ def _stored_pdfs_present(slugs: list[str]) -> bool:
         Protocol.objects.filter(association__district__slug__in=slugs).exclude(pdf="").values_list("pdf", flat=True)
     )
     return len(names) == len(MEASURED_SIZES) and all(default_storage.exists(name) for name in names)
+
+
+def _analysis_pdfs_present(slugs: list[str]) -> bool:
+    names = list(
+        Analysis.objects.filter(association__district__slug__in=slugs, pdf__isnull=False)
+        .values_list("pdf__storage_name", flat=True)
+    )
+    return bool(names) and all(default_storage.exists(name) for name in names)
 
 
 def bench_data(scale_name: str, *, build: bool = True) -> BenchData | None:
@@ -759,6 +807,7 @@ def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
     _build_records(scale, years, rmos, mos, methodologists, staff)
     _build_bank(scale, years, districts, methodologists, staff)
     _build_monitoring(scale, years, staff)
+    _build_analyses(scale, years, districts, rmos, mos, methodologists, staff)
 
 
 def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> None:
@@ -1696,6 +1745,69 @@ def _build_monitoring(scale, years, staff) -> None:
         )
 
 
+# --- the annual analyses ------------------------------------------------------------------------
+
+#: A stand-in for an accepted analysis' PDF as issued (the bench renders the draft's PDF itself).
+ANALYSIS_PDF = b"%PDF-1.4\n% bench: an accepted analysis as issued\n%%EOF\n"
+ANALYSIS_NARRATIVE = {
+    "goals_assessment": "Поставленные задачи в основном решены: проведены все заседания, открытые мероприятия "
+    "и мониторинг уровня воспитанности в сентябре и мае.",
+    "achievements": "Призёры муниципального этапа конкурса «Самый классный классный»; обобщён опыт проведения КТД.",
+    "problems": "Недостаточное участие родителей в совместных мероприятиях.",
+    "next_year_tasks": "Продолжить работу по методической теме.\nПровести не менее четырёх открытых классных "
+    "часов.\nОрганизовать наставничество для молодых классных руководителей.",
+}
+
+
+def _build_analyses(scale, years, districts, rmos, mos, methodologists, staff) -> None:
+    """Last year: every school МО's analysis accepted (its figures frozen from its records, its
+    PDF a stand-in stored as a file), the РМО's a draft (so its page adds up the accepted school
+    analyses live); this year: every association's draft, the narrative written. The deadline of
+    both years: 10 June. The figures are computed for the first district's schools and reused,
+    school by school, in the others (the same data pattern), so that the large set builds in
+    seconds."""
+    previous_year, year = years
+    AnalysisDeadline.objects.bulk_create(
+        AnalysisDeadline(district=district, academic_year=academic_year,
+                         due_on=datetime.date(academic_year.start_year + 1, 6, 10), set_by=methodologist.user)
+        for district, methodologist in zip(districts, methodologists, strict=True)
+        for academic_year in years
+    )
+    first = [mo for mo in mos if mo.district_id == districts[0].pk]
+    frozen = [figures_for(mo, previous_year).to_data() for mo in first]
+    files = []
+    for mo in mos:
+        name = default_storage.save(f"analyses/bench-{mo.pk}-{previous_year.start_year}.pdf",
+                                    ContentFile(ANALYSIS_PDF))
+        files.append(StoredFile(
+            storage_name=name, original_name=f"analysis-{mo.pk}.pdf", type=StoredFile.Type.PDF,
+            size=len(ANALYSIS_PDF), sha256=hashlib.sha256(ANALYSIS_PDF).hexdigest(),
+        ))
+    files = StoredFile.objects.bulk_create(files)
+    submitted = timezone.make_aware(datetime.datetime(year.start_year, 6, 5, 15))
+    accepted = timezone.make_aware(datetime.datetime(year.start_year, 6, 9, 11))
+    rows = []
+    for s, (mo, stored) in enumerate(zip(mos, files, strict=True)):
+        head = staff[mo.school_id][0]
+        rows.append(Analysis(
+            association=mo, academic_year=previous_year, status=Analysis.Status.ACCEPTED,
+            figures=frozen[s % len(frozen)], submitted_at=submitted, submitted_by=head.user,
+            accepted_at=accepted, pdf=stored, pdf_sha256=stored.sha256, version=3, updated_by=head.user,
+            **ANALYSIS_NARRATIVE,
+        ))
+        rows.append(Analysis(association=mo, academic_year=year, updated_by=head.user, **ANALYSIS_NARRATIVE))
+    for rmo, methodologist in zip(rmos, methodologists, strict=True):
+        for academic_year in years:
+            rows.append(Analysis(association=rmo, academic_year=academic_year, updated_by=methodologist.user,
+                                 **ANALYSIS_NARRATIVE))
+    analyses = Analysis.objects.bulk_create(rows)
+    AnalysisTransition.objects.bulk_create(
+        AnalysisTransition(analysis=analysis, from_status=from_status, to_status=to_status, at=at, by_name="—")
+        for analysis in analyses if analysis.status == Analysis.Status.ACCEPTED
+        for from_status, to_status, at in (("draft", "submitted", submitted), ("submitted", "accepted", accepted))
+    )
+
+
 def _insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple], *, batch: int = 2000) -> None:
     """Multi-row INSERTs of plain column values (ids, small numbers, a choice's value): for the
     millions of grades of the large data set, where bulk_create's per-row model and field
@@ -1730,11 +1842,26 @@ def _delete(scale_name: str, year: AcademicYear) -> None:
     material_files = MaterialFile.objects.filter(material__in=materials)
     stored_files = StoredFile.objects.filter(pk__in=list(material_files.values_list("file_id", flat=True)))
     blobs = [name for f in stored_files for name in (f.storage_name, thumbnail_name(f))]
+    analyses = Analysis.objects.filter(association__in=associations)
+    checklist = ChecklistDocument.objects.filter(association__in=associations)
+    report_files = StoredFile.objects.filter(pk__in=[
+        *analyses.exclude(pdf=None).values_list("pdf_id", flat=True), *checklist.values_list("file_id", flat=True),
+    ])
+    blobs += list(report_files.values_list("storage_name", flat=True))
     people = Person.objects.filter(district__in=districts)
     visits = Visit.objects.filter(school__district__in=districts)
     consultations = Consultation.objects.filter(association__in=associations)
     for queryset in (
-        # The data bank first: its cards point at the people, the schools and the meetings.
+        # The annual analyses and the checklist's documents: they point at the associations,
+        # the years and (their PDFs, scans) the stored files.
+        AnalysisTransition.objects.filter(analysis__in=analyses),
+        Analysis.history.model.objects.filter(association_id__in=associations),
+        analyses,
+        AnalysisReminder.objects.filter(association__in=associations),
+        AnalysisDeadline.objects.filter(district__in=districts),
+        checklist,
+        report_files,
+        # The data bank: its cards point at the people, the schools and the meetings.
         material_files,
         stored_files,
         MaterialGrade.objects.filter(material__in=materials),

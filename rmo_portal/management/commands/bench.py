@@ -162,6 +162,24 @@ th, td { border: .5pt solid #000; padding: 3pt 4pt; vertical-align: top; text-al
     + "</body></html>"
 )
 
+
+def bare_pages_html(pages: int) -> str:
+    """A plain document of exactly `pages` A4 pages in the same fonts and margins as the 2-page
+    one: each page a heading, two paragraphs and the small table, a page break after it. The
+    yardstick of a document of that many pages (the annual analysis)."""
+    head = BARE_PDF_2_PAGES_HTML.split("<body>")[0]
+    table = (
+        "<table><thead><tr><th>Месяц</th><th>Мероприятие</th><th>Ответственный</th><th>Результат</th></tr>"
+        "</thead><tbody>"
+        + "".join(f"<tr>{''.join(f'<td>{cell}</td>' for cell in row)}</tr>" for row in BARE_PDF_2_PAGES_ROWS)
+        + "</tbody></table>"
+    )
+    page = (
+        "<section style=\"break-after: page\"><h1>Анализ работы методического объединения</h1>"
+        + "".join(f"<p>{text}</p>" for text in BARE_PDF_2_PAGES_PARAGRAPHS[:2]) + table + "</section>"
+    )
+    return head + "<body>" + page * pages + "</body></html>"
+
 WARMUP = 3
 PDF_RUNS = 5
 #: The data bank's search page: a result, and the total found.
@@ -174,6 +192,7 @@ UPLOAD_MEMORY_TARGET = 0.25
 MB = 1024 * 1024
 PDF_TARGET_MS = 1000
 PROTOCOL_PDF_TARGET = 1.5  # × the bare 2-page document
+ANALYSIS_PDF_TARGET = 1.5  # × a bare document of the same page count
 
 
 @dataclass
@@ -285,6 +304,8 @@ class Command(BaseCommand):
                     rows.append(self._measure_pdf())
                 elif page.key == "renders":
                     rows += self._measure_renders(data.meetings)
+                elif page.key == "analysis-renders":
+                    rows += self._measure_analysis_renders(client_for(page.user), page, data.analyses.accepted)
                 elif page.key == "bank-upload":
                     rows.append(self._measure_upload(client_for(page.user), data.bank))
                 else:
@@ -381,6 +402,7 @@ class Command(BaseCommand):
             *self._record_pages(data),
             *self._bank_pages(data),
             *self._monitoring_pages(data),
+            *self._analysis_pages(data),
         ]
 
     @staticmethod
@@ -528,6 +550,75 @@ class Command(BaseCommand):
             Page(f"school summary PDF ({PDF_RUNS} runs)", url("monitoring_school_pdf", school), methodologist,
                  runs=PDF_RUNS, warmup=1, key="mon-school-pdf"),
             Page("school summary XLSX", url("monitoring_school_xlsx", school), methodologist, key="mon-school-xlsx"),
+        ]
+
+    @staticmethod
+    def _analysis_pages(data: benchdata.BenchData) -> list[Page]:
+        """The annual analysis: a school МО's draft of this year (live figures) and its accepted
+        analysis of last year (frozen) as its head; the РМО's draft of last year as the
+        methodologist, which adds up the district's accepted school analyses live; the draft's
+        PDF in turn with a plain document of as many pages (`analysis-renders`)."""
+        analyses = data.analyses
+        head, methodologist = analyses.head_user, data.methodologist_user
+
+        def page_of(analysis) -> str:
+            return reverse("reports:analysis", args=[analysis.association_id, analysis.academic_year.start_year])
+
+        return [
+            Page("analysis, this year's draft: live figures (school МО head)", page_of(analyses.draft), head,
+                 key="analysis-draft", compare=True),
+            Page("analysis, last year's accepted: frozen figures (school МО head)", page_of(analyses.accepted), head,
+                 key="analysis-accepted", compare=True),
+            Page(f"РМО analysis adding up {analyses.schools} accepted school analyses (methodologist)",
+                 page_of(analyses.rmo_draft), methodologist, key="analysis-rollup", compare=True,
+                 detail=f"{analyses.schools} schools"),
+            Page("analysis PDF", reverse("reports:analysis_pdf", args=[analyses.draft.pk]), head,
+                 key="analysis-renders"),
+        ]
+
+    def _measure_analysis_renders(self, client: Client, page: Page, accepted) -> list[Row]:
+        """The analysis' PDF: the draft's through its view (its figures computed from the records,
+        then rendered), and the render of last year's accepted analysis as acceptance renders it
+        to store it (`reports.analysis.services.analysis_pdf`, the figures as frozen), beside a
+        plain document of the render's page count (`bare_pages_html`); the three in turn in each
+        of PDF_RUNS rounds, each after a garbage collection."""
+        from weasyprint import HTML
+
+        from reports.analysis.services import analysis_pdf
+
+        with CaptureQueriesContext(connection) as captured:
+            _content_type, draft_pdf = self._get(client, page.url)
+        view_queries = len(captured.captured_queries)
+        with CaptureQueriesContext(connection) as captured:
+            rendered = analysis_pdf(accepted)
+        render_queries = len(captured.captured_queries)
+        draft_pages, pages = _pdf_pages(draft_pdf) or 1, _pdf_pages(rendered) or 1
+        bare = bare_pages_html(pages)
+        HTML(string=bare).write_pdf()  # warm-up
+        jobs = [
+            ("analysis-pdf", lambda: self._get(client, page.url)),
+            ("analysis-render", lambda: analysis_pdf(accepted)),
+            ("bare-pdf-n", lambda: HTML(string=bare).write_pdf()),
+        ]
+        samples: dict[str, list[float]] = {key: [] for key, _job in jobs}
+        for _ in range(PDF_RUNS):
+            for key, job in jobs:
+                gc.collect()
+                start = time.perf_counter()
+                job()
+                samples[key].append((time.perf_counter() - start) * 1000)
+
+        def row(key: str, name: str, queries: int | None, detail: str) -> Row:
+            return Row(name=name, queries=queries, rows=None, median_ms=statistics.median(samples[key]),
+                       p95_ms=None, key=key, detail=detail)
+
+        return [
+            row("analysis-pdf", f"analysis PDF (this year's draft, {draft_pages} pages) through its view: figures "
+                f"from the records, then rendered ({PDF_RUNS} runs)", view_queries, f"{draft_pages} pages"),
+            row("analysis-render", f"analysis PDF render (last year's, figures as frozen, {pages} pages), as "
+                f"acceptance stores it ({PDF_RUNS} runs)", render_queries, f"{pages} pages"),
+            row("bare-pdf-n", f"bare WeasyPrint PDF ({pages} pages: paragraphs and a table, {PDF_RUNS} runs)", None,
+                f"{pages} pages"),
         ]
 
     def _measure_upload(self, client: Client, bank: benchdata.BenchBank, *, size: int | None = None,
@@ -830,6 +921,13 @@ class Command(BaseCommand):
             f"2-page document)"
             for label, key in (("the class sheet", "mon-class-pdf"), ("the school summary", "mon-school-pdf"))
         )
+        analysis_flat, analysis_pairs = across([
+            ("school МО's draft (live)", "analysis-draft"),
+            ("accepted (frozen)", "analysis-accepted"),
+            ("РМО roll-up", "analysis-rollup"),
+        ])
+        analysis_pdf, analysis_render, bare_n = by_key["analysis-pdf"], by_key["analysis-render"], by_key["bare-pdf-n"]
+        analysis_ratio = analysis_render.median_ms / bare_n.median_ms
         upload = by_key["bank-upload"]
         traced_peak, rss_growth, size = upload.memory
         bound = UPLOAD_MEMORY_TARGET * size
@@ -856,6 +954,13 @@ class Command(BaseCommand):
             + f"; medians (this data set): {medians}" + verdict(bank_flat),
             "Target (monitoring): query counts do not grow with the classes and schools — "
             + "; ".join(monitoring_pairs) + f"; PDFs: {monitoring_pdfs}" + verdict(monitoring_flat),
+            "Target (analysis): query counts do not grow with the records and the schools — "
+            + "; ".join(analysis_pairs) + verdict(analysis_flat),
+            f"Target (analysis): its PDF within {ANALYSIS_PDF_TARGET} × a plain document of the same page count — "
+            f"{analysis_render.detail}: the render {analysis_render.median_ms:.0f} ms against "
+            f"{bare_n.median_ms:.0f} ms, {analysis_ratio:.1f} × (median of {PDF_RUNS}, in turn); the draft's through "
+            f"its view, figures computed first: {analysis_pdf.median_ms:.0f} ms, {analysis_pdf.queries} queries"
+            + verdict(analysis_ratio <= ANALYSIS_PDF_TARGET),
             f"Target (bank): an upload's peak memory well under the file's size (under "
             f"{UPLOAD_MEMORY_TARGET:.0%} of it) — {upload.detail}, {upload.median_ms:.0f} ms (median of "
             f"{UPLOAD_RUNS}), {upload.queries} queries" + verdict(light),
