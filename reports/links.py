@@ -41,12 +41,39 @@ def attestation_schedule_links(association, *, user) -> list[Link]:
 
 def association_links(*, association, year, user, can_write: bool) -> list[Link]:
     """The association's analysis of the year («Анализ работы за год»), to those who read it
-    (reports.analysis: its writers, reviewers and overseers; not its class teachers)."""
-    from reports.analysis.selectors import may_read
+    (reports.analysis: its writers, reviewers and overseers; not its class teachers), and its
+    documentation checklist («Документация МО», reports.checklist: the rule «checklist» «see»); on
+    the district РМО's page, to the district level, the district's pages of the year: the board of
+    the school МО's analyses, the summary by school, the documentation by school. No query: the
+    rules are asked of the association and its district in memory."""
+    from associations import access
+    from reports.analysis.selectors import board_url, may_read
 
-    if year is None or not may_read(user, association):
+    if year is None:
         return []
-    return [
-        Link(label=_("Анализ работы за год"), url=reverse("reports:analysis", args=[association.pk, year.start_year]),
-             testid="analysis-link")
-    ]
+    links = []
+    if may_read(user, association):
+        links.append(Link(
+            label=_("Анализ работы за год"), url=reverse("reports:analysis", args=[association.pk, year.start_year]),
+            testid="analysis-link",
+        ))
+    if access.allows(user, "checklist", association):
+        links.append(Link(
+            label=_("Документация МО"), url=reverse("reports:checklist", args=[association.pk, year.start_year]),
+            testid="checklist-link",
+        ))
+    board = board_url(user, association, year)
+    if board:
+        district, start = association.district_id, year.start_year
+        links.append(Link(label=_("Сдача анализов школьными МО"), url=board, testid="analysis-board-link"))
+        if access.allows(user, "district_summary", association.district):
+            links.append(Link(
+                label=_("Сводная таблица по школам"), url=reverse("reports:district_summary", args=[district, start]),
+                testid="district-summary-link",
+            ))
+        if access.allows(user, "checklist_district", association.district):
+            links.append(Link(
+                label=_("Документация школьных МО"),
+                url=reverse("reports:checklist_district", args=[district, start]), testid="checklist-district-link",
+            ))
+    return links

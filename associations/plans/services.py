@@ -222,9 +222,10 @@ def plan_renumber(*, plan: AnnualPlan) -> None:
     PlanItem.objects.bulk_update(changed, ["position"])
 
 
-def _reviewers_emails(association: Association) -> list[str]:
-    """Whom a submitted plan goes to: the school's deputy director (a school МО's), the district's
-    officials in office (the РМО's); never the association's own head."""
+def reviewers_emails(association: Association) -> list[str]:
+    """Whom a submitted plan (and a submitted annual analysis, reports.analysis) goes to: the
+    school's deputy director (a school МО's), the district's officials in office (the РМО's);
+    never the association's own head."""
     today = timezone.localdate()
     if association.is_district:
         people = Person.objects.filter(
@@ -255,7 +256,7 @@ def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = ""
         Status.RETURNED: _("План возвращён на доработку: %(association)s, %(year)s"),
         Status.APPROVED: _("План утверждён: %(association)s, %(year)s"),
     }
-    recipients = _reviewers_emails(association) if transition.to_status == Status.SUBMITTED else _editors_emails(
+    recipients = reviewers_emails(association) if transition.to_status == Status.SUBMITTED else _editors_emails(
         association
     )
     recipients = sorted({r for r in recipients if r})

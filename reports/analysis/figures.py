@@ -52,6 +52,14 @@ What is counted — the decisions, as the portal counts them:
   class and the РМО's by school, as the monitoring's tables compute them. The analysis goes to
   the district level, so its rule applies: a class (or a pool) of fewer than
   `access.MONITORING_MIN_PUPILS` counted pupils shows only inside its band's total.
+* **The РМО's roll-up** (`YearFigures.schools`, the district РМО only; None for a school МО): every
+  school МО of the district with its analysis' status; an accepted one counted with the key
+  figures it was accepted with (read from its frozen `figures`, never recomputed), and their
+  totals (attendance pooled: the sums' present ÷ marked, not a mean of percents; contests stage ×
+  result summed). Beside it the district's own events, as the РМО's figures count them (its
+  meetings, the municipal stage, its visits, its consultations: `DistrictOwnFigures`). It is
+  frozen with the РМО's analysis at submission as every other figure; data written before the
+  roll-up existed (no `schools`) reads as None.
 
 A fixed number of queries whatever the number of members, meetings and records (about thirty).
 """
@@ -557,6 +565,91 @@ class MonitoringFigures:
     link: Link  # the school's (the district's) table of the year
 
 
+# --- 12. the district РМО: the schools' accepted analyses added up ------------------------------
+
+
+@dataclass(frozen=True)
+class KeyFigures(_Attendance):
+    """A school МО's key figures as its accepted analysis froze them, or their sum over the
+    district's accepted analyses (attendance pooled: present ÷ marked of the sums)."""
+
+    staff: int
+    meetings_held: int
+    meetings_planned: int
+    present: int
+    marked: int
+    plan_done: int
+    plan_total: int
+    open_events: int
+    talks: int
+    courses_with: int
+    courses_people: int
+    attested: int
+    contests: int
+    visits: int
+    recommendations_open: int
+    consultations: int
+
+    @property
+    def plan_percent(self) -> int:
+        return Execution(total=self.plan_total, done=self.plan_done).percent
+
+    @property
+    def courses_share_text(self) -> str:
+        return percent_text(percent(self.courses_with, self.courses_people))
+
+
+@dataclass(frozen=True)
+class RollupRow:
+    """A school МО of the district: its analysis' status and, once accepted, its key figures."""
+
+    association_id: int
+    association_name: str
+    school_name: str
+    status: str  # "" when not started
+    status_label: str
+    figures: KeyFigures | None  # None unless accepted (and readable)
+    note: str  # why an accepted analysis is not counted («показатели не прочитаны»), else ""
+    link: Link  # the school МО's analysis page
+
+    @property
+    def counted(self) -> bool:
+        return self.figures is not None
+
+
+@dataclass(frozen=True)
+class DistrictOwnFigures:
+    """The district's own events of the year, as the РМО's figures count them: its held meetings
+    (its seminars among them), the contests' municipal stage (confirmed entries of the district's
+    people), the visits to the district's schools and the РМО's consultations log."""
+
+    meetings_held: int
+    seminars: int
+    municipal_entries: int
+    visits: int
+    recommendations_open: int
+    consultations: int
+    meetings_link: Link
+    contests_link: Link
+    visits_link: Link
+    consultations_link: Link
+
+
+@dataclass(frozen=True)
+class SchoolsRollup:
+    schools: int  # the district's school МО
+    accepted: int  # of them, with the year's analysis accepted (and counted)
+    rows: tuple[RollupRow, ...]  # every school МО, by school
+    totals: KeyFigures  # over the counted rows
+    contests: tuple[ContestLevelRow, ...]  # stage × result, summed over the counted rows
+    contest_results: tuple[Tally, ...]  # the columns' totals
+    own: DistrictOwnFigures
+
+    @property
+    def not_counted(self) -> tuple[RollupRow, ...]:
+        return tuple(row for row in self.rows if not row.counted)
+
+
 # --- the year --------------------------------------------------------------------------------------
 
 
@@ -581,10 +674,20 @@ class YearFigures:
     visits: VisitFigures
     consultations: ConsultationFigures
     monitoring: MonitoringFigures
+    # The district РМО's roll-up of its school МО's accepted analyses; None for a school МО. Left
+    # out of the data when None, so that a school МО's data is as it was before the roll-up.
+    schools: SchoolsRollup | None = None
+
+    #: Fields left out of the data when None (data without them reads as None).
+    OPTIONAL: typing.ClassVar[tuple[str, ...]] = ("schools",)
 
     def to_data(self) -> dict:
         """Plain JSON data (dicts, lists, strings, numbers, None) with the schema's number."""
-        return {"schema": SCHEMA, **_dump(self)}
+        data = {"schema": SCHEMA, **_dump(self)}
+        for name in self.OPTIONAL:
+            if data[name] is None:
+                del data[name]
+        return data
 
     @classmethod
     def from_data(cls, data: dict) -> YearFigures:
@@ -641,10 +744,13 @@ def _load(kind, raw):
         if not isinstance(raw, dict):
             raise TypeError(f"An object expected: {raw!r}")
         hints = _hints(kind)
-        names = [field.name for field in dataclasses.fields(kind)]
-        if set(raw) != set(names):
+        fields = dataclasses.fields(kind)
+        names = [field.name for field in fields]
+        # A field with a default may be missing (data written before it existed); nothing else.
+        optional = {field.name for field in fields if field.default is not dataclasses.MISSING}
+        if set(raw) - set(names) or set(names) - set(raw) - optional:
             raise KeyError(f"{kind.__name__}: {sorted(set(raw) ^ set(names))}")
-        return kind(**{name: _load(hints[name], raw[name]) for name in names})
+        return kind(**{name: _load(hints[name], raw[name]) for name in names if name in raw})
     if kind is Decimal:
         if not isinstance(raw, str):
             raise TypeError(f"A decimal as text expected: {raw!r}")
@@ -726,6 +832,10 @@ def figures_for(association: Association, year: AcademicYear) -> YearFigures:
         list(plan.items.select_related("section").order_by("position", "pk"))
         if plan is not None and plan.status == AnnualPlan.Status.APPROVED else []
     )
+    meeting_figures = _meetings(scope, meetings, items)
+    contests = _contests(scope)
+    visits = _visits(scope)
+    consultations = _consultations(scope)
     return YearFigures(
         association_id=association.pk,
         association_name=association.name,
@@ -736,16 +846,20 @@ def figures_for(association: Association, year: AcademicYear) -> YearFigures:
         year=str(year),
         as_of=year.ends_on,
         staff=_staff(scope, staff, {m.person_id for m in members}, classes, classes_of),
-        meetings=_meetings(scope, meetings, items),
+        meetings=meeting_figures,
         plan=_plan(plan, items, year),
         open_events=_open_events(scope, meetings, classes_of),
         talks=_talks(scope, staff_people),
         courses=_courses(scope, staff),
         attestation=_attestation(scope, staff),
-        contests=_contests(scope),
-        visits=_visits(scope),
-        consultations=_consultations(scope),
+        contests=contests,
+        visits=visits,
+        consultations=consultations,
         monitoring=_monitoring(scope),
+        schools=(
+            _schools_rollup(scope, _district_own(meeting_figures, contests, visits, consultations))
+            if association.is_district else None
+        ),
     )
 
 
@@ -1201,4 +1315,115 @@ def _band(group, rows: tuple[MonitoringRow, ...], *, hidden: int) -> MonitoringB
     return MonitoringBand(
         label=group.label, levels=tuple(band.name for band in total.method.bands), classes=total.classes,
         september=_score(total.dynamics.september), may=_score(total.dynamics.may), rows=rows, hidden=hidden,
+    )
+
+
+# --- the district РМО's roll-up ---------------------------------------------------------------------
+
+
+def _district_own(meetings: MeetingFigures, contests: ContestFigures, visits: VisitFigures,
+                  consultations: ConsultationFigures) -> DistrictOwnFigures:
+    """The district's own events out of the РМО's figures (no query): its meetings are its own
+    (`Meeting.association`), the municipal stage is the district's of the contests, the visits
+    are the РМО's to the district's schools, the consultations the РМО's own log."""
+    municipal = next((row for row in contests.table if row.level == Level.MUNICIPAL), None)
+    return DistrictOwnFigures(
+        meetings_held=meetings.held,
+        seminars=sum(t.count for t in meetings.by_form if t.key == Meeting.Kind.SEMINAR),
+        municipal_entries=municipal.total if municipal is not None else 0,
+        visits=visits.count,
+        recommendations_open=visits.recommendations - visits.done,
+        consultations=consultations.count,
+        meetings_link=meetings.link,
+        contests_link=Link(contests.link.name, contests.link.args,
+                           (*contests.link.query, ("level", Level.MUNICIPAL.value))),
+        visits_link=visits.link,
+        consultations_link=consultations.link,
+    )
+
+
+def _key_figures(figures: YearFigures) -> KeyFigures:
+    return KeyFigures(
+        staff=figures.staff.total,
+        meetings_held=figures.meetings.held, meetings_planned=figures.meetings.planned,
+        present=figures.meetings.present, marked=figures.meetings.marked,
+        plan_done=figures.plan.done, plan_total=figures.plan.total,
+        open_events=figures.open_events.count, talks=figures.talks.count,
+        courses_with=figures.courses.with_course, courses_people=figures.courses.people,
+        attested=figures.attestation.granted, contests=figures.contests.total,
+        visits=figures.visits.count, recommendations_open=figures.visits.recommendations - figures.visits.done,
+        consultations=figures.consultations.count,
+    )
+
+
+def _sum_key_figures(rows: Iterable[KeyFigures]) -> KeyFigures:
+    names = [field.name for field in dataclasses.fields(KeyFigures)]
+    totals = dict.fromkeys(names, 0)
+    for row in rows:
+        for name in names:
+            totals[name] += getattr(row, name)
+    return KeyFigures(**totals)
+
+
+def _schools_rollup(scope: _Scope, own: DistrictOwnFigures) -> SchoolsRollup:
+    """The district's school МО, each with its analysis of the year: an accepted one counted with
+    the key figures it was accepted with (its frozen `figures`), the others listed with their
+    status. Two queries whatever the number of schools: the МО, and the year's analyses."""
+    from reports.analysis.models import Analysis
+
+    associations = list(
+        Association.objects.filter(district_id=scope.district_id, kind=Association.Kind.SCHOOL)
+        .select_related("school").order_by("school__short_name", "name", "pk")
+    )
+    analyses = {
+        analysis.association_id: analysis
+        for analysis in Analysis.objects.filter(
+            association__district_id=scope.district_id, association__kind=Association.Kind.SCHOOL,
+            academic_year=scope.year,
+        ).only("pk", "association_id", "status", "figures").order_by()
+    }
+    results = ContestEntry.Result
+    cells: dict[tuple[str, str], int] = defaultdict(int)
+    rows = []
+    for association in associations:
+        analysis = analyses.get(association.pk)
+        key, note = None, ""
+        if analysis is not None and analysis.status == Analysis.Status.ACCEPTED:
+            try:
+                frozen = YearFigures.from_data(analysis.figures)
+            except ValueError:
+                note = _("показатели не прочитаны")
+            else:
+                key = _key_figures(frozen)
+                for level_row in frozen.contests.table:
+                    for cell in level_row.cells:
+                        cells[(level_row.level, cell.key)] += cell.count
+        rows.append(RollupRow(
+            association_id=association.pk, association_name=association.name,
+            school_name=association.school.short_name,
+            status=analysis.status if analysis is not None else "",
+            status_label=str(analysis.get_status_display()) if analysis is not None else _("не начат"),
+            figures=key, note=note,
+            link=Link("reports:analysis", (association.pk, scope.year.start_year)),
+        ))
+    counted = [row.figures for row in rows if row.figures is not None]
+    return SchoolsRollup(
+        schools=len(rows),
+        accepted=len(counted),
+        rows=tuple(rows),
+        totals=_sum_key_figures(counted),
+        contests=tuple(
+            ContestLevelRow(
+                level=level, label=str(Level(level).label),
+                cells=tuple(Tally(result, str(results(result).label), cells[(level, result)])
+                            for result in results.values),
+                total=sum(cells[(level, result)] for result in results.values),
+            )
+            for level in Level.values
+        ),
+        contest_results=tuple(
+            Tally(result, str(results(result).label), sum(cells[(level, result)] for level in Level.values))
+            for result in results.values
+        ),
+        own=own,
     )

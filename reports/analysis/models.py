@@ -18,6 +18,8 @@ by `reports.models`).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -278,6 +280,25 @@ class AnalysisDeadline(models.Model):
 
     def __str__(self) -> str:
         return f"{self.district} — {self.academic_year}: {self.due_on:%d.%m.%Y}"
+
+    @staticmethod
+    def due_on_error(due_on: datetime.date, year: AcademicYear) -> ValidationError | None:
+        """The rule of the deadline's day, for the model, the board's form and the admin alike: a
+        day of its academic year (up to 31 August, the year's last day)."""
+        if due_on in year:
+            return None
+        return ValidationError(
+            _("Срок должен быть в пределах %(year)s учебного года: с %(first)s по %(last)s."),
+            code="outside_year",
+            params={"year": year, "first": year.starts_on.strftime("%d.%m.%Y"),
+                    "last": year.ends_on.strftime("%d.%m.%Y")},
+        )
+
+    def clean(self):
+        if self.due_on and self.academic_year_id:
+            error = self.due_on_error(self.due_on, self.academic_year)
+            if error is not None:
+                raise ValidationError({"due_on": error})
 
 
 class AnalysisReminder(models.Model):

@@ -12,8 +12,9 @@ urlpatterns: list = [
     path("<int:pk>/accept/", views.analysis_accept, name="analysis_accept"),
     path("<int:pk>/return/", views.analysis_return, name="analysis_return"),
     path("<int:pk>/pdf/", views.analysis_pdf, name="analysis_pdf"),
-    # >>> ROLLUP
-    # <<< ROLLUP
-    # >>> DOCUMENTS
-    # <<< DOCUMENTS
+    path("board/districts/<int:pk>/<int:year>/", views.analysis_board, name="analysis_board"),
+    path("board/districts/<int:pk>/<int:year>/deadline/", views.analysis_deadline, name="analysis_deadline"),
+    path("board/districts/<int:pk>/<int:year>/remind/", views.analysis_remind_all, name="analysis_remind_all"),
+    path("board/associations/<int:pk>/<int:year>/remind/", views.analysis_remind, name="analysis_remind"),
+    path("<int:pk>/xlsx/", views.analysis_xlsx, name="analysis_xlsx"),
 ]

@@ -27,10 +27,10 @@ from django.views.decorators.http import require_POST
 
 from associations import access
 from associations.models import AcademicYear, Association
-from reports.analysis import selectors, services
+from reports.analysis import exporters, rollup, selectors, services
 from reports.analysis.forms import AnalysisForm, AnalysisReturnForm
 from reports.analysis.models import Analysis
-from reports.rendering import pdf_response
+from reports.rendering import file_response, pdf_response
 from rmo_portal.editors import editor_save, errors_fit, posted_version, refusal
 
 logger = logging.getLogger(__name__)
@@ -240,8 +240,108 @@ def analysis_pdf(request, pk: int):
     return response
 
 
-# >>> ROLLUP
-# <<< ROLLUP
+# --- the methodologist's board (reports.analysis.rollup) --------------------------------------------
 
-# >>> DOCUMENTS
-# <<< DOCUMENTS
+
+def _board_district_or_404(request, pk: int):
+    return access.get_visible_or_404(selectors.board_districts(request.user), pk)
+
+
+def _board_url(district_pk: int, year: AcademicYear) -> str:
+    return reverse("reports:analysis_board", args=[district_pk, year.start_year])
+
+
+def _render_board(request, district, academic_year, *, form=None, status=200):
+    page = selectors.analysis_board(user=request.user, district=district, year=academic_year,
+                                    status=request.GET.get("status", ""))
+    if form is None:
+        form = rollup.AnalysisDeadlineForm(
+            year=academic_year, initial={"due_on": page.deadline.due_on if page.deadline else None}
+        )
+    return render(request, "reports/analysis/board.html", {"page": page, "deadline_form": form}, status=status)
+
+
+@login_required
+def analysis_board(request, pk: int, year: int):
+    """The methodologist's board of the district's school МО analyses of the year starting in
+    `year` (`?status=` one of rollup.BOARD_FILTERS' keys): the district level reads it, the
+    methodologist and the department staff act on it."""
+    district = _board_district_or_404(request, pk)
+    academic_year = get_object_or_404(AcademicYear, start_year=year)
+    return _render_board(request, district, academic_year)
+
+
+@login_required
+@require_POST
+def analysis_deadline(request, pk: int, year: int):
+    """Set or change the district's deadline; a bad date is the board again with the error next
+    to the field (what was typed kept), nothing saved."""
+    district = _board_district_or_404(request, pk)
+    academic_year = get_object_or_404(AcademicYear, start_year=year)
+    if not access.allows(request.user, "analysis_board", district, "act"):
+        raise PermissionDenied
+    form = rollup.AnalysisDeadlineForm(request.POST, year=academic_year)
+    if form.is_valid():
+        try:
+            deadline = services.analysis_deadline_set(
+                district=district, year=academic_year, due_on=form.cleaned_data["due_on"], user=request.user
+            )
+        except ValidationError as error:
+            if not errors_fit(error, form):
+                messages.error(request, refusal(error))
+                return redirect(_board_url(district.pk, academic_year))
+            form.add_error(None, error)
+        else:
+            day = deadline.due_on.strftime("%d.%m.%Y")
+            messages.success(request, _("Срок сдачи анализа: до %(day)s.") % {"day": day})
+            return redirect(_board_url(district.pk, academic_year))
+    messages.error(request, _("Срок не сохранён: исправьте ошибку, отмеченную красным."))
+    return _render_board(request, district, academic_year, form=form)
+
+
+@login_required
+@require_POST
+def analysis_remind(request, pk: int, year: int):
+    """«Напомнить» one late school МО (an e-mail to its head); a refusal (not late, reminded in
+    the last 24 hours, no head with an e-mail) is a message on the board."""
+    association = access.get_visible_or_404(selectors.board_associations(request.user), pk)
+    academic_year = get_object_or_404(AcademicYear, start_year=year)
+    if not access.allows(request.user, "analysis_board", association.district, "act"):
+        raise PermissionDenied
+    try:
+        reminder = services.analysis_remind(association=association, year=academic_year, user=request.user)
+    except ValidationError as error:
+        messages.error(request, refusal(error))
+    else:
+        messages.success(request, _("Напоминание отправлено: %(to)s.") % {"to": reminder.recipients})
+    return redirect(_board_url(association.district_id, academic_year))
+
+
+@login_required
+@require_POST
+def analysis_remind_all(request, pk: int, year: int):
+    """«Напомнить всем опоздавшим» of the district: who was reminded, and each refusal."""
+    district = _board_district_or_404(request, pk)
+    academic_year = get_object_or_404(AcademicYear, start_year=year)
+    if not access.allows(request.user, "analysis_board", district, "act"):
+        raise PermissionDenied
+    sent, refused = services.analysis_remind_all(district=district, year=academic_year, user=request.user)
+    if sent:
+        messages.success(request, services.reminded_message(len(sent)))
+    for reason in refused:
+        messages.warning(request, reason)
+    if not sent and not refused:
+        messages.info(request, _("Опоздавших МО нет: напоминать некому."))
+    return redirect(_board_url(district.pk, academic_year))
+
+
+@login_required
+def analysis_xlsx(request, pk: int):
+    """The analysis' figures as XLSX, for the readers of its PDF: as frozen once submitted or
+    accepted, live (and never kept by the browser) while a draft or returned."""
+    analysis = _analysis_or_404(request, pk)
+    response = file_response(exporters.analysis_xlsx(analysis))
+    response["Cache-Control"] = "private, no-cache" if analysis.is_frozen else "private, no-store"
+    return response
+
+

@@ -13,9 +13,9 @@ of «Анализ работы МО за учебный год». The analysis' 
 - The district's deadline for both years: 10 June.
 
 Every step goes through `reports.analysis.services` as the user who would take it, so the demo
-obeys the workflow's rules; the review is then dated back to June (staged history, as the plans'
-transitions and the protocols' signing are). A year that already has its analysis is left alone:
-a second run writes nothing.
+obeys the workflow's rules (its e-mails off: notify=False, as for the plans); the review is then
+dated back to June (staged history, as the plans' transitions and the protocols' signing are).
+A year that already has its analysis is left alone: a second run writes nothing.
 """
 
 from __future__ import annotations
@@ -211,7 +211,7 @@ class AnalysisBuilder:
         if Analysis.objects.filter(association=association, academic_year=self.previous).exists():
             return
         analysis = self.write(spec, association, self.previous, spec.last_year)
-        analysis = services.analysis_submit(analysis=analysis, user=self.users[spec.writer])
+        analysis = services.analysis_submit(analysis=analysis, user=self.users[spec.writer], notify=False)
         submitted_at, accepted_at = self.moment(*spec.submitted), self.moment(*spec.accepted)
 
         def render(locked: Analysis) -> bytes:
@@ -219,7 +219,9 @@ class AnalysisBuilder:
             locked.accepted_at = accepted_at
             return services.analysis_pdf(locked)
 
-        analysis = services.analysis_accept(analysis=analysis, user=self.users[spec.reviewer], render=render)
+        analysis = services.analysis_accept(
+            analysis=analysis, user=self.users[spec.reviewer], render=render, notify=False
+        )
         # The steps' own times follow the staged days (the analysis itself refuses every change of
         # an accepted row through its queryset; this is the demo's staged history, not an edit).
         models.QuerySet.update(
