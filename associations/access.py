@@ -87,6 +87,16 @@ mostly the association's, moved under that path (`under`):
                  write     its association's write, while a draft or returned
                  review    its association's review (the school's deputy; the district official
                            for the РМО; never its own head), while submitted
+    analysis_board         (a District) see: the district level (its methodologist, department
+                           staff, district official); act (the deadline, «напомнить»): its
+                           methodologist and staff, not the official
+    district_summary       (a District) see: the district level
+    dashboard              (a District) see: its methodologist and department staff (their home page)
+    checklist    see       (an Association) its association's see, and its record, review or
+                           oversee (head, secretary, deputy, methodologist; not class teachers)
+                 upload    see, and its association's write (the head; the methodologist: the РМО)
+    checklist_document     its association's checklist: see to download, upload to remove
+    checklist_district     (a District) see: the district level (the completeness table)
     (a signed protocol's scan is asked of its protocol: see to download, record to attach; an
     appointment order's scan of its appointment: see)
 
@@ -899,6 +909,24 @@ def _district_level(roles: Roles) -> frozenset[int]:
     return roles.admin_district_ids | roles.methodologist_district_ids | roles.official_district_ids
 
 
+def district_level_rule(roles: Roles) -> Q:
+    """A District's pages of the district level (its board of analyses, its summary, its
+    documentation table): its methodologist, its district official, its department staff; a
+    superuser any district. Nobody else (the schools' people, another district's: 404)."""
+    if roles.is_superuser:
+        return EVERYTHING
+    return Q(pk__in=_district_level(roles))
+
+
+def district_office_rule(roles: Roles) -> Q:
+    """What a District's methodical office does (the dashboard, the deadline, the reminders): its
+    methodologist and its department staff; a superuser any district; not the district official,
+    who reviews the РМО but does not run the district."""
+    if roles.is_superuser:
+        return EVERYTHING
+    return Q(pk__in=roles.admin_district_ids | roles.methodologist_district_ids)
+
+
 def _monitoring_see(roles: Roles) -> Q:
     """A class's results: per-pupil readers, and (aggregates only) the district level."""
     if roles.is_superuser:
@@ -1043,16 +1071,55 @@ def _analysis_rules(kind: Kind) -> dict[str, Rule]:
 
 register("analysis", model="reports.Analysis", association_path="association", rules=_analysis_rules)
 
-# >>> ROLLUP
-# <<< ROLLUP
-# >>> SUMMARY
-# <<< SUMMARY
-# >>> DASHBOARD
-# <<< DASHBOARD
-# >>> CHECKLIST
-# <<< CHECKLIST
-# >>> DOCUMENTS
-# <<< DOCUMENTS
+
+register("analysis_board", model="associations.District", association_path=None,
+         rules=lambda k: {"see": district_level_rule, "act": district_office_rule})
+
+
+register("district_summary", model="associations.District", association_path=None,
+         rules=lambda k: {"see": district_level_rule})
+
+
+register("dashboard", model="associations.District", association_path=None,
+         rules=lambda k: {"see": district_office_rule})
+
+
+def _checklist_rules(kind: Kind) -> dict[str, Rule]:
+    """The documentation checklist of an association (asked of the association itself): §6 of the
+    regulation is the МО's own documentation, which its head keeps (§5.2) and the administration
+    checks. It is read by those who keep it (the head, the secretary who keeps the protocols, the
+    methodologist for the РМО), who review it (the school's deputy; the district official for the
+    РМО) and who oversee the association (the district methodologist, the school's deputy), and the
+    administrators; not by its class teachers (404, as for the analysis). Its documents are uploaded
+    and removed by those who write the association's documents (its head; the methodologist for the
+    РМО; the administrators): the deputy and the methodologist check, they do not keep."""
+
+    def see(roles: Roles) -> Q:
+        return both(
+            kind.association_rule("see")(roles),
+            either(
+                kind.association_rule("record")(roles),
+                kind.association_rule("review")(roles),
+                kind.association_rule("oversee")(roles),
+            ),
+        )
+
+    return {"see": see, "upload": lambda roles: both(see(roles), kind.association_rule("write")(roles))}
+
+
+register("checklist", model="associations.Association", association_path="", rules=_checklist_rules)
+register(
+    "checklist_document", model="reports.ChecklistDocument", association_path="association",
+    rules=lambda k: {
+        # a document's file: whoever sees the checklist; removed by whoever uploads to it
+        action: (lambda roles, rule=rule: under("association", rule(roles)))
+        for action, rule in (("see", KINDS["checklist"].rule("see")), ("remove", KINDS["checklist"].rule("upload")))
+    },
+)
+
+
+register("checklist_district", model="associations.District", association_path=None,
+         rules=lambda k: {"see": district_level_rule})
 
 
 # --- asking the rules ------------------------------------------------------------------------------

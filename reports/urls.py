@@ -14,10 +14,6 @@ urlpatterns = [
     path("records/", include("reports.records.urls")),
     path("monitoring/", include("reports.monitoring.urls")),
     path("analysis/", include("reports.analysis.urls")),
-    # >>> SUMMARY
-    # <<< SUMMARY
-    # >>> DASHBOARD
-    # <<< DASHBOARD
-    # >>> CHECKLIST
-    # <<< CHECKLIST
+    path("summary/", include("reports.summary.urls")),
+    path("checklist/", include("reports.checklist.urls")),
 ]

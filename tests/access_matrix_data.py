@@ -280,16 +280,48 @@ def build_analyses(world, *, previous_year: AcademicYear, next_year: AcademicYea
     )
 
 
-# >>> ROLLUP
-# <<< ROLLUP
-# >>> SUMMARY
-# <<< SUMMARY
-# >>> DASHBOARD
-# <<< DASHBOARD
-# >>> CHECKLIST
-# <<< CHECKLIST
-# >>> DOCUMENTS
-# <<< DOCUMENTS
+@dataclass
+class Board:
+    """The methodologist's board of the world's district (reports.analysis.rollup): the year's
+    deadline passed yesterday; a school МО late with its head's e-mail known (reminded: «done»),
+    and one whose analysis is submitted (not late: refused). The world's МО is late too (this
+    year's draft), its head without an e-mail (refused)."""
+
+    late: object  # a school МО of the district, not started
+    on_time: object  # a school МО of the district, submitted
+    deadline: object  # reports.AnalysisDeadline
+
+
+def build_board(world) -> Board:
+    from reports.analysis.figures import figures_for
+    from reports.analysis.models import AnalysisDeadline
+
+    late = f.school_with_mo(world.district, year=world.year, members=1)
+    Person.objects.filter(appointments__association=late).update(email="head-late@school.example")
+    on_time = f.school_with_mo(world.district, year=world.year, members=1)
+    f.analysis_of(on_time, world.year, status="submitted", by=world.head,
+                  figures=figures_for(on_time, world.year).to_data())
+    deadline = AnalysisDeadline.objects.create(
+        district=world.district, academic_year=world.year, due_on=timezone.localdate() - datetime.timedelta(days=1)
+    )
+    return Board(late=late, on_time=on_time, deadline=deadline)
+
+
+@dataclass
+class Checklist:
+    """The documentation checklist (reports.checklist): a document uploaded for the school МО's
+    regulation, for every year, by its head (its file's download and its removal)."""
+
+    document: object  # reports.ChecklistDocument
+
+
+def build_checklist(world) -> Checklist:
+    from reports.checklist.models import ChecklistDocument
+
+    return Checklist(document=ChecklistDocument.objects.create(
+        association=world.mo, item="regulation", title="Положение о МО классных руководителей",
+        file=f.StoredFileFactory(original_name="Положение.pdf"), uploaded_by=world.head,
+    ))
 
 
 @dataclass
@@ -319,16 +351,8 @@ class Scene:
     scans: Scans | None = None  # files elsewhere: scans and result files
     monitoring: Monitoring | None = None  # monitoring of upbringing (reports.monitoring)
     analyses: Analyses | None = None  # the annual analyses (reports.analysis)
-    # >>> ROLLUP
-    # <<< ROLLUP
-    # >>> SUMMARY
-    # <<< SUMMARY
-    # >>> DASHBOARD
-    # <<< DASHBOARD
-    # >>> CHECKLIST
-    # <<< CHECKLIST
-    # >>> DOCUMENTS
-    # <<< DOCUMENTS
+    board: Board | None = None  # the methodologist's board of the analyses
+    checklist: Checklist | None = None  # the documentation checklist's uploaded document
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -487,16 +511,8 @@ def build_scene(world) -> Scene:
         scans=build_scans(world, item=approved_item, decision=decision),
         monitoring=build_monitoring(world),
         analyses=build_analyses(world, previous_year=previous_year, next_year=next_year),
-        # >>> ROLLUP
-        # <<< ROLLUP
-        # >>> SUMMARY
-        # <<< SUMMARY
-        # >>> DASHBOARD
-        # <<< DASHBOARD
-        # >>> CHECKLIST
-        # <<< CHECKLIST
-        # >>> DOCUMENTS
-        # <<< DOCUMENTS
+        board=build_board(world),
+        checklist=build_checklist(world),
     )
 
 
@@ -540,16 +556,16 @@ def tracked_models() -> list[type[models.Model]]:
     tracked += [apps.get_model("reports", name) for name in ("ClassMonitoring", "MonitoredPupil", "Grade")]
     # The annual analyses (reports.analysis), their history and transitions.
     tracked += [apps.get_model("reports", name) for name in ("Analysis", "HistoricalAnalysis", "AnalysisTransition")]
-    # >>> ROLLUP
-    # <<< ROLLUP
-    # >>> SUMMARY
-    # <<< SUMMARY
-    # >>> DASHBOARD
-    # <<< DASHBOARD
-    # >>> CHECKLIST
-    # <<< CHECKLIST
-    # >>> DOCUMENTS
-    # <<< DOCUMENTS
+    # The board's deadlines and reminders (reports.analysis.rollup).
+    tracked += [model for model in (apps.get_model("reports", name) for name in ("AnalysisDeadline",
+                                                                                 "AnalysisReminder"))
+                if model not in tracked]
+    # The documentation checklist's uploaded documents (their files are associations' StoredFile).
+    tracked.append(apps.get_model("reports", "ChecklistDocument"))
+    # The analysis' deadlines (set in the admin) and the board's reminders.
+    tracked += [model for model in (apps.get_model("reports", name) for name in ("AnalysisDeadline",
+                                                                                 "AnalysisReminder"))
+                if model not in tracked]
     assert get_user_model() in tracked
     return tracked
 

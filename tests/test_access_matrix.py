@@ -232,16 +232,36 @@ ANALYSIS_READERS = "login  404    404    200    200    404    200    404    200 
 ANALYSIS_WRITER_ACTION = "login  404    404    done   noop   404    noop   404    done   done   404"
 ANALYSIS_REVIEWER_ACTION = "login  404    404    noop   done   404    noop   404    done   done   404"
 ANALYSIS_NOOP = "login  404    404    noop   noop   404    noop   404    noop   noop   404"
-# >>> ROLLUP
-# <<< ROLLUP
-# >>> SUMMARY
-# <<< SUMMARY
-# >>> DASHBOARD
-# <<< DASHBOARD
-# >>> CHECKLIST
-# <<< CHECKLIST
-# >>> DOCUMENTS
-# <<< DOCUMENTS
+# The methodologist's board of the analyses (reports.analysis.rollup, the kind «analysis_board»): the
+# district level reads it (its methodologist, its staff, the superuser; its district official too,
+# read-only: tests/reports/analysis/test_board.py); the methodologist, the staff and the superuser act
+# (the deadline, the reminders); anyone else 404, the other district's people as outsiders.
+BOARD_DISTRICT = "login  404    404    404    404    404    200    404    200    200    404    404"
+BOARD_ACTION = "login  404    404    404    404    404    done   404    done   done   404    404"
+BOARD_NOOP = "login  404    404    404    404    404    noop   404    noop   noop   404    404"
+BOARD_FORM_ERROR = "login  404    404    404    404    404    200=   404    200=   200=   404    404"
+BOARD_OTHER_DISTRICT = "login  404    404    404    404    404    404    200    404    200    404    200"
+BOARD_NO_YEAR = "login  404    404    404    404    404    404    404    404    404    404    404"
+# The district summary (reports.summary): the district level (its methodologist, its staff, the
+# superuser; its district official too, tested in tests/reports/summary); anyone else 404.
+SUMMARY_DISTRICT = "login  404    404    404    404    404    200    404    200    200    404    404"
+SUMMARY_OTHER_DISTRICT = "login  404    404    404    404    404    404    200    404    200    404    200"
+SUMMARY_NO_YEAR = "login  404    404    404    404    404    404    404    404    404    404    404"
+# The documentation checklist (reports.checklist): the МО's own documentation, read by those who keep
+# it (the head, the secretary of the protocols), who review and oversee it (the deputy, the district's
+# methodologist) and the administrators; its class teachers get 404. Its documents are uploaded and
+# removed by the head (and the administrators): the checkers who read it get 403.
+CHECKLIST_READERS = "login  404    200    200    200    404    200    404    200    200    404"
+CHECKLIST_KEEPER_ACTION = "login  404    403    done   403    404    403    404    done   done   404"
+CHECKLIST_KEEPER_REFUSED = "login  404    403    200=   403    404    403    404    200=   200=   404"
+# The district's completeness table: the district level (methodologist, official, staff, superuser).
+CHECKLIST_DISTRICT = "login  404    404    404    404    404    200    404    200    200    404"
+
+
+def _checklist_upload_body(upload) -> Callable:
+    return lambda s: {"item": "order", "order-title": "Приказ № 112 от 28.08.2025", "order-scope": "year",
+                      "order-file": upload()}
+
 
 MATRIX: dict[str, tuple[Case, ...]] = {
     "home": (Case(get=LOGGED_IN),),
@@ -924,16 +944,97 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft: rendered, marked"),
         Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted: the stored PDF"),
     ),
-    # >>> ROLLUP
-    # <<< ROLLUP
-    # >>> SUMMARY
-    # <<< SUMMARY
-    # >>> DASHBOARD
-    # <<< DASHBOARD
-    # >>> CHECKLIST
-    # <<< CHECKLIST
-    # >>> DOCUMENTS
-    # <<< DOCUMENTS
+    # The board (scene.board): the world's district, this year's deadline passed yesterday.
+    "reports:analysis_board": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=BOARD_DISTRICT,
+             label="the world's district, this year"),
+        Case(kwargs=lambda s, u: {"pk": s.world.other_district.pk, "year": s.world.year.start_year},
+             get=BOARD_OTHER_DISTRICT, label="the other district"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=BOARD_NO_YEAR,
+             label="a year that does not exist"),
+    ),
+    "reports:analysis_deadline": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=POST_ONLY,
+             post=BOARD_ACTION, data=lambda s: {"due_on": f"10.06.{s.world.year.start_year + 1}"},
+             label="a new deadline"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year},
+             post=BOARD_FORM_ERROR, data=lambda s: {"due_on": "31.02.2026"}, label="a date that does not exist"),
+    ),
+    "reports:analysis_remind": (
+        Case(kwargs=lambda s, u: {"pk": s.board.late.pk, "year": s.world.year.start_year}, get=POST_ONLY,
+             post=BOARD_ACTION, data=lambda s: {}, label="a late school МО, its head with an e-mail"),
+        Case(kwargs=lambda s, u: {"pk": s.board.on_time.pk, "year": s.world.year.start_year}, post=BOARD_NOOP,
+             data=lambda s: {}, label="submitted: not late"),
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year}, post=BOARD_NOOP,
+             data=lambda s: {}, label="late, no head with an e-mail"),
+        Case(kwargs=lambda s, u: {"pk": s.world.rmo.pk, "year": s.world.year.start_year},
+             post="login  404    404    404    404    404    404    404    404    404    404    404",
+             data=lambda s: {}, label="the РМО: on no board"),
+    ),
+    "reports:analysis_remind_all": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=POST_ONLY,
+             post=BOARD_ACTION, data=lambda s: {}, label="the world's district: one late МО reminded"),
+    ),
+    "reports:district_summary": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=SUMMARY_DISTRICT,
+             label="the world's district, this year"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.previous_year.start_year},
+             get=SUMMARY_DISTRICT, label="last year (a submitted analysis: frozen figures)"),
+        Case(kwargs=lambda s, u: {"pk": s.world.other_district.pk, "year": s.world.year.start_year},
+             get=SUMMARY_OTHER_DISTRICT, label="the other district"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=SUMMARY_NO_YEAR,
+             label="a year that does not exist"),
+    ),
+    "reports:district_summary_pdf": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=SUMMARY_DISTRICT,
+             label="the world's district, this year"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.previous_year.start_year},
+             get=SUMMARY_DISTRICT, label="last year (a submitted analysis: frozen figures)"),
+        Case(kwargs=lambda s, u: {"pk": s.world.other_district.pk, "year": s.world.year.start_year},
+             get=SUMMARY_OTHER_DISTRICT, label="the other district"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=SUMMARY_NO_YEAR,
+             label="a year that does not exist"),
+    ),
+    "reports:district_summary_xlsx": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=SUMMARY_DISTRICT,
+             label="the world's district, this year"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.previous_year.start_year},
+             get=SUMMARY_DISTRICT, label="last year (a submitted analysis: frozen figures)"),
+        Case(kwargs=lambda s, u: {"pk": s.world.other_district.pk, "year": s.world.year.start_year},
+             get=SUMMARY_OTHER_DISTRICT, label="the other district"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=SUMMARY_NO_YEAR,
+             label="a year that does not exist"),
+    ),
+    "reports:checklist": (
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year}, get=CHECKLIST_READERS,
+             label="the school МО's, this year"),
+        # The РМО's: those who keep it (the methodologist) and the administrators.
+        Case(kwargs=lambda s, u: {"pk": s.world.rmo.pk, "year": s.world.year.start_year},
+             get="login  404    404    404    404    404    200    404    200    200    404", label="the РМО's"),
+    ),
+    "reports:checklist_upload": (
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year}, get=POST_ONLY,
+             post=CHECKLIST_KEEPER_ACTION, data=_checklist_upload_body(_scan), label="the order's scan"),
+        Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year},
+             post=CHECKLIST_KEEPER_REFUSED, data=_checklist_upload_body(_html_as_pdf),
+             label="an HTML file called .pdf"),
+    ),
+    "reports:checklist_file": (
+        Case(kwargs=pk("checklist.document"), get=CHECKLIST_READERS, label="the regulation, for every year"),
+    ),
+    "reports:checklist_file_remove": (
+        Case(kwargs=pk("checklist.document"), get=POST_ONLY, post=CHECKLIST_KEEPER_ACTION,
+             data=lambda s: {"year": str(s.world.year.start_year)}, label="the regulation"),
+    ),
+    "reports:checklist_district": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year},
+             get=CHECKLIST_DISTRICT, label="this district, this year"),
+    ),
+    # The figures as XLSX: the PDF's readers (live while a draft, as frozen once submitted/accepted).
+    "reports:analysis_xlsx": (
+        Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft: live figures"),
+        Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted: frozen figures"),
+    ),
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
     # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is
@@ -1293,10 +1394,13 @@ ADMIN_MODELS = {
     # change; a quality is added on its method's page (its own page holds its indicators).
     "reports.method": True,
     "reports.quality": False,
-    # >>> DOCUMENTS
-    # <<< DOCUMENTS
-    # >>> CHECKLIST
-    # <<< CHECKLIST
+    # The annual analysis (reports.analysis.admin): analyses and the board's reminders only read here;
+    # the deadlines set here by the district's staff (with the reports app's rights) or a superuser.
+    "reports.analysis": False,
+    "reports.analysisdeadline": True,
+    "reports.analysisreminder": False,
+    # The documentation checklist's documents: listed and read only (they come and go through the site).
+    "reports.checklistdocument": False,
     "associations.staffdistrict": True,  # the superuser's only: which district a staff user administers
     "associations.storedfile": False,  # the superuser's only, read only: files come and go with their owners
     # django-axes: the login throttle's records (unlocking a user is deleting its attempts).

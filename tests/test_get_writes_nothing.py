@@ -119,16 +119,38 @@ PAGES = {
     "analysis editor": lambda scene, role: reverse("reports:analysis_edit", args=[scene.analyses.draft.pk]),
     "analysis PDF (draft)": lambda scene, role: reverse("reports:analysis_pdf", args=[scene.analyses.draft.pk]),
     "analysis PDF (accepted)": lambda scene, role: reverse("reports:analysis_pdf", args=[scene.analyses.accepted.pk]),
-    # >>> ROLLUP
-    # <<< ROLLUP
-    # >>> SUMMARY
-    # <<< SUMMARY
-    # >>> DASHBOARD
-    # <<< DASHBOARD
-    # >>> CHECKLIST
-    # <<< CHECKLIST
-    # >>> DOCUMENTS
-    # <<< DOCUMENTS
+    # The methodologist's board of the analyses (reports.analysis.rollup), all and the late ones.
+    "analysis board": lambda scene, role: reverse(
+        "reports:analysis_board", args=[scene.world.district.pk, scene.world.year.start_year]
+    ),
+    "analysis board (late)": lambda scene, role: reverse(
+        "reports:analysis_board", args=[scene.world.district.pk, scene.world.year.start_year]
+    ) + "?status=late",
+    "district summary": lambda scene, role: reverse(
+        "reports:district_summary", args=[scene.world.district.pk, scene.world.year.start_year]
+    ) + "?sort=attendance&order=desc",
+    "district summary (frozen)": lambda scene, role: reverse(
+        "reports:district_summary", args=[scene.world.district.pk, scene.previous_year.start_year]
+    ),
+    "district summary PDF": lambda scene, role: reverse(
+        "reports:district_summary_pdf", args=[scene.world.district.pk, scene.world.year.start_year]
+    ),
+    "district summary XLSX": lambda scene, role: reverse(
+        "reports:district_summary_xlsx", args=[scene.world.district.pk, scene.world.year.start_year]
+    ),
+    # The home page's dashboard (the methodologist's) for a district asked by `?district=`.
+    "home with a district": lambda scene, role: reverse("home") + f"?district={scene.world.district.pk}",
+    "documentation checklist": lambda scene, role: reverse(
+        "reports:checklist", args=[scene.world.mo.pk, scene.world.year.start_year]
+    ),
+    "documentation checklist's file": lambda scene, role: reverse(
+        "reports:checklist_file", args=[scene.checklist.document.pk]
+    ),
+    "district documentation completeness": lambda scene, role: reverse(
+        "reports:checklist_district", args=[scene.world.district.pk, scene.world.year.start_year]
+    ),
+    "analysis XLSX (draft)": lambda scene, role: reverse("reports:analysis_xlsx", args=[scene.analyses.draft.pk]),
+    "analysis XLSX (accepted)": lambda scene, role: reverse("reports:analysis_xlsx", args=[scene.analyses.accepted.pk]),
     "data bank": _url("meetings:materials"),
     "data bank search": _url("meetings:materials", query="?q=классный+час&grade=5"),
     "new card form": _url("meetings:material_create"),

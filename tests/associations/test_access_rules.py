@@ -32,6 +32,7 @@ from associations.models import (
 from meetings.models import Decision, DecisionFile, Material, MaterialFile, Meeting, Protocol
 from reports.models import Analysis, ClassMonitoring, Method
 from tests import factories as f
+from tests.reports.checklist import data as checklist_data
 
 USERS = [
     "admin", "methodologist", "deputy", "head", "teacher", "other_deputy", "other_district_methodologist",
@@ -66,16 +67,13 @@ QUERYSETS = {
     "monitoring_district": lambda: District.objects.all(),
     "monitoring_method": lambda: Method.objects.all(),
     "analysis": lambda: Analysis.objects.select_related("association"),
-    # >>> ROLLUP
-    # <<< ROLLUP
-    # >>> SUMMARY
-    # <<< SUMMARY
-    # >>> DASHBOARD
-    # <<< DASHBOARD
-    # >>> CHECKLIST
-    # <<< CHECKLIST
-    # >>> DOCUMENTS
-    # <<< DOCUMENTS
+    "analysis_board": lambda: District.objects.all(),
+    "district_summary": lambda: District.objects.all(),
+    "dashboard": lambda: District.objects.all(),
+    "checklist": lambda: Association.objects.all(),
+    # a document of every association, created on the first call (tests/reports/checklist/data.py)
+    "checklist_document": checklist_data.documents_everywhere,
+    "checklist_district": lambda: District.objects.all(),
 }
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 
