@@ -55,8 +55,13 @@ def test_the_bench_knows_the_analyses_it_opens(data):
 
 def test_the_bench_measures_the_analysis_pages(data, settings, monkeypatch):
     settings.ROOT_URLCONF = "rmo_portal.management.commands.bench"
-    pages = [page for page in Command()._pages(data) if page.key.startswith("analysis")]
-    assert {resolve(page.url).view_name for page in pages} == {"reports:analysis", "reports:analysis_pdf"}
+    keys = ("analysis", "summary", "checklist", "dashboard")
+    pages = [page for page in Command()._pages(data) if page.key.startswith(keys)]
+    assert {resolve(page.url.split("?")[0]).view_name for page in pages} == {
+        "reports:analysis", "reports:analysis_pdf", "reports:analysis_xlsx", "reports:analysis_board",
+        "reports:district_summary", "reports:district_summary_pdf", "reports:district_summary_xlsx",
+        "reports:checklist_district", "reports:checklist", "home",
+    }
     monkeypatch.setattr(connection, "close_if_unusable_or_obsolete", lambda: None)
     for page in pages:
         client = Client()

@@ -561,6 +561,9 @@ class Command(BaseCommand):
         analyses = data.analyses
         head, methodologist = analyses.head_user, data.methodologist_user
 
+        def district_url(name: str, years_back: int = 0) -> str:
+            return reverse(f"reports:{name}", args=[data.district.pk, data.year.start_year + years_back])
+
         def page_of(analysis) -> str:
             return reverse("reports:analysis", args=[analysis.association_id, analysis.academic_year.start_year])
 
@@ -574,6 +577,25 @@ class Command(BaseCommand):
                  detail=f"{analyses.schools} schools"),
             Page("analysis PDF", reverse("reports:analysis_pdf", args=[analyses.draft.pk]), head,
                  key="analysis-renders"),
+            Page("analysis figures XLSX, this year's draft (school МО head)",
+                 reverse("reports:analysis_xlsx", args=[analyses.draft.pk]), head, key="analysis-xlsx"),
+            Page("board of the school МО's analyses, last year (methodologist)", district_url("analysis_board", -1),
+                 methodologist, key="analysis-board", compare=True),
+            Page("district summary by school, this year (methodologist)", district_url("district_summary"),
+                 methodologist, key="summary", compare=True),
+            Page("district summary by school, last year: from the accepted analyses", district_url(
+                "district_summary", -1), methodologist, key="summary-frozen", compare=True),
+            Page(f"district summary PDF ({PDF_RUNS} runs)", district_url("district_summary_pdf"), methodologist,
+                 runs=PDF_RUNS, warmup=1, key="summary-pdf"),
+            Page("district summary XLSX (formula totals)", district_url("district_summary_xlsx"), methodologist,
+                 key="summary-xlsx"),
+            Page("documentation by school МО, this year (methodologist)", district_url("checklist_district"),
+                 methodologist, key="checklist-district", compare=True),
+            Page("documentation checklist of a school МО (its head)",
+                 reverse("reports:checklist", args=[analyses.draft.association_id, data.year.start_year]), head,
+                 key="checklist", compare=True),
+            Page("home with the dashboard (methodologist)", reverse("home"), methodologist, key="dashboard",
+                 compare=True),
         ]
 
     def _measure_analysis_renders(self, client: Client, page: Page, accepted) -> list[Row]:
@@ -925,6 +947,12 @@ class Command(BaseCommand):
             ("school МО's draft (live)", "analysis-draft"),
             ("accepted (frozen)", "analysis-accepted"),
             ("РМО roll-up", "analysis-rollup"),
+            ("board", "analysis-board"),
+            ("district summary", "summary"),
+            ("district summary (frozen)", "summary-frozen"),
+            ("documentation by school", "checklist-district"),
+            ("a school МО's checklist", "checklist"),
+            ("dashboard", "dashboard"),
         ])
         analysis_pdf, analysis_render, bare_n = by_key["analysis-pdf"], by_key["analysis-render"], by_key["bare-pdf-n"]
         analysis_ratio = analysis_render.median_ms / bare_n.median_ms
@@ -954,7 +982,8 @@ class Command(BaseCommand):
             + f"; medians (this data set): {medians}" + verdict(bank_flat),
             "Target (monitoring): query counts do not grow with the classes and schools — "
             + "; ".join(monitoring_pairs) + f"; PDFs: {monitoring_pdfs}" + verdict(monitoring_flat),
-            "Target (analysis): query counts do not grow with the records and the schools — "
+            "Target (analysis): query counts do not grow with the records and the schools (5 against 25 a "
+            "district) — "
             + "; ".join(analysis_pairs) + verdict(analysis_flat),
             f"Target (analysis): its PDF within {ANALYSIS_PDF_TARGET} × a plain document of the same page count — "
             f"{analysis_render.detail}: the render {analysis_render.median_ms:.0f} ms against "
