@@ -1000,12 +1000,15 @@ def _plan(plan: AnnualPlan | None, items: list[PlanItem], year: AcademicYear) ->
     )
 
 
-def _speakers_of(meeting_ids: list[int]) -> dict[int, dict[int, list[Person]]]:
-    """meeting id → agenda item id → its speakers, in agenda order: one query."""
+def _speakers_of(scope: _Scope) -> dict[int, dict[int, list[Person]]]:
+    """meeting id → agenda item id → its speakers, in agenda order, for the association's held
+    open events of the year: one query, asked of the meetings' conditions rather than of their
+    ids, so that it runs (and counts) the same whether the year has open events or not."""
     result: dict[int, dict[int, list[Person]]] = defaultdict(dict)
-    if not meeting_ids:
-        return result
-    rows = AgendaItem.speakers.through.objects.filter(agendaitem__meeting_id__in=meeting_ids).select_related(
+    rows = AgendaItem.speakers.through.objects.filter(
+        agendaitem__meeting__association=scope.association, agendaitem__meeting__academic_year=scope.year,
+        agendaitem__meeting__status=Meeting.Status.HELD, agendaitem__meeting__kind=Meeting.Kind.OPEN_EVENT,
+    ).select_related(
         "person", "agendaitem"
     ).order_by("agendaitem__position", "agendaitem_id", "person__last_name", "person__first_name", "person_id")
     for row in rows:
@@ -1016,7 +1019,7 @@ def _speakers_of(meeting_ids: list[int]) -> dict[int, dict[int, list[Person]]]:
 def _open_events(scope: _Scope, meetings: list[Meeting],
                  classes_of: dict[int, list[ClassAssignment]]) -> OpenEventFigures:
     open_meetings = [m for m in meetings if m.status == Meeting.Status.HELD and m.kind == Meeting.Kind.OPEN_EVENT]
-    speakers = _speakers_of([m.pk for m in open_meetings])
+    speakers = _speakers_of(scope)
     events: dict[tuple[str, int], dict] = {}
     for meeting in open_meetings:
         people = _unique(p for item in speakers.get(meeting.pk, {}).values() for p in item)

@@ -226,7 +226,7 @@ def test_percent_rounds_half_up_with_a_comma():
 #: grades; the talks; courses (status, the year's); attestation (records, applications, status);
 #: contests; visits; consultations (by kind, people); monitoring (the school's table: its classes,
 #: the methods' five, the pupils and their grades).
-QUERIES = 29
+QUERIES = 30
 
 
 def test_the_number_of_queries_does_not_grow_with_the_records(world, django_assert_max_num_queries):

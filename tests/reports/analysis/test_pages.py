@@ -248,11 +248,12 @@ def test_the_association_page_links_to_the_analysis_for_its_readers(world):
 
 
 # Who asks (4: the session, the user, their person, their appointments) and the year's figures
-# computed from the records (18: the association with its school and district, the members, the
-# classes, the meetings, the plan with its items, the attendance, the bank's open events, the
-# talks, the courses (2), the attestation (3), the contests, the visits, the consultations (2), the
-# monitoring) — whatever the number of members, meetings and records.
-WHO, FIGURES = 4, 18
+# computed from the records (19: the association with its school and district, the members, the
+# classes, the meetings, the plan with its items, the attendance, the open events' speakers, the
+# bank's open events, the talks, the courses (2), the attestation (3), the contests, the visits,
+# the consultations (2), the monitoring) — whatever the number of members, meetings and records,
+# and whether the year has open events or not.
+WHO, FIGURES = 4, 19
 QUERIES = {
     # the association, the year, the analysis; the figures (live while a draft, frozen and computed
     # once afresh to tell whether they changed once submitted); the transitions; last year's tasks.

@@ -177,7 +177,9 @@ def test_libreoffice_recomputes_the_totals(world, district, client_for, tmp_path
     source = tmp_path / "summary.xlsx"
     source.write_bytes(response.content)
     subprocess.run(  # noqa: S603 (LibreOffice found on PATH, our own file)
-        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to", "csv",
+        # The CSV filter's options: comma, double quotes, UTF-8 (76), from the first line.
+        [SOFFICE, "--headless", f"-env:UserInstallation=file://{tmp_path}/profile", "--convert-to",
+         "csv:Text - txt - csv (StarCalc):44,34,76,1",
          "--outdir", str(tmp_path), str(source)],
         check=True, capture_output=True, timeout=120,
     )
