@@ -128,3 +128,26 @@ def no_network(monkeypatch):
     monkeypatch.setattr(socket.socket, "connect", refuse)
     yield attempts
     assert attempts == []
+
+
+@pytest.fixture(scope="class")
+def demo_loaded_once(django_db_setup, django_db_blocker):
+    """The demo loaded once for the tests of a class (what the command printed). It stays in a
+    transaction that is rolled back after the class, whether its tests pass or fail; each test
+    runs in a savepoint of it (pytest-django's `db` nests), so what a test changes, a second run
+    included, is undone before the next one."""
+    from django.db import transaction
+
+    from tests.helpers import load_demo
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+    try:
+        with django_db_blocker.unblock():
+            output = load_demo()
+        yield output
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)

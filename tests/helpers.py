@@ -204,3 +204,14 @@ def stored() -> tuple[int, int]:
     from associations.models import StoredFile
 
     return StoredFile.objects.count(), _blob_count()
+
+
+def load_demo(*args: str) -> str:
+    """`manage.py load_demo` with these arguments; what it printed."""
+    import io
+
+    from django.core.management import call_command
+
+    out = io.StringIO()
+    call_command("load_demo", *args, stdout=out)
+    return out.getvalue()

@@ -212,7 +212,7 @@ class StaffFigures:
 # --- 2. meetings ---------------------------------------------------------------------------------
 
 
-class _Attendance:
+class AttendanceShare:
     """The attendance of `present` of `marked` (a meeting's, the year's), in percent."""
 
     present: int
@@ -228,7 +228,7 @@ class _Attendance:
 
 
 @dataclass(frozen=True)
-class MeetingRow(_Attendance):
+class MeetingRow(AttendanceShare):
     meeting_id: int
     day: datetime.date
     kind: str
@@ -255,7 +255,7 @@ class PlannedMeeting:
 
 
 @dataclass(frozen=True)
-class MeetingFigures(_Attendance):
+class MeetingFigures(AttendanceShare):
     planned: int  # items of the approved plan that are meetings
     scheduled: int  # the association's meetings of the year, whatever their status
     held: int
@@ -569,7 +569,7 @@ class MonitoringFigures:
 
 
 @dataclass(frozen=True)
-class KeyFigures(_Attendance):
+class KeyFigures(AttendanceShare):
     """A school МО's key figures as its accepted analysis froze them, or their sum over the
     district's accepted analyses (attendance pooled: present ÷ marked of the sums)."""
 

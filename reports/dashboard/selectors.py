@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from decimal import Decimal
 
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, ExtractMonth
@@ -48,7 +47,7 @@ from associations.plans.models import ACADEMIC_MONTH_ORDER, MONTHS_NOMINATIVE
 from associations.records.attestation import selectors as attestation_selectors
 from meetings.models import Decision, Meeting
 from reports.analysis import rollup
-from reports.analysis.figures import Link, percent, percent_text
+from reports.analysis.figures import AttendanceShare, Link, percent, percent_text
 from reports.analysis.models import Analysis, AnalysisDeadline
 from reports.checklist import selectors as checklist_selectors
 from reports.checklist.selectors import DistrictCompleteness
@@ -117,21 +116,13 @@ class MonthRow:
 
 
 @dataclass(frozen=True)
-class AttendanceRow:
+class AttendanceRow(AttendanceShare):
     meeting_id: int
     day: datetime.date
     theme: str
     present: int
     marked: int
     link: Link
-
-    @property
-    def attendance(self) -> Decimal | None:
-        return percent(self.present, self.marked)
-
-    @property
-    def attendance_text(self) -> str:
-        return percent_text(self.attendance)
 
 
 @dataclass(frozen=True)

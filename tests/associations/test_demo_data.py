@@ -7,13 +7,10 @@ test's; the last test loads the demo on other days of the year, each on its own.
 from __future__ import annotations
 
 import datetime
-import io
 from collections import Counter
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
@@ -54,6 +51,7 @@ from meetings.bank.models import Material, MaterialFile, MaterialGrade
 from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, MeetingVisit, Protocol, ProtocolItem
 from rmo_portal import demo
 from rmo_portal.demo import plans as demo_plans
+from tests.helpers import load_demo as load
 
 pytestmark = pytest.mark.django_db
 
@@ -107,10 +105,6 @@ def shown_names(kind: str, rows) -> set[str]:
     return {r.person.last_name for r in rows.select_related("person")}
 
 
-def load(*args) -> str:
-    out = io.StringIO()
-    call_command("load_demo", *args, stdout=out)
-    return out.getvalue()
 
 
 def counts() -> dict[str, int]:
@@ -128,23 +122,6 @@ def counts() -> dict[str, int]:
     return rows
 
 
-@pytest.fixture(scope="class")
-def demo_loaded_once(django_db_setup, django_db_blocker):
-    """The demo loaded once for the tests of a class. It stays in a transaction that is rolled
-    back after the class, whether its tests pass or fail; each test runs in a savepoint of it
-    (pytest-django's `db` nests), so what a test changes, a second run included, is undone
-    before the next one."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            load("--quiet")
-        yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

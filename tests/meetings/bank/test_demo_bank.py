@@ -16,8 +16,6 @@ from collections import Counter
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.storage import default_storage
-from django.core.management import call_command
-from django.db import transaction
 from django.http import QueryDict
 from django.urls import reverse
 from django.utils import timezone
@@ -30,29 +28,13 @@ from meetings.bank.models import Material, MaterialFile, MaterialGrade, Upbringi
 from meetings.bank.search import material_search
 from meetings.models import Meeting
 from rmo_portal.demo import bank as demo_bank
+from tests.helpers import load_demo as load
 
 pytestmark = pytest.mark.django_db
 
 
-def load(*args) -> str:
-    out = io.StringIO()
-    call_command("load_demo", *args, stdout=out)
-    return out.getvalue()
 
 
-@pytest.fixture(scope="class")
-def demo_loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            load("--quiet")
-        yield
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

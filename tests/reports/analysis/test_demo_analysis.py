@@ -13,8 +13,6 @@ import io
 
 import pytest
 from django.core.files.storage import default_storage
-from django.core.management import call_command
-from django.db import transaction
 from django.utils import timezone
 from pypdf import PdfReader
 
@@ -22,31 +20,15 @@ from associations.models import AcademicYear, Association, District
 from reports.analysis import services
 from reports.analysis.models import Analysis, AnalysisDeadline, AnalysisTransition
 from rmo_portal.demo import analysis as demo_analysis
+from tests.helpers import load_demo as load
 
 pytestmark = pytest.mark.django_db
 
 SCHOOL1, SCHOOL2 = "МБОУ «Заречная СОШ № 1»", "МБОУ «СОШ № 2 им. А.С. Пушкина»"
 
 
-def load() -> str:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
-@pytest.fixture(scope="class")
-def demo_loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            output = load()
-        yield output
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def years() -> tuple[AcademicYear, AcademicYear]:

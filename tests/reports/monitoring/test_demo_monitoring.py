@@ -8,44 +8,25 @@ The demo is loaded once for the class (seconds), in a transaction rolled back af
 
 from __future__ import annotations
 
-import io
 from decimal import Decimal
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.core.management import call_command
-from django.db import transaction
 
 from associations.models import AcademicYear, ClassAssignment, District
 from reports.monitoring import services
 from reports.monitoring.models import INITIALS_RE, ClassMonitoring, Grade, MonitoredPupil, Period
 from reports.monitoring.scoring import Dynamics, PupilGrades, method_data, score_class
 from rmo_portal.demo import monitoring as demo_monitoring
+from tests.helpers import load_demo as load
 
 pytestmark = pytest.mark.django_db
 
 SCHOOL1, SCHOOL2 = "МБОУ «Заречная СОШ № 1»", "МБОУ «СОШ № 2 им. А.С. Пушкина»"
 
 
-def load() -> str:
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
-    return out.getvalue()
 
 
-@pytest.fixture(scope="class")
-def demo_loaded_once(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-    try:
-        with django_db_blocker.unblock():
-            output = load()
-        yield output
-    finally:
-        with django_db_blocker.unblock():
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
 
 
 def current_classes(short_name: str) -> list[ClassAssignment]:
