@@ -1302,3 +1302,22 @@ def can_record_meeting(user: User | None, association: Association) -> bool:
     association's documents, and its current secretary."""
     return allows(user, "association", association, "record")
 
+
+
+# >>> W1
+def protocol_items_for_extract(user: User | None, queryset: QuerySet | None = None) -> QuerySet:
+    """The questions of signed protocols whose extract («Выписка из протокола») the user may have:
+    those of the protocols they read (the rule «protocol» «see», asked through the question's
+    protocol), and those with a decision of theirs (the rule «decision» «own»: the person
+    responsible, whether or not they read the protocol). A draft's question has no extract.
+    A queryset question only: a question's decisions are many, which the in-memory evaluator
+    does not follow."""
+    if queryset is None:
+        queryset = apps.get_model("meetings.ProtocolItem").objects.all()
+    reads = under("protocol", rule_for(user, "protocol"))
+    own = NOTHING
+    if reaches(user, "decision", "own"):
+        own = Q(pk__in=visible(user, "decision", action="own").values("protocol_item_id"))
+    q = both(Q(protocol__status=PROTOCOL_SIGNED), either(reads, own))
+    return queryset.none() if _is_nothing(q) else queryset.filter(q)
+# <<< W1

@@ -22,7 +22,8 @@ from django.utils.translation import ngettext
 
 from associations.models import ClassAssignment, Person
 from meetings.declension import classes_phrase, heard_line, heard_separator
-from meetings.models import PRESENT_LIST_LIMIT, Attendance, Decision, Meeting, Protocol
+from meetings.models import PRESENT_LIST_LIMIT, Attendance, Decision, Meeting, Protocol, ProtocolItem
+from reports import word
 from reports.rendering import PDF_MIMETYPE, ExportFile, render_pdf
 
 # Documents go to the education department in Russian whatever the reader's browser says.
@@ -123,6 +124,16 @@ class AgendaRow:
     speakers: str  # «Соколова М.Ю.», «Соколова М.Ю., Петрова Е.Н. (заместитель директора по ВР)»
     several_speakers: bool
 
+    @property
+    def speakers_label(self) -> str:
+        return _("докладчики") if self.several_speakers else _("докладчик")
+
+    @property
+    def line(self) -> str:
+        """«1. О профилактике (докладчик Соколова М.Ю.)»: the PDF's line as one text (the DOCX)."""
+        speakers = f" ({self.speakers_label} {self.speakers})" if self.speakers else ""
+        return f"{self.number}. {self.title}{speakers}"
+
 
 @dataclass(frozen=True)
 class DecisionRow:
@@ -130,6 +141,20 @@ class DecisionRow:
     text: str
     due_on: datetime.date
     responsible: str  # «Соколова М.Ю.»
+
+    @property
+    def due_text(self) -> str:
+        """«Срок: до 01.12.2025.»"""
+        return f"{_('Срок')}: {_('до')}{NBSP}{self.due_on:%d.%m.%Y}."
+
+    @property
+    def responsible_text(self) -> str:
+        """«Ответственный: Соколова М.Ю.»"""
+        return f"{_('Ответственный')}: {self.responsible}"
+
+    @property
+    def line(self) -> str:
+        return f"{self.number}. {self.text} {self.due_text} {self.responsible_text}"
 
 
 @dataclass(frozen=True)
@@ -142,6 +167,23 @@ class ItemRow:
     decided: str
     decisions: list[DecisionRow] = field(default_factory=list)
     votes: tuple[int, int, int] | None = None
+
+    @property
+    def heard_text(self) -> str:
+        """What follows «СЛУШАЛИ:»: the speaker, then what they said."""
+        subject = f"{self.heard_subject}{self.heard_separator}" if self.heard_subject else ""
+        return f"{subject}{self.heard}"
+
+    @property
+    def votes_line(self) -> str:
+        """«Голосовали: «за» — 10, «против» — 0, «воздержались» — 1.» ("" without a vote)."""
+        if self.votes is None:
+            return ""
+        dash = f"{NBSP}—{NBSP}"
+        return (
+            f"{_('Голосовали')}: «{_('за')}»{dash}{self.votes[0]}, «{_('против')}»{dash}{self.votes[1]}, "
+            f"«{_('воздержались')}»{dash}{self.votes[2]}."
+        )
 
 
 @dataclass(frozen=True)
@@ -167,6 +209,14 @@ def _speakers(agenda_item) -> str:
     if agenda_item.guest_speakers.strip():
         names.append(agenda_item.guest_speakers.strip())
     return typeset(", ".join(names))
+
+
+def present_text(names: list[str], *, list_appended: bool) -> str:
+    """What follows «Присутствовали:»: the names, or above the limit the count and «список
+    прилагается», or a dash."""
+    if list_appended:
+        return f"{people_phrase(len(names))} ({_('список прилагается')})"
+    return ", ".join(names) if names else "—"
 
 
 def protocol_context(protocol: Protocol, *, draft: bool = False) -> dict:
@@ -247,6 +297,13 @@ def protocol_context(protocol: Protocol, *, draft: bool = False) -> dict:
         )
 
     list_appended = len(present) > PRESENT_LIST_LIMIT
+    present_names = [typeset(a.person.short_name) for a in present]
+    absent_rows = [
+        typeset(f"{a.person.short_name} — {a.absence_reason.strip()}" if a.absence_reason.strip()
+                else a.person.short_name)
+        for a in absent
+    ]
+    guest_rows = [typeset(str(g)) for g in guests]
     return {
         "protocol": protocol,
         "meeting": meeting,
@@ -260,8 +317,9 @@ def protocol_context(protocol: Protocol, *, draft: bool = False) -> dict:
         "chair_signature": protocol.chair.signature_name if protocol.chair else "",
         "secretary_signature": protocol.secretary.signature_name if protocol.secretary else "",
         "present": present,
-        "present_names": [typeset(a.person.short_name) for a in present],
+        "present_names": present_names,
         "present_count": people_phrase(len(present)),
+        "present_text": present_text(present_names, list_appended=list_appended),
         "list_appended": list_appended,
         "attendees": [
             AttendeeRow(
@@ -274,13 +332,11 @@ def protocol_context(protocol: Protocol, *, draft: bool = False) -> dict:
             for number, a in enumerate(present, start=1)
         ],
         "absent": absent,
-        "absent_rows": [
-            typeset(f"{a.person.short_name} — {a.absence_reason.strip()}" if a.absence_reason.strip()
-                    else a.person.short_name)
-            for a in absent
-        ],
+        "absent_rows": absent_rows,
+        "absent_text": f"{len(absent)} ({'; '.join(absent_rows)})" if absent else "",
         "guests": guests,
-        "guest_rows": [typeset(str(g)) for g in guests],
+        "guest_rows": guest_rows,
+        "guests_text": "; ".join(guest_rows),
         "theme": quoted(meeting.theme) if meeting.theme.strip() else "",
         "form": meeting.get_kind_display() if meeting.kind != Meeting.Kind.SESSION else "",
         "agenda": agenda,
@@ -335,3 +391,155 @@ def protocol_export(protocol: Protocol, *, draft: bool = False) -> ExportFile:
     """(filename, mimetype, bytes), the exporters' contract."""
     content = protocol_draft_pdf(protocol) if draft else protocol_pdf(protocol)
     return protocol.file_name(draft=draft), PDF_MIMETYPE, content
+
+
+# --- the protocol in Word --------------------------------------------------------------------
+# The same context as the PDF, the same texts in the same order: a working copy to paste into
+# the school's documents (a signed protocol's issued original stays its stored PDF).
+
+
+def _docx_organisation(doc, context: dict) -> None:
+    for line in context["organisation_lines"]:
+        word.paragraph(doc, line, style="Centered")
+
+
+def _officers(context: dict) -> tuple[str, str]:
+    blank = "_" * 20
+    return (
+        f"{_('Председатель')}{NBSP}— {context['chair_name'] or blank}",
+        f"{_('Секретарь')}{NBSP}— {context['secretary_name'] or blank}",
+    )
+
+
+def _docx_item(doc, item: ItemRow, decided_label: str) -> None:
+    word.labelled(doc, f"{item.number}. {_('СЛУШАЛИ')}:", item.heard_text)
+    if item.spoke:
+        word.labelled(doc, f"{_('ВЫСТУПИЛИ')}:", item.spoke)
+    if item.decided or item.decisions:
+        word.labelled(doc, f"{decided_label}:", item.decided)
+        for decision in item.decisions:
+            word.paragraph(doc, decision.line)
+    if item.votes_line:
+        word.paragraph(doc, item.votes_line)
+
+
+def _signature_name(name: str) -> str:
+    return name or "_" * 20
+
+
+def protocol_docx(protocol: Protocol, *, draft: bool = False) -> bytes:
+    """The protocol as a Word document, from `protocol_context` (the PDF's data and wording)."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = protocol_context(protocol, draft=draft)
+        number, day = protocol.number, f"{context['meeting_date']:%d.%m.%Y}"
+        doc = word.document(title=f"{_('Протокол')} №{NBSP}{number} {_('от')} {day}")
+        if draft:
+            word.running_header(doc, _("ЧЕРНОВИК — протокол не подписан"))
+        _docx_organisation(doc, context)
+        word.heading(doc, _("ПРОТОКОЛ"), level=0)
+        word.columns(doc, [day], [f"№{NBSP}{number}"])
+        word.paragraph(doc, context["body"], style="Centered", bold=True)
+        chair, secretary = _officers(context)
+        word.columns(doc, [chair], [secretary])
+        word.paragraph(doc, f"{_('Присутствовали')}: {context['present_text']}")
+        if context["absent_text"]:
+            word.paragraph(doc, f"{_('Отсутствовали')}: {context['absent_text']}")
+        if context["guests_text"]:
+            word.paragraph(doc, f"{_('Приглашённые')}: {context['guests_text']}")
+        if context["theme"]:
+            word.paragraph(doc, f"{_('Тема')}: {context['theme']}")
+        if context["form"]:
+            word.paragraph(doc, f"{_('Форма')}: {context['form']}")
+        if context["agenda_rows"]:
+            word.heading(doc, f"{_('ПОВЕСТКА ДНЯ')}:", level=2)
+            for row in context["agenda_rows"]:
+                word.paragraph(doc, row.line)
+        for item in context["item_rows"]:
+            _docx_item(doc, item, context["decided_label"])
+        word.paragraph(doc)
+        word.signatures(doc, [
+            (_("Председатель"), _signature_name(context["chair_signature"])),
+            (_("Секретарь"), _signature_name(context["secretary_signature"])),
+        ])
+        if context["list_appended"]:
+            word.page_break(doc)
+            word.paragraph(doc, f"{_('Приложение')}\n{_('к протоколу')} №{NBSP}{number} {_('от')} {day}",
+                           style="Approval")
+            word.heading(doc, _("Список присутствующих"), level=1)
+            for row in context["attendees"]:
+                position = f"{NBSP}— {row.position}" if row.position else ""
+                school = f" ({row.school})" if context["show_school"] and row.school else ""
+                word.paragraph(doc, f"{row.number}. {row.full_name}{position}{school}")
+            word.paragraph(doc, f"{_('Всего')}: {context['present_count']}.")
+        return word.docx_bytes(doc)
+
+
+def protocol_docx_export(protocol: Protocol) -> ExportFile:
+    """(filename, mimetype, bytes): a draft's marked «ЧЕРНОВИК», a signed protocol's from the
+    data as signed (nothing of it changes after the signing); never stored."""
+    draft = not protocol.is_signed
+    name = protocol.file_name(draft=draft).removesuffix(".pdf") + ".docx"
+    return name, word.DOCX_MIMETYPE, protocol_docx(protocol, draft=draft)
+
+
+# --- an extract from a signed protocol: one question, for the person responsible --------------
+
+
+def extract_title(context: dict) -> str:
+    """«ВЫПИСКА ИЗ ПРОТОКОЛА № 2 от 14.11.2025»"""
+    return typeset(_("ВЫПИСКА ИЗ ПРОТОКОЛА № %(number)s от %(date)s") % {
+        "number": context["protocol"].number, "date": f"{context['meeting_date']:%d.%m.%Y}",
+    })
+
+
+def extract_context(item: ProtocolItem, *, today: datetime.date | None = None) -> dict:
+    """The extract of one question: the protocol's context (its queries, its wording) narrowed
+    to the question, with its place in the agenda, the count of those present, «Выписка верна»
+    and the secretary's signature with the day of the extract."""
+    context = protocol_context(item.protocol)
+    index = [i.pk for i in context["items"]].index(item.pk)
+    agenda_ids = [a.pk for a in context["agenda"]]
+    agenda_item_id = context["items"][index].agenda_item_id
+    agenda_row = context["agenda_rows"][agenda_ids.index(agenda_item_id)] if agenda_item_id in agenda_ids else None
+    context.update(
+        item=context["item_rows"][index],
+        agenda_row=agenda_row,
+        title=extract_title(context),
+        officers=_officers(context),
+        present_line=f"{_('Присутствовали')}: {context['present_count']}.",
+        certified=_("Выписка верна"),
+        issued_on=today or timezone.localdate(),
+    )
+    return context
+
+
+def _extract_name(item: ProtocolItem, extension: str) -> str:
+    stem = item.protocol.file_name().removesuffix(".pdf")
+    return f"{stem}-vypiska-{item.position}.{extension}"
+
+
+def protocol_extract_pdf(item: ProtocolItem) -> ExportFile:
+    with translation.override(DOCUMENT_LANGUAGE):
+        content = render_pdf("meetings/protocol_extract_pdf.html", extract_context(item))
+    return _extract_name(item, "pdf"), PDF_MIMETYPE, content
+
+
+def protocol_extract_docx(item: ProtocolItem) -> ExportFile:
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = extract_context(item)
+        doc = word.document(title=context["title"])
+        _docx_organisation(doc, context)
+        word.heading(doc, context["title"], level=0)
+        word.paragraph(doc, context["body"], style="Centered", bold=True)
+        word.columns(doc, [context["officers"][0]], [context["officers"][1]])
+        word.paragraph(doc, context["present_line"])
+        if context["agenda_row"] is not None:
+            word.heading(doc, f"{_('ПОВЕСТКА ДНЯ')}:", level=2)
+            word.paragraph(doc, context["agenda_row"].line)
+        _docx_item(doc, context["item"], context["decided_label"])
+        word.paragraph(doc)
+        word.paragraph(doc, context["certified"])
+        word.signatures(doc, [(_("Секретарь"), _signature_name(context["secretary_signature"]))])
+        word.paragraph(doc, f"{context['issued_on']:%d.%m.%Y}")
+        content = word.docx_bytes(doc)
+    return _extract_name(item, "docx"), word.DOCX_MIMETYPE, content

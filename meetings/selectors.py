@@ -473,3 +473,14 @@ def decision_control(*, user: User, params) -> DecisionControl:
         open_count=counts["open"],
         overdue_count=counts["overdue"],
     )
+
+
+# >>> W1
+def extract_item(*, user: User, pk: int | str) -> ProtocolItem:
+    """A question of a signed protocol for its extract: to the protocol's readers and to the
+    person responsible for one of its decisions (access.protocol_items_for_extract); 404 to
+    anyone else and for a draft's question (a draft has no extract: it may still change)."""
+    return access.get_visible_or_404(
+        access.protocol_items_for_extract(user, ProtocolItem.objects.select_related("protocol__academic_year")), pk
+    )
+# <<< W1

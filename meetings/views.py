@@ -454,6 +454,43 @@ def protocol_pdf(request, pk: int):
     return response
 
 
+# >>> W1
+@login_required
+def protocol_docx(request, pk: int):
+    """The protocol in Word, to whoever may have its PDF (the same loader): a draft's marked
+    «ЧЕРНОВИК», a signed one's made from the data as signed. Made on each request, never kept;
+    the issued original of a signed protocol stays its stored PDF."""
+    from meetings import documents  # loads WeasyPrint and python-docx: only when a document is asked for
+    from reports.rendering import file_response as export_response
+
+    protocol = selectors.protocol_for_user(request.user, pk, queryset=selectors.protocol_queryset())
+    response = export_response(documents.protocol_docx_export(protocol))
+    if not protocol.is_signed:
+        response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def protocol_extract_pdf(request, item_pk: int):
+    """«Выписка из протокола»: one question of a signed protocol with its decisions, to the
+    protocol's readers and to the person responsible (selectors.extract_item; 404 otherwise)."""
+    from meetings import documents
+    from reports.rendering import file_response as export_response
+
+    item = selectors.extract_item(user=request.user, pk=item_pk)
+    return export_response(documents.protocol_extract_pdf(item), as_attachment=False)
+
+
+@login_required
+def protocol_extract_docx(request, item_pk: int):
+    from meetings import documents
+    from reports.rendering import file_response as export_response
+
+    item = selectors.extract_item(user=request.user, pk=item_pk)
+    return export_response(documents.protocol_extract_docx(item))
+# <<< W1
+
+
 # --- decisions under control --------------------------------------------------------------------
 
 

@@ -8,8 +8,12 @@ from django.views.decorators.http import require_GET
 
 from associations.records.attestation import selectors as attestation_selectors
 from associations.records.instructions import selectors as instruction_selectors
-from reports.records.acknowledgment_sheet import acknowledgment_sheet_pdf
-from reports.records.attestation_schedule import attestation_schedule_pdf, attestation_schedule_xlsx
+from reports.records.acknowledgment_sheet import acknowledgment_sheet_docx, acknowledgment_sheet_pdf
+from reports.records.attestation_schedule import (
+    attestation_schedule_docx,
+    attestation_schedule_pdf,
+    attestation_schedule_xlsx,
+)
 from reports.rendering import file_response
 
 
@@ -19,6 +23,14 @@ def acknowledgment_sheet(request, pk: int):
     """The acknowledgment sheet of an appointment (the instruction's text and the signature line)."""
     sheet = instruction_selectors.acknowledgment_sheet(user=request.user, pk=pk)
     return file_response(acknowledgment_sheet_pdf(sheet), as_attachment=False)
+
+
+@login_required
+@require_GET
+def acknowledgment_sheet_docx_view(request, pk: int):
+    """The same sheet in Word, to the same readers (the same selector)."""
+    sheet = instruction_selectors.acknowledgment_sheet(user=request.user, pk=pk)
+    return file_response(acknowledgment_sheet_docx(sheet))
 
 
 @login_required
@@ -34,3 +46,10 @@ def attestation_schedule_pdf_view(request, pk: int):
 def attestation_schedule_xlsx_view(request, pk: int):
     schedule = attestation_selectors.attestation_schedule(user=request.user, pk=pk)
     return file_response(attestation_schedule_xlsx(schedule))
+
+
+@login_required
+@require_GET
+def attestation_schedule_docx_view(request, pk: int):
+    schedule = attestation_selectors.attestation_schedule(user=request.user, pk=pk)
+    return file_response(attestation_schedule_docx(schedule))
