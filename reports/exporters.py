@@ -18,6 +18,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports import word
 from reports.rendering import PDF_MIMETYPE, XLSX_MIMETYPE, ExportFile, render_pdf
 from reports.selectors import DistrictPlanTable, PlanDocument
 
@@ -29,6 +30,64 @@ def plan_pdf(document: PlanDocument) -> ExportFile:
     with translation.override(DOCUMENT_LANGUAGE):
         pdf = render_pdf("reports/plan_document.html", {"doc": document})
     return f"{document.filename_stem}.pdf", PDF_MIMETYPE, pdf
+
+
+def plan_docx(document: PlanDocument) -> ExportFile:
+    """The plan as a Word document in the form that pastes into the school's annual plan: the
+    draft mark, the organisation, the approval block (`plan_approval_blocks`, the XLSX's wording
+    too) as two columns of paragraphs, the title, theme, goal, tasks and expected results, then
+    the plan's one table — the PDF's columns, a section a merged row, the header repeated on
+    every page. No other table: pasted into the school's plan it stays one table."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        doc = word.document(title=document.title)
+        if document.is_draft:
+            word.paragraph(doc, _("ЧЕРНОВИК — план не утверждён (%(status)s)") % {"status": document.status},
+                           style="Draft Mark")
+        word.paragraph(doc, "\n".join(document.organisation), style="Centered")
+        blocks = plan_approval_blocks(document)
+        left = [line for label, lines in blocks[:-1] for line in (label, *lines)]
+        label, lines = blocks[-1]
+        word.two_columns(doc, left, [label, *lines], bold=[block_label for block_label, _lines in blocks])
+        word.heading(doc, _("План работы").upper(), level=0)
+        word.paragraph(doc, f"{document.subject}\n" + _("на %(year)s учебный год") % {"year": document.year},
+                       style="Centered")
+        plan = document.plan
+        if plan.theme:
+            word.labelled(doc, _("Методическая тема:"), f"«{plan.theme}»")
+        if plan.goal:
+            word.labelled(doc, _("Цель:"), plan.goal)
+        if document.tasks:
+            word.paragraph(doc, _("Задачи:"), bold=True)
+            word.numbered(doc, document.tasks)
+        if plan.expected_results:
+            word.labelled(doc, _("Ожидаемые результаты:"), plan.expected_results)
+        rows: list[list[object]] = []
+        merged: list[int] = []
+        for group in document.sections:
+            merged.append(len(rows))
+            rows.append([group.section])
+            rows.extend(
+                [row.number, row.content, row.form, row.timing, ",\n".join(row.responsible), row.mark]
+                for row in group.rows
+            )
+        if not rows:
+            merged.append(0)
+            rows.append([_("В плане пока нет пунктов.")])
+        word.table(doc, plan_table_header(), rows, widths_cm=PLAN_DOCX_WIDTHS, merged=merged)
+        content = word.docx_bytes(doc)
+    return f"{document.filename_stem}.docx", word.DOCX_MIMETYPE, content
+
+
+def plan_table_header() -> list[str]:
+    """The plan table's header in the DOCX, as the PDF's."""
+    return [
+        "№\n" + _("п/п"), _("Содержание"), _("Форма проведения"), _("Сроки"), _("Ответственный"),
+        _("Отметка о выполнении"),
+    ]
+
+
+#: The plan table's columns in the DOCX, centimetres (of the 18 cm between A4's margins).
+PLAN_DOCX_WIDTHS = [1.1, 6.6, 2.8, 2.4, 2.8, 2.3]
 
 
 def plan_xlsx(document: PlanDocument) -> ExportFile:

@@ -15,17 +15,20 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 
-from django.utils import translation
+from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports import word
 from reports.analysis import charts, services
 from reports.analysis.figures import MonitoringScore, YearFigures
 from reports.analysis.models import Analysis
-from reports.exporters import _put, put_table
+from reports.exporters import BLANK, _put, put_table
 from reports.rendering import XLSX_MIMETYPE, ExportFile
 
 DATE = "DD.MM.YYYY"
@@ -288,3 +291,339 @@ def analysis_xlsx(analysis: Analysis) -> ExportFile:
             section(book, figures)
         content = book.bytes()
     return f"{analysis.file_name().removesuffix('.pdf')}.xlsx", XLSX_MIMETYPE, content
+
+
+# >>> W2 — the analysis in Word ---------------------------------------------------------------------
+
+
+def _day(value) -> str:
+    return f"{value:%d.%m.%Y}" if value else ""
+
+
+def _or_dash(value) -> str:
+    return str(value) if value not in (None, "") else "—"
+
+
+class _Word:
+    """The analysis' DOCX, section by section as `analysis_pdf.html` lays it out."""
+
+    def __init__(self, context: dict):
+        self.c = context
+        self.f: YearFigures = context["figures"]
+        self.doc = word.document(title=_("Анализ работы: %(name)s, %(year)s") % {
+            "name": context["association"].name, "year": context["year"]})
+
+    def caption(self, text: str) -> None:
+        word.paragraph(self.doc, text, style="Small", bold=True)
+
+    def h(self, text: str, level: int = 1) -> None:
+        word.heading(self.doc, text, level=level)
+
+    def p(self, text: str, **kwargs) -> None:
+        word.paragraph(self.doc, text, **kwargs)
+
+    def table(self, header, rows, **kwargs) -> None:
+        word.table(self.doc, header, rows, **kwargs)
+
+    def head(self) -> None:
+        c, f = self.c, self.f
+        analysis, association = c["analysis"], c["association"]
+        if analysis.status != Analysis.Status.ACCEPTED:
+            self.p(_("ЧЕРНОВИК — анализ не принят (%(status)s)") % {"status": analysis.get_status_display()},
+                   style="Draft Mark")
+        first = f.school_name or association.district.education_department
+        self.p(f"{first}\n{f.district_name}", style="Centered")
+        word.heading(self.doc, _("Анализ работы").upper(), level=0)
+        self.p(f"{association.name}\n" + _("за %(year)s учебный год") % {"year": c["year"]}, style="Centered")
+        day = _day(c["as_of"])
+        self.p(_("Показатели — на день отправки на рассмотрение, %(day)s.") % {"day": day} if c["frozen"]
+               else _("Показатели — по записям портала на %(day)s.") % {"day": day}, style="Centered")
+
+    def key_figures(self) -> None:
+        f = self.f
+        plan = f.plan
+        if plan.approved:
+            plan_text = f"{plan.percent}\u00a0% ({plan.done} / {plan.total})"
+        else:
+            plan_text = plan.status_label or "—"
+        self.h(_("Основные показатели"))
+        word.plain_table(self.doc, [
+            [_("Педагогов в объединении (члены и классные руководители)"), f.staff.total],
+            [_("Заседаний проведено / запланировано в плане"), f"{f.meetings.held} / {f.meetings.planned}"],
+            [_("Посещаемость заседаний"), f.meetings.attendance_text],
+            [_("Выполнение плана"), plan_text],
+            [_("Открытых мероприятий"), f.open_events.count],
+            [_("Выступлений с обобщением опыта"), f.talks.count],
+            [_("Прошли курсы за последние 3 года"),
+             f"{f.courses.with_course} / {f.courses.people} ({f.courses.share_text})"],
+            [_("Аттестованы в учебном году"), f.attestation.granted],
+            [_("Участий в конкурсах (подтверждённых)"), f.contests.total],
+            [_("Посещений методистом района"), f.visits.count],
+            [_("Консультаций"), f.consultations.count],
+        ], widths_cm=[13.5, 4.5])
+
+    def narrative(self) -> None:
+        for label, text in self.c["sections"]:
+            self.h(capfirst(str(label)))
+            self.p(text or "—")
+
+    def staff(self) -> None:
+        s = self.f.staff
+        self.h(_("1. Кадровый состав"))
+        self.p(ngettext("%(counter)s педагог", "%(counter)s педагогов", s.total) % {"counter": s.total}
+               + f": {_('членов объединения')} — {s.members}, {_('классных руководителей')} — {s.class_teachers} "
+               f"({_('классов')} — {s.classes}).")
+        for caption, first, tallies in ((_("Образование"), _("Образование"), s.by_education),
+                                        (_("Педагогический стаж"), _("Стаж"), s.by_experience),
+                                        (_("Квалификационная категория"), _("Категория"), s.by_category)):
+            self.caption(caption)
+            self.table([first, _("Чел.")], [[t.label, t.count] for t in tallies], widths_cm=[9, 3])
+
+    def meetings(self) -> None:
+        m = self.f.meetings
+        self.h(_("2. Заседания и посещаемость"))
+        text = _("Проведено заседаний: %(held)s, по плану — %(planned)s") % {"held": m.held, "planned": m.planned}
+        if m.cancelled:
+            text += f"; {_('отменено')} — {m.cancelled}"
+        text += f". {_('Посещаемость за год')}: {m.attendance_text}."
+        if m.by_form:
+            text += f" {_('Формы')}: " + "; ".join(f"{t.label} — {t.count}" for t in m.by_form) + "."
+        self.p(text)
+        if m.held_meetings:
+            self.caption(_("Проведённые заседания"))
+            self.table([_("Дата"), _("Форма"), _("Тема"), _("Явка")],
+                       [[_day(r.day), r.kind_label, r.theme, f"{r.attendance_text} ({r.present}/{r.marked})"]
+                        for r in m.held_meetings], widths_cm=[2.6, 3.8, 8.1, 3.5])
+        if m.planned_meetings:
+            self.caption(_("Заседания по плану"))
+            self.table([_("№"), _("Содержание"), _("Сроки"), _("Выполнение")],
+                       [[p.position, p.content, p.timing,
+                         f"{p.execution_label}, {_day(p.held_on)}" if p.held_on else p.execution_label]
+                        for p in m.planned_meetings], widths_cm=[1.2, 9.3, 3.5, 4])
+        if m.cancelled_meetings:
+            self.caption(_("Отменённые заседания"))
+            self.table([_("Дата"), _("Тема"), _("Причина")],
+                       [[_day(r.day), r.theme, _or_dash(r.reason)] for r in m.cancelled_meetings],
+                       widths_cm=[2.6, 8.8, 6.6])
+
+    def plan(self) -> None:
+        p = self.f.plan
+        self.h(_("3. Выполнение плана"))
+        if not p.approved:
+            self.p(f"{_('План')}: {p.status_label}." if p.status_label else "—")
+            return
+        self.p(_("Выполнено %(percent)s%% — %(done)s из %(total)s пунктов")
+               % {"percent": p.percent, "done": p.done, "total": p.total} + ".")
+        self.table([_("Выполнено"), _("Перенесено"), _("Отменено"), _("Не отмечено"), _("Всего пунктов")],
+                   [[p.done, p.moved, p.cancelled, p.pending, p.total]])
+        if p.moved_items:
+            self.caption(_("Перенесённые пункты"))
+            self.table([_("№"), _("Содержание"), _("Срок по плану"), _("Новый срок"), _("Причина")],
+                       [[r.position, r.content, r.timing, _or_dash(r.moved_to), _or_dash(r.note)]
+                        for r in p.moved_items], widths_cm=[1.2, 7.3, 3, 3, 3.5])
+        if p.cancelled_items:
+            self.caption(_("Отменённые пункты"))
+            self.table([_("№"), _("Содержание"), _("Срок по плану"), _("Причина")],
+                       [[r.position, r.content, r.timing, _or_dash(r.note)] for r in p.cancelled_items],
+                       widths_cm=[1.2, 9.3, 3, 4.5])
+
+    def open_events_and_talks(self) -> None:
+        o, t = self.f.open_events, self.f.talks
+        self.h(_("4. Открытые мероприятия"))
+        self.p(ngettext("%(counter)s открытое мероприятие", "%(counter)s открытых мероприятий", o.count)
+               % {"counter": o.count} + ".")
+        if o.events:
+            self.table([_("Дата"), _("Мероприятие"), _("Педагог"), _("Класс")],
+                       [[_day(e.day) or "—", e.title, _or_dash(e.teachers), _or_dash(e.classes)] for e in o.events],
+                       widths_cm=[2.6, 7.8, 5, 2.6])
+        self.h(_("5. Выступления с обобщением опыта"))
+        self.p(ngettext("%(counter)s выступление", "%(counter)s выступлений", t.count) % {"counter": t.count}
+               + f": {_('на своих заседаниях')} — {t.at_own}, {_('на РМО')} — {t.at_district}, "
+               f"{_('в других МО')} — {t.at_schools}; {_('выступавших')} — {t.speakers}.")
+        if t.talks:
+            self.table([_("Дата"), _("Тема выступления"), _("Выступающие"), _("Где")],
+                       [[_day(r.day), r.title, r.speakers, r.venue] for r in t.talks], widths_cm=[2.6, 7.4, 4, 4])
+
+    def courses_and_attestation(self) -> None:
+        c, at = self.f.courses, self.f.attestation
+        self.h(_("6. Курсы повышения квалификации"))
+        word.plain_table(self.doc, [
+            [_("Прошли курсы за последние 3 года"), f"{c.with_course} / {c.people} ({c.share_text})"],
+            [_("Часов этих курсов"), c.hours],
+            [_("Курсов в этом учебном году (часов)"), f"{c.in_year} ({c.hours_in_year})"],
+        ], widths_cm=[13.5, 4.5])
+        if c.without:
+            self.p(f"{_('Без курсов за 3 года')}: " + ", ".join(p.name for p in c.without), style="Small")
+        self.h(_("7. Аттестация"))
+        text = ngettext("Аттестован в учебном году %(counter)s педагог", "Аттестованы в учебном году %(counter)s "
+                        "педагогов", at.granted) % {"counter": at.granted}
+        text += "".join(f"; {t.label} — {t.count}" for t in at.by_category if t.count)
+        text += f". {_('Заявлений')} — {at.applications}"
+        text += "".join(f", {t.label} — {t.count}" for t in at.by_outcome if t.count) + "."
+        self.p(text)
+        if at.records:
+            self.caption(_("Аттестованы в учебном году"))
+            self.table([_("Педагог"), _("Категория"), _("Дата присвоения")],
+                       [[r.person.name, r.category_label, _day(r.granted_on)] for r in at.records],
+                       widths_cm=[8, 6, 4])
+        self.caption(_("Подлежат аттестации в %(year)s учебном году") % {"year": at.next_year})
+        due = [[d.person.name, d.what] for d in at.due_next_year]
+        self.table([_("Педагог"), _("Срок")], due or [["—"]], merged=() if due else [0], widths_cm=[9, 9])
+
+    def contests(self) -> None:
+        k = self.f.contests
+        self.h(_("8. Конкурсы"))
+        self.p(ngettext("%(counter)s подтверждённое участие", "%(counter)s подтверждённых участий", k.total)
+               % {"counter": k.total} + ".")
+        rows = [[r.label, *[cell.count for cell in r.cells], r.total] for r in k.table]
+        rows.append([_("Итого"), *[t.count for t in k.results], k.total])
+        self.table([_("Этап"), *[t.label for t in k.results], _("Всего")], rows, bold_rows=[len(rows) - 1])
+        if k.entries:
+            self.caption(_("Участия"))
+            self.table([_("Дата"), _("Педагог"), _("Конкурс"), _("Этап"), _("Результат")],
+                       [[_day(e.held_on), e.person.name, e.contest, e.level_label, e.result_label]
+                        for e in k.entries], widths_cm=[2.6, 3.8, 5.6, 3, 3])
+
+    def visits_and_consultations(self) -> None:
+        v, q = self.f.visits, self.f.consultations
+        self.h(_("9. Посещения и рекомендации"))
+        self.p(ngettext("%(counter)s посещение", "%(counter)s посещений", v.count) % {"counter": v.count}
+               + f": {_('рекомендаций')} — {v.recommendations}, {_('выполнено')} — {v.done}, "
+               f"{_('не выполнено')} — {v.open}.")
+        if v.visits:
+            self.table([_("Дата"), _("Что посещено"), _("Педагог"), _("Рекомендаций"), _("Выполнено"),
+                        _("Не выполнено")],
+                       [[_day(r.day), f"{r.target_label}: {r.title}", _or_dash(r.teacher), r.recommendations, r.done,
+                         r.open] for r in v.visits], widths_cm=[2.6, 5.9, 3.8, 2, 1.8, 1.9])
+        self.h(_("10. Консультации"))
+        rows = [[t.label, t.count] for t in q.by_kind] + [[_("Всего"), q.count]]
+        self.table([_("Вид консультации"), _("Количество")], rows, bold_rows=[len(rows) - 1], widths_cm=[13, 5])
+        self.p(f"{_('Проконсультировано педагогов')}: {q.people}.", style="Small")
+
+    def monitoring(self) -> None:
+        f = self.f
+        self.h(_("11. Мониторинг воспитанности"))
+        district = f.is_district
+        for band in f.monitoring.bands:
+            self.caption(band.label)
+
+            def score(s) -> str:
+                return f"{s.mean_text} ({s.level or '—'})" if s else "—"
+
+            header = [_("Школа") if district else _("Класс")]
+            if not district:
+                header.append(_("Классный руководитель"))
+            header += [_("Сентябрь"), _("Май"), _("Изменение")]
+            rows = [[r.label, *([] if district else [r.note]), score(r.september), score(r.may), r.change_text]
+                    for r in band.rows]
+            rows.append([_("Итого"), *([] if district else [""]),
+                         band.september.mean_text if band.september else "—",
+                         band.may.mean_text if band.may else "—", band.change_text])
+            grid = word.table(self.doc, header, rows, bold_rows=[len(rows) - 1])
+            if not district:
+                word.merge(grid, len(rows), 0, len(rows), 1)  # «Итого» across the class and its teacher
+            if band.hidden:
+                self.p(ngettext(
+                    "%(counter)s класс, где учтено меньше 5 учеников, — только в итоге.",
+                    "%(counter)s классов, где учтено меньше 5 учеников, — только в итоге.", band.hidden,
+                ) % {"counter": band.hidden}, style="Small")
+        if not f.monitoring.bands:
+            self.p(_("В этом учебном году мониторинг не проводился."))
+        for item in self.c["monitoring_charts"]:
+            table = item.chart.table
+            self.h(_("Распределение по уровням: %(label)s") % {"label": item.band.label}, level=2)
+            top = [_("Уровень")] + [text for name in table.periods for text in (name, "")]
+            header = [""] + [text for _name in table.periods for text in (_("учеников"), "%")]
+            rows = [[level, *[text for share in shares for text in (share.count, f"{share.percent}\u00a0%")]]
+                    for level, shares in table.rows]
+            rows.append([_("Всего учтено"), *[text for counted in table.counted for text in (counted, "100\u00a0%")]])
+            grid = word.table(self.doc, header, rows, header_rows=[top], bold_rows=[len(rows) - 1])
+            word.merge(grid, 0, 0, 1, 0)
+            for index in range(len(table.periods)):
+                word.merge(grid, 0, 1 + 2 * index, 0, 2 + 2 * index)
+
+    def tasks(self) -> None:
+        self.h(capfirst(str(self.c["tasks_label"])))
+        if self.c["tasks"]:
+            word.numbered(self.doc, self.c["tasks"])
+        else:
+            self.p("—")
+
+    def rollup(self) -> None:
+        r = self.f.schools
+        if not r:
+            return
+        self.h(_("Анализы школьных МО: свод"))
+        text = ngettext("Принято %(accepted)s из %(counter)s школьного МО.",
+                        "Принято %(accepted)s из %(counter)s школьных МО.", r.schools) % {
+            "accepted": r.accepted, "counter": r.schools}
+        if r.not_counted:
+            text += f" {_('Не вошли в свод')}: " + "; ".join(
+                f"{row.school_name} — {row.status_label}" + (f" ({row.note})" if row.note else "")
+                for row in r.not_counted) + "."
+        self.p(text)
+
+        def numbers(k) -> list:
+            return [k.staff, f"{k.meetings_held} / {k.meetings_planned}", k.attendance_text,
+                    f"{k.plan_done} / {k.plan_total}", k.open_events, k.talks, f"{k.courses_with} / {k.courses_people}",
+                    k.attested, k.contests, k.visits, k.recommendations_open, k.consultations]
+
+        header = [_("Школа"), _("Статус"), _("Педагогов"), _("Заседаний (пров. / план)"), _("Посещаемость"),
+                  _("План (вып. / всего)"), _("Открытых мероприятий"), _("Выступлений"),
+                  _("Курсы (прошли / всего)"), _("Аттестовано"), _("Конкурсы"), _("Посещений"),
+                  _("Рекомендаций не выполнено"), _("Консультаций")]
+        rows, unread = [], []
+        for row in r.rows:
+            status = row.status_label if row.counted else f"{_('не принят')} ({row.status_label})"
+            if not row.figures:
+                unread.append(len(rows))
+            rows.append([row.school_name, status, *(numbers(row.figures) if row.figures else ["—"] + [""] * 11)])
+        rows.append([_("Итого по принятым"), "", *numbers(r.totals)])
+        grid = word.table(self.doc, header, rows, bold_rows=[len(rows) - 1])
+        for index in unread:  # no figures: one «—» across them, as the PDF
+            word.merge(grid, 1 + index, 2, 1 + index, len(header) - 1)
+        word.merge(grid, len(rows), 0, len(rows), 1)  # «Итого по принятым» across the school and the status
+        if r.accepted:
+            self.caption(_("Конкурсы школьных МО: этап × результат"))
+            contests = [[row.label, *[cell.count for cell in row.cells], row.total] for row in r.contests]
+            contests.append([_("Итого"), *[t.count for t in r.contest_results], r.totals.contests])
+            self.table([_("Этап"), *[t.label for t in r.contest_results], _("Всего")], contests,
+                       bold_rows=[len(contests) - 1])
+        o = r.own
+        self.caption(_("Мероприятия района (РМО)"))
+        word.plain_table(self.doc, [
+            [_("Заседаний и семинаров РМО проведено"), o.meetings_held],
+            [_("из них семинаров"), o.seminars],
+            [_("Участий в муниципальном этапе конкурсов (подтверждённых)"), o.municipal_entries],
+            [_("Посещений школьных МО"), o.visits],
+            [_("Рекомендаций по посещениям не выполнено"), o.recommendations_open],
+            [_("Консультаций РМО"), o.consultations],
+        ], widths_cm=[13.5, 4.5])
+
+    def signature(self) -> None:
+        c = self.c
+        role = _("Руководитель РМО") if c["association"].is_district else _("Руководитель МО")
+        word.signatures(self.doc, [(role, c["head_name"] or BLANK)])
+        accepted_at = c["analysis"].accepted_at
+        if accepted_at:
+            day = _day(timezone.localtime(accepted_at))
+            self.p(_("Принят: %(day)s, %(name)s") % {"day": day, "name": c["accepted_name"]}, style="Signature")
+
+
+def analysis_docx(analysis: Analysis) -> ExportFile:
+    """The analysis in Word, from `services.analysis_pdf_context` as its PDF (`analysis_pdf.html`):
+    the title block, the key figures, the narrative's sections, every figures table, the roll-up
+    of the school МО for the РМО, the tasks for next year and the signature line, in the PDF's
+    order and words. The charts are not drawn: their figures are the text tables beside them
+    (the held meetings' attendance, the plan's marks, the distributions by level), which suffice
+    in Word. The same readers as the PDF (the view shares its loader)."""
+    with translation.override(services.DOCUMENT_LANGUAGE):
+        document = _Word(services.analysis_pdf_context(analysis))
+        for part in (document.head, document.key_figures, document.narrative, document.staff, document.meetings,
+                     document.plan, document.open_events_and_talks, document.courses_and_attestation,
+                     document.contests, document.visits_and_consultations, document.monitoring, document.tasks,
+                     document.rollup, document.signature):
+            part()
+        content = word.docx_bytes(document.doc)
+    return f"{analysis.file_name().removesuffix('.pdf')}.docx", word.DOCX_MIMETYPE, content
+# <<< W2

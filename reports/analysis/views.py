@@ -345,3 +345,14 @@ def analysis_xlsx(request, pk: int):
     return response
 
 
+# >>> W2
+@login_required
+def analysis_docx(request, pk: int):
+    """The analysis in Word, for the readers of its PDF (the same loader): rendered now from the
+    figures its PDF carries — as frozen once submitted, live (and never kept by the browser)
+    while a draft or returned, as its XLSX."""
+    analysis = _analysis_or_404(request, pk)
+    response = file_response(exporters.analysis_docx(analysis))
+    response["Cache-Control"] = "private, no-cache" if analysis.is_frozen else "private, no-store"
+    return response
+# <<< W2

@@ -21,7 +21,8 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from associations.files.responses import ascii_filename
-from reports.exporters import _put, put_table
+from reports import word
+from reports.exporters import BLANK, _put, put_table
 from reports.monitoring import charts
 from reports.monitoring.scoring import Score
 from reports.monitoring.selectors import ClassResult, SchoolSummary
@@ -45,14 +46,143 @@ def _made_on() -> str:
 # --- a class's sheet ---------------------------------------------------------------------------------
 
 
+def class_subject(result: ClassResult) -> str:
+    assignment = result.class_assignment
+    return _("%(label)s класс, %(period)s, %(year)s учебный год") % {
+        "label": assignment.label, "period": result.monitoring.period_label, "year": assignment.academic_year,
+    }
+
+
+def teacher_line(result: ClassResult) -> str:
+    return f"{_('Классный руководитель:')} {result.class_assignment.teacher.short_name}. {result.score.method.label}."
+
+
+def score_sentence(result: ClassResult) -> str:
+    """The class's figures in a sentence, and its dynamics when it has September and May."""
+    score = result.score
+    text = _("Средний балл класса: %(mean)s, уровень воспитанности: %(level)s. Учтено учеников: %(counted)s "
+             "из %(entered)s.") % {
+        "mean": score.mean_text, "level": score.level or "—", "counted": score.counted, "entered": score.entered,
+    }
+    if result.dynamics is not None:
+        text += " " + _("Динамика: сентябрь %(september)s → май %(may)s (%(change)s).") % {
+            "september": result.dynamics.september.mean_text, "may": result.dynamics.may.mean_text,
+            "change": result.dynamics.change_text,
+        }
+    return text
+
+
 def class_sheet_context(result: ClassResult) -> dict:
-    return {"result": result, "made_on": _made_on(), **charts.class_charts(result)}
+    """What the class's sheet prints, its PDF and its DOCX alike."""
+    context = {"result": result, "made_on": _made_on(), **charts.class_charts(result)}
+    context.update(
+        subject=class_subject(result), teacher_line=teacher_line(result),
+        score_sentence=score_sentence(result) if result.score.counted else _("Оценки ещё не внесены."),
+        landscape=bool(result.pupils_view and context["pupil_rows"] and len(result.score.method.qualities) > 5),
+    )
+    return context
 
 
 def class_sheet_pdf(result: ClassResult) -> ExportFile:
     with translation.override(DOCUMENT_LANGUAGE):
         pdf = render_pdf("reports/monitoring/class_sheet_pdf.html", class_sheet_context(result))
     return f"{_class_stem(result)}.pdf", PDF_MIMETYPE, pdf
+
+
+# >>> W2 (the DOCX of the class's sheet and of the school's summary)
+def _docx_title(doc, organisation: str, kind: str, subject: str) -> None:
+    word.paragraph(doc, organisation, style="Centered")
+    word.heading(doc, kind, level=0)
+    word.paragraph(doc, subject, style="Centered")
+
+
+def _docx_distribution(doc, table: charts.DistributionTable, *, with_total: bool) -> None:
+    """A distribution's text table, as the PDFs print it beside (or instead of) its chart."""
+    header = [_("Уровень")]
+    for name in table.periods:
+        header += [f"{name}: {_('учеников')}", "%"]
+    rows = [[level, *[text for share in shares for text in (share.count, f"{share.percent}\u00a0%")]]
+            for level, shares in table.rows]
+    if with_total:
+        rows.append([_("Всего учтено"), *[text for counted in table.counted for text in (counted, "100\u00a0%")]])
+    word.table(doc, header, rows, bold_rows=[len(rows) - 1] if with_total else ())
+
+
+def class_sheet_docx(result: ClassResult) -> ExportFile:
+    """The class's sheet in Word, from `class_sheet_context` as its PDF: the same sentences and
+    tables in the same order (the distribution's chart as its text table); the pupils' rows only
+    to the per-pupil readers, as the PDF."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = class_sheet_context(result)
+        assignment, score = result.class_assignment, result.score
+        doc = word.document(title=context["subject"], landscape=context["landscape"])
+        _docx_title(doc, str(assignment.school), _("Результаты мониторинга уровня воспитанности учащихся"),
+                    context["subject"])
+        word.paragraph(doc, context["teacher_line"])
+        word.paragraph(doc, context["score_sentence"])
+        if score.counted:
+            _docx_distribution(doc, context["distribution_chart"].table, with_total=True)
+            word.table(doc, [_("Качество"), _("Средний балл")],
+                       [[quality.name, mean] for quality, mean in context["quality_means"]])
+        if result.pupils_view and context["pupil_rows"]:
+            word.table(
+                doc,
+                ["№", _("Инициалы"), *[quality.short_name for quality in score.method.qualities], _("Средний балл"),
+                 _("Уровень")],
+                [[pupil.number, pupil.initials, *pupil.grades, pupil.mean, pupil.level]
+                 for pupil in context["pupil_rows"]],
+            )
+        word.signatures(doc, [(_("Классный руководитель"), assignment.teacher.short_name)])
+        word.paragraph(doc, context["made_on"], style="Signature")
+        content = word.docx_bytes(doc)
+    return f"{_class_stem(result)}.docx", word.DOCX_MIMETYPE, content
+
+
+def _period_texts(score: Score | None) -> list[str]:
+    """A period's cells of a printed summary row (as `_period_cells_pdf.html`)."""
+    if score is None or not score.counted:
+        return ["—", "—", "—"]
+    return [str(score.counted), score.mean_text, score.level or "—"]
+
+
+def school_summary_docx(summary: SchoolSummary) -> ExportFile:
+    """The school's summary in Word, A4 landscape, from `school_summary_context` as its PDF: a
+    table per grade band (the classes the reader may see, the band's total), the distribution of
+    the total as its text table (the charts' figures are those tables), the signature line."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = school_summary_context(summary)
+        doc = word.document(title=context["kind"], landscape=True)
+        _docx_title(doc, str(summary.school), context["kind"], context["subject"])
+        header = ["", "", _("учтено"), _("средний балл"), _("уровень"), _("учтено"), _("средний балл"),
+                  _("уровень"), ""]
+        top = [_("Класс"), _("Классный руководитель"), _("Сентябрь"), "", "", _("Май"), "", "", _("Динамика")]
+        for group, distribution, _means in context["group_charts"]:
+            word.heading(doc, group.label, level=2)
+            rows = [
+                [row.class_assignment.label, row.class_assignment.teacher.short_name,
+                 *_period_texts(row.dynamics.september), *_period_texts(row.dynamics.may), row.dynamics.change_text]
+                for row in group.rows
+            ]
+            rows.append([_("Итого"), "", *_period_texts(group.total.dynamics.september),
+                         *_period_texts(group.total.dynamics.may), group.total.dynamics.change_text])
+            grid = word.table(doc, header, rows, header_rows=[top], bold_rows=[len(rows) - 1],
+                              widths_cm=[2.4, 5.0, 2.0, 2.4, 2.6, 2.0, 2.4, 2.6, 2.3])
+            for first, last in ((0, 0), (1, 1), (8, 8)):
+                word.merge(grid, 0, first, 1, last)
+            for first, last in ((2, 4), (5, 7)):
+                word.merge(grid, 0, first, 0, last)
+            word.merge(grid, len(rows) + 1, 0, len(rows) + 1, 1)  # «Итого» across the class and its teacher
+            if group.total.hidden:
+                word.paragraph(doc, context["hidden_note"], style="Small")
+            if not distribution.empty:
+                _docx_distribution(doc, distribution.table, with_total=False)
+        if not context["group_charts"]:
+            word.paragraph(doc, context["no_monitoring"])
+        word.signatures(doc, [(_("Заместитель директора"), BLANK)])
+        word.paragraph(doc, context["made_on"], style="Signature")
+        content = word.docx_bytes(doc)
+    return f"{_school_stem(summary)}.docx", word.DOCX_MIMETYPE, content
+# <<< W2
 
 
 def _number(value: Decimal | None):
@@ -156,7 +286,14 @@ def _school_stem(summary: SchoolSummary) -> str:
 
 
 def school_summary_context(summary: SchoolSummary) -> dict:
-    return {"summary": summary, "made_on": _made_on(), **charts.school_charts(summary)}
+    """What the school's summary prints, its PDF and its DOCX alike."""
+    return {
+        "summary": summary, "made_on": _made_on(), **charts.school_charts(summary),
+        "kind": _("Сводная таблица результатов мониторинга уровня воспитанности учащихся"),
+        "subject": _("%(year)s учебный год") % {"year": summary.year},
+        "hidden_note": _("Классы, где учтено меньше 5 учеников, входят только в итог."),
+        "no_monitoring": _("В этом учебном году мониторинг в школе не проводился."),
+    }
 
 
 def school_summary_pdf(summary: SchoolSummary) -> ExportFile:

@@ -218,6 +218,22 @@ def monitoring_school_xlsx(request, pk: int):
     return file_response(exporters.school_summary_xlsx(selectors.school_summary(request.user, pk, year=_year(request))))
 
 
+# >>> W2
+@login_required
+@require_GET
+def monitoring_result_docx(request, pk: int):
+    """A class's monitoring sheet in Word, for the readers of its PDF (pupils' rows as there)."""
+    return file_response(exporters.class_sheet_docx(selectors.class_result(request.user, pk)))
+
+
+@login_required
+@require_GET
+def monitoring_school_docx(request, pk: int):
+    summary = selectors.school_summary(request.user, pk, year=_year(request))
+    return file_response(exporters.school_summary_docx(summary))
+# <<< W2
+
+
 # --- the XLSX template and its import (helper: import) ------------------------------------------
 # The same writers as the grid's: its class teacher and the school's МО head; the deputy 403.
 

@@ -20,6 +20,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from reports import word
 from reports.exporters import BORDER, WRAP, _put
 from reports.rendering import PDF_MIMETYPE, XLSX_MIMETYPE, ExportFile, render_pdf
 from reports.summary.selectors import COLUMNS, COLUMNS_BY_KEY, PART_LABELS, PERCENT, DistrictSummary
@@ -47,14 +48,62 @@ def source_label(frozen: bool) -> str:
     return _("по анализу") if frozen else _("по записям")
 
 
+def source_note() -> str:
+    return _("«по анализу» — показатели, сохранённые при отправке анализа на рассмотрение; остальные — по "
+             "записям портала на дату составления. Проценты итога — по сумме составляющих всех школ.")
+
+
+def made_on_line(day: str) -> str:
+    return _("Составлено %(day)s") % {"day": day}
+
+
 def summary_context(summary: DistrictSummary) -> dict:
-    return {"summary": summary, "title": title(summary), "made_on": _made_on()}
+    """What the PDF and the DOCX print, worded once."""
+    made_on = _made_on()
+    return {
+        "summary": summary, "title": title(summary), "made_on": made_on,
+        "source_note": source_note(), "made_on_line": made_on_line(made_on),
+        "no_schools": _("В районе нет школьных МО."),
+        "total_label": _("Итого по району"), "average_label": _("Среднее на школу"),
+    }
+
+
+def status_text(row) -> str:
+    """A school's status cell: the analysis' status, «(по анализу)» when its figures are frozen."""
+    return f"{row.status_label} ({source_label(True)})" if row.frozen else row.status_label
 
 
 def summary_pdf(summary: DistrictSummary) -> ExportFile:
     with translation.override(DOCUMENT_LANGUAGE):
         pdf = render_pdf(PDF_TEMPLATE, summary_context(summary))
     return f"{_stem(summary)}.pdf", PDF_MIMETYPE, pdf
+
+
+def summary_docx(summary: DistrictSummary) -> ExportFile:
+    """The summary in Word, A4 landscape: the PDF's title, district, table (its header repeated on
+    every page, the totals and averages rows bold), note and date, from `summary_context`."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        context = summary_context(summary)
+        doc = word.document(title=context["title"], landscape=True)
+        word.paragraph(doc, summary.district.name, style="Centered")
+        word.heading(doc, context["title"], level=0)
+        if summary.rows:
+            header = [f"{h.label}, %" if h.kind == PERCENT else h.label for h in summary.headers]
+            rows = [[row.school_name, status_text(row), *[cell.text for cell in row.cells]] for row in summary.rows]
+            rows.append([context["total_label"], "", *[cell.text for cell in summary.total_cells]])
+            rows.append([context["average_label"], "", *[cell.text for cell in summary.average_cells]])
+            figures = len(header) - 2
+            rest = word.text_width_cm(doc) - 4.0 - 2.4
+            grid = word.table(doc, header, rows, widths_cm=[4.0, 2.4, *[rest / figures] * figures],
+                              bold_rows=[len(rows) - 2])
+            for last in (len(rows) - 1, len(rows)):  # the totals' and averages' labels across two columns
+                word.merge(grid, last, 0, last, 1)
+            word.paragraph(doc, context["source_note"], style="Small")
+        else:
+            word.paragraph(doc, context["no_schools"])
+        word.paragraph(doc, context["made_on_line"], style="Signature")
+        content = word.docx_bytes(doc)
+    return f"{_stem(summary)}.docx", word.DOCX_MIMETYPE, content
 
 
 # --- the XLSX ------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""The district summary's page and documents (`reports:district_summary`, `…_pdf`, `…_xlsx`):
+"""The district summary's page and documents (`reports:district_summary`, `…_pdf`, `…_docx`, `…_xlsx`):
 the district through `access` (the kind «district_summary»: anyone else gets 404), the figures
 through `selectors.district_summary`, sorted as the query asks (`?sort=<column>&order=asc|desc`);
 the documents keep the page's sort."""
@@ -33,3 +33,12 @@ def district_summary_pdf(request, pk: int, year: int):
 @require_GET
 def district_summary_xlsx(request, pk: int, year: int):
     return file_response(exporters.summary_xlsx(_summary(request, pk, year)))
+
+
+# >>> W2
+@login_required
+@require_GET
+def district_summary_docx(request, pk: int, year: int):
+    """The summary in Word, for the readers of its PDF (the same loader, the page's sort)."""
+    return file_response(exporters.summary_docx(_summary(request, pk, year)))
+# <<< W2
