@@ -12,12 +12,15 @@ import copy
 from dataclasses import dataclass
 
 from django import forms
+from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.forms.models import inlineformset_factory
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from associations.files.forms import UploadField
+from associations.files.models import StoredFile
 from associations.models import (
     ACADEMIC_MONTH_ORDER,
     MONTHS_NOMINATIVE,
@@ -28,6 +31,8 @@ from associations.models import (
     PlanSection,
     WorkForm,
 )
+from associations.plans.docx_import import MAX_ROWS as MAX_IMPORT_ROWS
+from associations.plans.docx_import import PlanFile
 from associations.plans.models import FILE_NOTE_MAX_LENGTH, PLAN_MAX_ITEMS
 from associations.selectors import choices_of_people, pickable_people
 from rmo_portal.editors import (
@@ -318,3 +323,78 @@ class PlanItemFileForm(InvalidFieldsMixin, forms.Form):
         kwargs.setdefault("prefix", f"file-{item.pk}")
         super().__init__(*args, **kwargs)
         self.item = item
+
+
+# >>> W3
+# --- a plan brought in from the school's Word file (associations.plans.docx_import) --------------
+
+
+class PlanImportForm(forms.Form):
+    """The upload: the year of the new plan (one without a plan of the association yet), the
+    section of rows the file gives none, and the DOCX (the file module checks its type and size
+    next to the field; nothing is stored)."""
+
+    year = forms.ModelChoiceField(
+        queryset=AcademicYear.objects.none(), label=_("Учебный год плана"),
+        error_messages={
+            "required": _("Выберите учебный год."),
+            "invalid_choice": _("На этот учебный год план уже есть или такого года нет."),
+        },
+    )
+    default_section = forms.ModelChoiceField(
+        queryset=PlanSection.objects.filter(is_active=True).order_by("group", "order", "name"),
+        label=_("Раздел для строк без раздела"),
+        help_text=_("Строки, над которыми в таблице нет строки-раздела или чей раздел не найден в списке разделов."),
+        error_messages={"required": _("Выберите раздел."), "invalid_choice": _("Такого раздела нет.")},
+    )
+    file = UploadField(allowed={StoredFile.Type.DOCX}, label=_("Файл плана (Word, DOCX)"))
+
+    def __init__(self, *args, association, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["year"].queryset = AcademicYear.objects.exclude(
+            pk__in=AnnualPlan.objects.filter(association=association).values("academic_year_id")
+        ).order_by("-start_year")
+        if not self.is_bound:
+            sections = self.fields["default_section"].queryset
+            self.fields["default_section"].initial = sections.filter(group=PlanSection.Group.SECTION).first()
+
+
+IMPORT_SALT = "associations.plans.docx_import"
+# A preview is confirmed the same day: later the head uploads the file again.
+IMPORT_MAX_AGE = 24 * 60 * 60
+
+
+def plan_import_token(plan_file: PlanFile, *, association, year, section) -> str:
+    """The rows read from the file, for the preview's confirm form: signed (so the rows come
+    back as the portal read them, for this association) and compressed; nothing is stored."""
+    data = {"a": association.pk, "y": year.pk, "s": section.pk, "file": plan_file.to_data()}
+    return signing.dumps(data, salt=IMPORT_SALT, compress=True)
+
+
+class PlanImportConfirmForm(forms.Form):
+    """The preview's confirmation: the rows read (`payload`, signed), which of them to keep, and
+    whether to take the plan's theme, goal and tasks from the file."""
+
+    payload = forms.CharField(widget=forms.HiddenInput)
+    keep = forms.TypedMultipleChoiceField(
+        coerce=int, required=False, choices=[(i, i) for i in range(MAX_IMPORT_ROWS)],
+        widget=forms.CheckboxSelectMultiple,
+    )
+    header = forms.BooleanField(required=False, initial=True, label=_("Взять тему, цель и задачи из файла"))
+
+    def __init__(self, *args, association, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.association = association
+
+    def clean_payload(self) -> dict:
+        expired = ValidationError(
+            _("Предпросмотр устарел или повреждён: загрузите файл ещё раз."), code="expired"
+        )
+        try:
+            data = signing.loads(self.cleaned_data["payload"], salt=IMPORT_SALT, max_age=IMPORT_MAX_AGE)
+            if data["a"] != self.association.pk:
+                raise expired
+            return {"year": int(data["y"]), "section": int(data["s"]), "file": PlanFile.from_data(data["file"])}
+        except (signing.BadSignature, KeyError, TypeError, ValueError):
+            raise expired from None
+# <<< W3

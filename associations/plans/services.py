@@ -547,3 +547,27 @@ def plan_item_file_delete(*, item_file: PlanItemFile, user: User) -> None:
     stored = locked.file
     locked.delete()
     file_discard(stored)
+
+
+# >>> W3
+# --- a plan brought in from the school's Word file (associations.plans.docx_import) --------------
+
+IMPORT_HEADER_FIELDS = ("theme", "goal", "tasks")
+
+
+def plan_import_create(
+    *, association: Association, academic_year: AcademicYear, header: dict, items: list[Row], user: User
+) -> AnnualPlan:
+    """A new draft for the year from the rows of a Word file the head kept (`items`: new `Row`s
+    of the items' values and responsible people, as the editor's), with the header the file gave
+    (of IMPORT_HEADER_FIELDS), all or nothing: through `plan_create` (who may, one plan a year)
+    and `plan_save` (the items' and the header's own rules, PLAN_MAX_ITEMS)."""
+    if not items:
+        raise ValidationError(_("Не отмечено ни одной строки плана: отметьте строки, которые нужно перенести."))
+    for name in header:
+        if name not in IMPORT_HEADER_FIELDS:
+            raise TypeError(f"plan_import_create: unknown field {name}")
+    with transaction.atomic():
+        plan = plan_create(association=association, academic_year=academic_year, user=user)
+        return plan_save(plan=plan, version=plan.version, header=header, items=items, user=user)
+# <<< W3

@@ -20,19 +20,24 @@ from django.views.decorators.http import require_POST
 
 from associations import access, links, selectors
 from associations.files.responses import file_response
-from associations.models import AcademicYear, AnnualPlan, PlanItem, PlanItemFile
+from associations.models import AcademicYear, AnnualPlan, PlanItem, PlanItemFile, PlanSection
+from associations.plans import docx_import
 from associations.plans import selectors as plan_selectors
 from associations.plans import services as plan_services
 from associations.plans.forms import (
     PlanChoices,
     PlanCreateForm,
     PlanHeaderForm,
+    PlanImportConfirmForm,
+    PlanImportForm,
     PlanItemFileForm,
     PlanItemMarkForm,
     PlanReviewForm,
+    plan_import_token,
     plan_item_formset,
 )
-from rmo_portal.editors import editor_save, errors_fit, formset_rows, posted_version, refusal
+from associations.plans.models import PLAN_MAX_ITEMS
+from rmo_portal.editors import Row, editor_save, errors_fit, formset_rows, posted_version, refusal
 
 
 def _host(request) -> str:
@@ -374,3 +379,88 @@ def plan_item_file_delete(request, pk: int):
     else:
         messages.success(request, _("Файл «%(name)s» удалён.") % {"name": item_file.file.original_name})
     return redirect(back)
+
+
+# >>> W3
+# --- a plan brought in from the school's Word file ---------------------------------------------------
+
+
+def _import_page(request, association, *, form=None, preview=None, confirm=None, kept=None, year=None):
+    context = {
+        "association": association, "form": form, "preview": preview, "confirm": confirm, "year": year,
+        "kept": set(kept or ()), "max_items": PLAN_MAX_ITEMS,
+    }
+    return render(request, "associations/plans/plan_import.html", context)
+
+
+@login_required
+def plan_import(request, pk: int):
+    """The upload of the school's plan (DOCX) for a year without a plan, and its preview: every
+    row of the file with what was recognised and its status, to keep or drop (nothing written)."""
+    association = access.association_for_user(request.user, pk, write=True)
+    if request.method != "POST":
+        form = PlanImportForm(initial={"year": request.GET.get("year")}, association=association)
+        return _import_page(request, association, form=form)
+    form = PlanImportForm(request.POST, request.FILES, association=association)
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        upload.seek(0)
+        try:
+            plan_file = docx_import.plan_read(upload.read(), filename=upload.name)
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            year, section = form.cleaned_data["year"], form.cleaned_data["default_section"]
+            preview = docx_import.plan_preview(plan_file, association=association, year=year, default_section=section)
+            token = plan_import_token(plan_file, association=association, year=year, section=section)
+            confirm = PlanImportConfirmForm(initial={"payload": token}, association=association)
+            kept = [row.index for row in preview.items]
+            return _import_page(request, association, preview=preview, confirm=confirm, kept=kept, year=year)
+    return _import_page(request, association, form=form)
+
+
+@login_required
+@require_POST
+def plan_import_confirm(request, pk: int):
+    """The draft plan from the rows kept in the preview, all or nothing; a refusal (the year has
+    a plan meanwhile, too many rows) comes back as the preview with the message and the marks."""
+    association = access.association_for_user(request.user, pk, write=True)
+    form = PlanImportConfirmForm(request.POST, association=association)
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        return redirect("associations:plan_import", association.pk)
+    payload = form.cleaned_data["payload"]
+    year = AcademicYear.objects.filter(pk=payload["year"]).first()
+    section = PlanSection.objects.filter(pk=payload["section"]).first()
+    if year is None or section is None:
+        messages.error(request, _("Предпросмотр устарел: загрузите файл ещё раз."))
+        return redirect("associations:plan_import", association.pk)
+    preview = docx_import.plan_preview(payload["file"], association=association, year=year, default_section=section)
+    kept = set(form.cleaned_data["keep"])
+    rows = [
+        Row(pk=None, values=row.values(position), many={"responsible": row.responsible})
+        for position, row in enumerate((r for r in preview.items if r.index in kept), start=1)
+    ]
+    header = preview.header if form.cleaned_data["header"] else {}
+    try:
+        plan = plan_services.plan_import_create(
+            association=association, academic_year=year, header=header, items=rows, user=request.user
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, refusal(error))
+        return _import_page(request, association, preview=preview, confirm=form, kept=kept, year=year)
+    unresolved = sum(1 for row in preview.items if row.index in kept and row.messages)
+    message = ngettext(
+        "Создан черновик плана на %(year)s учебный год из файла «%(name)s»: %(count)d пункт.",
+        "Создан черновик плана на %(year)s учебный год из файла «%(name)s»: %(count)d пунктов.",
+        len(rows),
+    ) % {"year": year, "name": preview.filename, "count": len(rows)}
+    if unresolved:
+        message += " " + ngettext(
+            "В %(count)d пункте есть что проверить (см. примечание у пункта): ответственных укажите в редакторе.",
+            "В %(count)d пунктах есть что проверить (см. примечания у пунктов): ответственных укажите в редакторе.",
+            unresolved,
+        ) % {"count": unresolved}
+    messages.success(request, message)
+    return redirect("associations:plan", plan.pk)
+# <<< W3
