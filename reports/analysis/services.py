@@ -297,6 +297,19 @@ def _signature_name(user: User | None) -> str:
     return person.signature_name
 
 
+def _head_name(analysis: Analysis) -> str:
+    """Whose name the signature line bears: the head who submitted it, else the association's
+    head in office on the day of submission (or on the year's last day) — one query then."""
+    if analysis.submitted_by_id:
+        return _signature_name(analysis.submitted_by)
+    day = timezone.localdate(analysis.submitted_at) if analysis.submitted_at else analysis.academic_year.ends_on
+    head = (
+        Appointment.objects.in_office(day).filter(association_id=analysis.association_id, role=Appointment.Role.HEAD)
+        .select_related("person").order_by("-starts_on", "-pk").first()
+    )
+    return head.person.signature_name if head else ""
+
+
 def analysis_pdf_context(analysis: Analysis) -> dict:
     figures, as_of = document_figures(analysis)
     # The written sections, then the tasks for next year as a numbered list.
@@ -315,7 +328,7 @@ def analysis_pdf_context(analysis: Analysis) -> dict:
         "sections": sections,
         "tasks_label": Analysis._meta.get_field("next_year_tasks").verbose_name,
         "tasks": analysis.task_list,
-        "head_name": _signature_name(analysis.submitted_by),
+        "head_name": _head_name(analysis),
         "accepted_name": _signature_name(analysis.accepted_by),
     }
 

@@ -4,10 +4,12 @@ of «Анализ работы МО за учебный год». The analysis' 
 
 - Last academic year: the analyses of the two schools whose МО heads and deputy directors have a
   demo login (МБОУ «Заречная СОШ № 1»: rukovoditel1 writes, zavuch1 accepts; МБОУ «СОШ № 2»:
-  rukovoditel2, zavuch2), accepted in the first days of June, and the РМО's (its head, the
+  rukovoditel2, zavuch2), accepted in the first days of June through the services; those of the
+  other four schools, whose heads and deputies have no login, accepted as staged history
+  (`staged`: the same rows, the figures frozen from their records, the PDF rendered and stored as
+  issued, the steps named after their head and deputy); and the РМО's (its head, the
   methodologist, writes; the head of the education department accepts), submitted after the
-  schools', so that its roll-up adds up the two accepted school analyses. Their PDFs are stored
-  as issued at acceptance, as a reviewer's click stores them.
+  schools', so that its roll-up adds up the six accepted school analyses.
 - This academic year: the same three as drafts, the narrative begun (how far the tasks are met so
   far, the first achievements and problems), the figures live from the year's records.
 - The district's deadline for both years: 10 June.
@@ -21,14 +23,19 @@ A year that already has its analysis is left alone: a second run writes nothing.
 from __future__ import annotations
 
 import datetime
+import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
+from django.core.files.base import ContentFile
 from django.db import models
 from django.utils import timezone
 
-from associations.models import AcademicYear, Association, District
+from associations.files.models import StoredFile
+from associations.files.services import file_store
+from associations.models import AcademicYear, Appointment, Association, District, Person
 from reports.analysis import services
+from reports.analysis.figures import figures_for
 from reports.analysis.models import Analysis, AnalysisDeadline, AnalysisTransition
 from rmo_portal.demo.organisation import SCHOOLS, DemoPart
 
@@ -162,6 +169,24 @@ SPECS: tuple[AnalysisSpec, ...] = (
 )
 
 
+def staged_narrative(school: str) -> Narrative:
+    """Last year's analysis of a school whose head has no demo login: the usual sections."""
+    return Narrative(
+        goals_assessment=(
+            f"Задачи МО классных руководителей {school} на учебный год в основном решены: заседания "
+            "проведены по плану, классные руководители прошли курсы повышения квалификации, начат "
+            "мониторинг уровня воспитанности."
+        ),
+        achievements="Проведены открытые классные часы и декада гражданско-патриотического воспитания.",
+        problems="Мало открытых мероприятий у молодых классных руководителей; слабая связь с родителями.",
+        next_year_tasks=(
+            "Провести мониторинг уровня воспитанности в сентябре и мае.\n"
+            "Провести не менее двух открытых мероприятий в учебном году.\n"
+            "Представить опыт работы МО на заседании РМО."
+        ),
+    )
+
+
 class AnalysisBuilder:
     def __init__(self, *, district: District, year: AcademicYear):
         self.district = district
@@ -175,7 +200,10 @@ class AnalysisBuilder:
     def association(self, spec: AnalysisSpec) -> Association:
         if not spec.school:
             return Association.objects.get(district=self.district, kind=Association.Kind.DISTRICT)
-        return Association.objects.get(school__district=self.district, school__short_name=spec.school,
+        return self.school_mo(spec.school)
+
+    def school_mo(self, short_name: str) -> Association:
+        return Association.objects.get(school__district=self.district, school__short_name=short_name,
                                        kind=Association.Kind.SCHOOL)
 
     def moment(self, day: int, hour: int) -> datetime.datetime:
@@ -193,11 +221,60 @@ class AnalysisBuilder:
             )
             self.written += created
         # The schools first: the РМО's roll-up, frozen at its submission, adds up their accepted analyses.
+        with_logins = {spec.school for spec in SPECS if spec.school}
+        for school in SCHOOLS:
+            if school.short_name not in with_logins:
+                self.staged(self.school_mo(school.short_name), school.short_name)
         for spec in SPECS:
             association = self.association(spec)
             self.accepted(spec, association)
             self.draft(spec, association)
         return self.result()
+
+    def staged(self, association: Association, school: str) -> None:
+        """Last year's accepted analysis of a school МО whose head and deputy have no login, as
+        staged history: written, submitted and accepted in the rows the services would leave (the
+        figures frozen from the records, the PDF rendered and stored as issued with its SHA-256),
+        the steps named after the school's head and deputy."""
+        if Analysis.objects.filter(association=association, academic_year=self.previous).exists():
+            return
+        narrative = staged_narrative(school)
+        analysis = Analysis.objects.create(
+            association=association, academic_year=self.previous,
+            **{name: getattr(narrative, name) for name in Analysis.NARRATIVE_FIELDS},
+        )
+        submitted_at, accepted_at = self.moment(8, 14), self.moment(11, 11)
+        analysis.figures = figures_for(association, self.previous).to_data()
+        analysis.status, analysis.submitted_at, analysis.version = Analysis.Status.SUBMITTED, submitted_at, 2
+        analysis.save()
+        analysis.status, analysis.accepted_at, analysis.version = Analysis.Status.ACCEPTED, accepted_at, 3
+        pdf = services.analysis_pdf(analysis)
+        stored = file_store(upload=ContentFile(pdf, name=analysis.file_name()), user=None,
+                            allowed={StoredFile.Type.PDF})
+        analysis.pdf, analysis.pdf_sha256 = stored, hashlib.sha256(pdf).hexdigest()
+        analysis.save()
+        # The head then, or (the demo's orders date from this August) the head now.
+        head = self.person(association, Appointment.Role.HEAD, submitted_at) or self.person(
+            association, Appointment.Role.HEAD, self.now
+        )
+        deputy = Person.objects.filter(
+            school_id=association.school_id, position=Person.Position.DEPUTY_DIRECTOR
+        ).order_by("pk").first()
+        AnalysisTransition.objects.bulk_create([
+            AnalysisTransition(analysis=analysis, from_status="draft", to_status="submitted", at=submitted_at,
+                               by_name=head.short_name if head else ""),
+            AnalysisTransition(analysis=analysis, from_status="submitted", to_status="accepted", at=accepted_at,
+                               by_name=deputy.short_name if deputy else ""),
+        ])
+        self.written += 4
+
+    @staticmethod
+    def person(association: Association, role: str, at: datetime.datetime) -> Person | None:
+        appointment = (
+            Appointment.objects.in_office(timezone.localdate(at)).filter(association=association, role=role)
+            .select_related("person").order_by("-starts_on").first()
+        )
+        return appointment.person if appointment else None
 
     def write(self, spec: AnalysisSpec, association: Association, year: AcademicYear, narrative: Narrative):
         writer = self.users[spec.writer]
@@ -245,7 +322,7 @@ class AnalysisBuilder:
         return DemoPart(
             written=self.written,
             summary=(
-                f"Анализ работы за год: за {self.previous} принято — {accepted} (две школы и РМО), "
+                f"Анализ работы за год: за {self.previous} принято — {accepted} (все школы и РМО), "
                 f"за {self.year} черновиков — {drafts}; срок сдачи — 10 июня."
             ),
         )

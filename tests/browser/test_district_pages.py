@@ -1,8 +1,8 @@
 """The analysis' district pages in a real browser, on the demo district: the methodologist
-(metodist) reads the dashboard on the home page, the board of last year's analyses (the two demo
-schools' accepted) and sets its deadline with a bad date, sorts the district summary and takes its
+(metodist) reads the dashboard on the home page, the board of last year's analyses (every demo
+school's accepted) and sets its deadline with a bad date, sorts the district summary and takes its
 PDF and XLSX, opens the documentation table and the РМО's analysis of last year with its roll-up
-of the two schools; the school МО's head (rukovoditel1) finds the upload forms of the МО's
+of the six schools; the school МО's head (rukovoditel1) finds the upload forms of the МО's
 checklist. Every page at 1280 px and on a 390 px phone, none wider than the screen (a wide table
 scrolls inside its .table-responsive), with no console error."""
 
@@ -57,12 +57,12 @@ def test_the_methodologist_reads_the_district_s_pages(demo_district, page, log_i
     expect(page.get_by_test_id("district-plans").locator("tbody tr")).to_have_count(max(count, 1))
     both_widths(page)
 
-    # The board of last year's analyses: the two demo schools accepted, the others not started.
+    # The board of last year's analyses: every demo school's accepted.
     page.goto(reverse("reports:analysis_board", args=[district.pk, last.start_year]))
     board = page.get_by_test_id("board")
     for school in (SCHOOL1, SCHOOL2):
         expect(board.locator("tr", has_text=school).get_by_test_id("status")).to_have_text("принят")
-    expect(board.get_by_test_id("status").filter(has_text="принят")).to_have_count(2)
+    expect(board.get_by_test_id("status").filter(has_text="принят")).to_have_count(6)
     both_widths(page)
     form = page.get_by_test_id("deadline-form")
     form.get_by_label("Срок сдачи анализа").fill(f"{last.start_year - 3}-06-10")
@@ -100,12 +100,13 @@ def test_the_methodologist_reads_the_district_s_pages(demo_district, page, log_i
     expect(table).to_contain_text(SCHOOL1)
     both_widths(page)
 
-    # The РМО's analysis of last year: its roll-up lists the two schools.
+    # The РМО's analysis of last year: its roll-up lists the six schools, accepted.
     page.goto(reverse("reports:analysis", args=[rmo.pk, last.start_year]))
     expect(page.get_by_test_id("analysis-status")).to_contain_text("принят")
     rollup = page.get_by_test_id("rollup-table")
     for school in (SCHOOL1, SCHOOL2):
         expect(rollup.locator("tbody tr", has_text=school).locator(".badge")).to_have_text("принят")
+    expect(rollup.locator("tbody tr .badge").filter(has_text="принят")).to_have_count(6)
     both_widths(page)
     assert errors == []
 

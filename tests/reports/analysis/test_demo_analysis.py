@@ -1,6 +1,7 @@
 """The demo's annual analyses (`rmo_portal.demo.analysis`, loaded by `manage.py load_demo`): last
-year's accepted for the two schools with demo logins and for the РМО (its roll-up made after
-theirs), each with its PDF stored as issued; this year's drafts begun; the district's deadline;
+year's accepted for every demo school (the two with demo logins through the services, the other
+four as staged history) and for the РМО (its roll-up made after theirs), each with its PDF stored
+as issued; this year's drafts begun; the district's deadline;
 and a second load that changes nothing.
 
 The demo is loaded once for the class, in a transaction rolled back after it.
@@ -20,6 +21,7 @@ from associations.models import AcademicYear, Association, District
 from reports.analysis import services
 from reports.analysis.models import Analysis, AnalysisDeadline, AnalysisTransition
 from rmo_portal.demo import analysis as demo_analysis
+from rmo_portal.demo.organisation import SCHOOLS
 from tests.helpers import load_demo as load
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,7 @@ class TestDemoAnalyses:
             "association__school", "pdf", "accepted_by", "submitted_by"
         )
         by_name = {a.association.school.short_name if a.association.school else "РМО": a for a in accepted}
-        assert set(by_name) == {SCHOOL1, SCHOOL2, "РМО"}
+        assert set(by_name) == {spec.short_name for spec in SCHOOLS} | {"РМО"}
         assert {a.status for a in accepted} == {Analysis.Status.ACCEPTED}
         assert by_name[SCHOOL1].submitted_by.username == "rukovoditel1"
         assert by_name[SCHOOL1].accepted_by.username == "zavuch1"
@@ -71,8 +73,14 @@ class TestDemoAnalyses:
             assert analysis.accepted_at.month == 6
             steps = list(analysis.transitions.values_list("to_status", "at"))
             assert steps == [("submitted", analysis.submitted_at), ("accepted", analysis.accepted_at)]
-        # The РМО was submitted after the schools were accepted: its roll-up counts them.
-        assert by_name["РМО"].submitted_at > max(by_name[SCHOOL1].accepted_at, by_name[SCHOOL2].accepted_at)
+        # The РМО was submitted after the schools were accepted: its roll-up counts them all.
+        schools = [a for name, a in by_name.items() if name != "РМО"]
+        assert by_name["РМО"].submitted_at > max(a.accepted_at for a in schools)
+        assert by_name["РМО"].figures["schools"]["accepted"] == len(SCHOOLS)
+        # A school without demo logins: its steps name its head and deputy.
+        lyceum = by_name["МБОУ «Лицей № 3»"]
+        assert lyceum.submitted_by is None
+        assert all(t.by_name for t in lyceum.transitions.all())
 
     def test_this_year_has_begun_drafts_whose_figures_come_from_the_records(self):
         _previous, current = years()

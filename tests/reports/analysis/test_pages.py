@@ -262,8 +262,9 @@ QUERIES = {
     # the analysis; the figures: live (a draft) or as frozen (no query)
     ("xlsx", "draft"): WHO + 1 + FIGURES,
     ("xlsx", "submitted"): WHO + 1,
-    # the same, and the submitter's login and person for the signature line
-    ("pdf", "draft"): WHO + 1 + FIGURES,
+    # the same, and for the signature line: a draft's head in office (no submitter yet), a
+    # submitted one's submitter's login and person
+    ("pdf", "draft"): WHO + 1 + FIGURES + 1,
     ("pdf", "submitted"): WHO + 1 + 2,
 }
 
