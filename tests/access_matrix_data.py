@@ -324,6 +324,17 @@ def build_checklist(world) -> Checklist:
     ))
 
 
+# >>> W1
+def build_extract_item(world):
+    """A question of a signed protocol of the other school's МО (a meeting a week ago) with a
+    decision the world's class teacher answers for (she worked there): she does not read that
+    protocol, its extract is hers."""
+    decision = f.decision_of(world.other_mo, responsible=world.teacher_person, due_on=f.in_days(20),
+                             text="Подготовить отчёт о классных часах", theme="Итоги полугодия")
+    return decision.protocol_item
+# <<< W1
+
+
 @dataclass
 class Scene:
     """The `world` fixture's school МО with everything its pages act on, and one logged-in
@@ -353,6 +364,11 @@ class Scene:
     analyses: Analyses | None = None  # the annual analyses (reports.analysis)
     board: Board | None = None  # the methodologist's board of the analyses
     checklist: Checklist | None = None  # the documentation checklist's uploaded document
+    # >>> W1
+    # a question of a signed protocol of the other school's МО with a decision of the world's class
+    # teacher: its extract goes to her too, who does not read that protocol
+    extract_item: object = None
+    # <<< W1
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -513,6 +529,9 @@ def build_scene(world) -> Scene:
         analyses=build_analyses(world, previous_year=previous_year, next_year=next_year),
         board=build_board(world),
         checklist=build_checklist(world),
+        # >>> W1
+        extract_item=build_extract_item(world),
+        # <<< W1
     )
 
 

@@ -263,6 +263,43 @@ def _checklist_upload_body(upload) -> Callable:
                       "order-file": upload()}
 
 
+# >>> W3
+def _plan_import_docx() -> bytes:
+    """A school's plan typed in Word: a header row and two items."""
+    import io
+
+    import docx
+
+    document = docx.Document()
+    rows = [("Содержание", "Сроки", "Ответственный"), ("Планирование работы", "сентябрь", "Волкова А.П."),
+            ("Открытый классный час", "сентябрь–октябрь", "Иванова И.И.")]
+    table = document.add_table(rows=len(rows), cols=3)
+    for cells, values in zip(table.rows, rows, strict=True):
+        for cell, value in zip(cells.cells, values, strict=True):
+            cell.text = value
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def _plan_import_section():
+    from associations.models import PlanSection
+
+    return PlanSection.objects.get(name="Заседания МО")
+
+
+def _plan_import_confirm_body(scene) -> dict:
+    """The preview's confirm form as posted: the rows read from the file (signed), both kept."""
+    from associations.plans.docx_import import plan_read
+    from associations.plans.forms import plan_import_token
+
+    plan_file = plan_read(_plan_import_docx(), filename="План МО.docx")
+    token = plan_import_token(plan_file, association=scene.world.mo, year=scene.next_year,
+                              section=_plan_import_section())
+    return {"payload": token, "keep": ["0", "1"]}
+# <<< W3
+
+
 MATRIX: dict[str, tuple[Case, ...]] = {
     "home": (Case(get=LOGGED_IN),),
     # --- Django's authentication: a logged-in user is sent home from the login page -----------
@@ -374,6 +411,22 @@ MATRIX: dict[str, tuple[Case, ...]] = {
                  f"mark-{s.approved_item.pk}-execution_note": "Проведено",
              }, label="an item of the approved plan"),
     ),
+    # >>> W3
+    # The plan brought in from a Word file: the association's writers (its head, the
+    # administrators); its other readers 403, outsiders 404. The preview writes nothing.
+    "associations:plan_import": (
+        Case(kwargs=pk("world.mo"),
+             get="login  403    403    200    403    404    403    404    200    200    404",
+             post="login  403    403    200=   403    404    403    404    200=   200=   404",
+             data=lambda s: {"year": s.next_year.pk, "default_section": _plan_import_section().pk,
+                             "file": Upload("План МО.docx", _plan_import_docx())}, label="a plan file"),
+    ),
+    "associations:plan_import_confirm": (
+        Case(kwargs=pk("world.mo"), get=POST_ONLY,
+             post="login  403    403    done   403    404    403    404    done   done   404",
+             data=_plan_import_confirm_body, label="the preview's rows"),
+    ),
+    # <<< W3
     # --- meetings and protocols ---------------------------------------------------------------
     "meetings:association_meetings": (Case(kwargs=pk("world.mo"), get=READERS),),
     "meetings:meeting_create": (
@@ -417,6 +470,35 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("protocol_draft"), get=PROTOCOL_DRAFT_READERS, label="a draft"),
         Case(kwargs=pk("protocol_signed"), get=READERS, label="a signed protocol"),
     ),
+    # >>> W1
+    # The protocol in Word: the PDF's readers. Its extract (one question): the signed protocol's
+    # readers and the person responsible (the class teacher for her decision in the other school's
+    # МО's protocol, which she does not read); a draft's question has none (404 to all).
+    "meetings:protocol_docx": (
+        Case(kwargs=pk("protocol_draft"), get=PROTOCOL_DRAFT_READERS, label="a draft"),
+        Case(kwargs=pk("protocol_signed"), get=READERS, label="a signed protocol"),
+    ),
+    "meetings:protocol_extract_pdf": (
+        Case(kwargs=lambda s, u: {"item_pk": s.decision.protocol_item_id}, get=READERS,
+             label="the teacher's decision's question"),
+        Case(kwargs=lambda s, u: {"item_pk": s.extract_item.pk},
+             get="login  200    404    404    404    200    200    404    200    200    404",
+             label="the other school МО's question with the teacher's decision"),
+        Case(kwargs=lambda s, u: {"item_pk": s.protocol_draft.items.get().pk},
+             get="login  404    404    404    404    404    404    404    404    404    404",
+             label="a draft's question"),
+    ),
+    "meetings:protocol_extract_docx": (
+        Case(kwargs=lambda s, u: {"item_pk": s.decision.protocol_item_id}, get=READERS,
+             label="the teacher's decision's question"),
+        Case(kwargs=lambda s, u: {"item_pk": s.extract_item.pk},
+             get="login  200    404    404    404    200    200    404    200    200    404",
+             label="the other school МО's question with the teacher's decision"),
+        Case(kwargs=lambda s, u: {"item_pk": s.protocol_draft.items.get().pk},
+             get="login  404    404    404    404    404    404    404    404    404    404",
+             label="a draft's question"),
+    ),
+    # <<< W1
     # --- the schedule, the calendar, decisions: each user's own lists -------------------------
     "meetings:schedule": (Case(get=LOGGED_IN),),
     "meetings:calendar": (Case(get=LOGGED_IN),),
@@ -553,6 +635,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "reports:attestation_schedule_xlsx": (
         Case(kwargs=pk("world.mo"), get="login  403    403    200    200    404    200    404    200    200    404"),
     ),
+    # >>> W1
+    "reports:attestation_schedule_docx": (
+        Case(kwargs=pk("world.mo"), get="login  403    403    200    200    404    200    404    200    200    404"),
+    ),
+    # <<< W1
     # --- records: courses -------------------------------------------------------------------------
     # As attestation: everyone with a person sees and enters at least their own; the МО head, the
     # methodologist and the administrators enter anyone's of theirs, the deputy reads (403 on the
@@ -734,6 +821,13 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              get="login  404    404    200    200    404    200    404    200    200    404",
              label="the school МО head's appointment"),
     ),
+    # >>> W1
+    "reports:acknowledgment_sheet_docx": (
+        Case(kwargs=pk("records.head_appointment"),
+             get="login  404    404    200    200    404    200    404    200    200    404",
+             label="the school МО head's appointment"),
+    ),
+    # <<< W1
     # --- records: the teacher's page --------------------------------------------------------------
     # --- reports: the district's table is the methodologist's -------------------------------
     "reports:district_plans": (Case(get="login  404    404    404    404    404    200    200    200    200    404"),),
@@ -748,6 +842,12 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
         Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
     ),
+    # >>> W2 (the plan in Word: the PDF's readers)
+    "reports:plan_docx": (
+        Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
+        Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
+    ),
+    # <<< W2
     # --- the data bank (meetings.bank) -----------------------------------------------------------
     # The cards of the world's class teacher: a draft (hers alone; the superuser sees everything),
     # a school card (her school's people, the district's methodologist and staff) and a district
@@ -855,6 +955,16 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("world.school"), get=MONITORING_SCHOOL, label="the world's school"),
         Case(kwargs=pk("world.other_school"), get=MONITORING_OTHER_SCHOOL, label="the other school"),
     ),
+    # >>> W2 (the monitoring's documents in Word: the PDFs' readers)
+    "reports:monitoring_result_docx": (
+        Case(kwargs=pk("monitoring.september"), get=MONITORING_CLASS, label="6 «Б», September"),
+        Case(kwargs=pk("monitoring.small"), get=MONITORING_SMALL_CLASS, label="2 «А» (3 pupils)"),
+    ),
+    "reports:monitoring_school_docx": (
+        Case(kwargs=pk("world.school"), get=MONITORING_SCHOOL, label="the world's school"),
+        Case(kwargs=pk("world.other_school"), get=MONITORING_OTHER_SCHOOL, label="the other school"),
+    ),
+    # <<< W2
     # (monitoring XLSX template and import: helper import)
     # The grid's writers, as the grid: the template (a GET) and its upload. The upload's body is the
     # May template as the teacher downloads it, posted back at the current version (a save: the
@@ -1005,6 +1115,18 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=SUMMARY_NO_YEAR,
              label="a year that does not exist"),
     ),
+    # >>> W2 (the summary in Word: the PDF's readers)
+    "reports:district_summary_docx": (
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=SUMMARY_DISTRICT,
+             label="the world's district, this year"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.previous_year.start_year},
+             get=SUMMARY_DISTRICT, label="last year (a submitted analysis: frozen figures)"),
+        Case(kwargs=lambda s, u: {"pk": s.world.other_district.pk, "year": s.world.year.start_year},
+             get=SUMMARY_OTHER_DISTRICT, label="the other district"),
+        Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=SUMMARY_NO_YEAR,
+             label="a year that does not exist"),
+    ),
+    # <<< W2
     "reports:checklist": (
         Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year}, get=CHECKLIST_READERS,
              label="the school МО's, this year"),
@@ -1035,6 +1157,12 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft: live figures"),
         Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted: frozen figures"),
     ),
+    # >>> W2 (the analysis in Word: the PDF's readers)
+    "reports:analysis_docx": (
+        Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft"),
+        Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted"),
+    ),
+    # <<< W2
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
     # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is

@@ -398,6 +398,10 @@ class Command(BaseCommand):
                 f"plan PDF, {n60} items ({PDF_RUNS} runs)", plan_url("reports:plan_pdf", a60), methodologist,
                 rows=n60, runs=PDF_RUNS, warmup=1, key="pdf-60",
             ),
+            Page(
+                f"plan DOCX, {n60} items ({PDF_RUNS} runs)", plan_url("reports:plan_docx", a60), methodologist,
+                rows=n60, runs=PDF_RUNS, warmup=1, key="docx-60",
+            ),
             *self._meeting_pages(data),
             *self._record_pages(data),
             *self._bank_pages(data),
@@ -788,11 +792,13 @@ class Command(BaseCommand):
         pays for collecting what the one before it left."""
         from weasyprint import HTML
 
-        from meetings.documents import protocol_pdf
+        from meetings.documents import protocol_docx, protocol_pdf
 
         jobs = [("bare-pdf-2", None, lambda: HTML(string=BARE_PDF_2_PAGES_HTML).write_pdf())]
         for key, protocol in (("protocol-pdf-2", meetings.protocol_2), ("protocol-pdf-5", meetings.protocol_5)):
             jobs.append((key, protocol, lambda protocol=protocol: protocol_pdf(protocol)))
+        # The same protocol in Word (reports.word), from the same context: beside its PDF.
+        jobs.append(("protocol-docx-5", meetings.protocol_5, lambda: protocol_docx(meetings.protocol_5)))
         first: dict[str, tuple[bytes, int | None]] = {}
         for key, protocol, render in jobs:  # the warm-up, with its queries counted
             with CaptureQueriesContext(connection) as captured:
@@ -808,6 +814,13 @@ class Command(BaseCommand):
         rows = []
         for key, protocol, _render in jobs:
             pdf, queries = first[key]
+            if key == "protocol-docx-5":
+                assert pdf.startswith(b"PK")  # noqa: S101 - a sanity check (a DOCX is a zip), not a test
+                rows.append(Row(
+                    name=f"protocol DOCX render, {protocol.items.count()} items ({PDF_RUNS} runs)", queries=queries,
+                    rows=protocol.items.count(), median_ms=statistics.median(samples[key]), p95_ms=None, key=key,
+                ))
+                continue
             assert pdf.startswith(b"%PDF")  # noqa: S101 - a sanity check, not a test
             pages = _pdf_pages(pdf)
             pages_text = "" if pages is None else f"{pages} pages"
@@ -956,6 +969,7 @@ class Command(BaseCommand):
         ])
         analysis_pdf, analysis_render, bare_n = by_key["analysis-pdf"], by_key["analysis-render"], by_key["bare-pdf-n"]
         analysis_ratio = analysis_render.median_ms / bare_n.median_ms
+        plan_docx, protocol_docx_row = by_key["docx-60"], by_key["protocol-docx-5"]
         upload = by_key["bank-upload"]
         traced_peak, rss_growth, size = upload.memory
         bound = UPLOAD_MEMORY_TARGET * size
@@ -990,6 +1004,9 @@ class Command(BaseCommand):
             f"{bare_n.median_ms:.0f} ms, {analysis_ratio:.1f} × (median of {PDF_RUNS}, in turn); the draft's through "
             f"its view, figures computed first: {analysis_pdf.median_ms:.0f} ms, {analysis_pdf.queries} queries"
             + verdict(analysis_ratio <= ANALYSIS_PDF_TARGET),
+            f"Word (issue 15): a 60-item plan's DOCX {plan_docx.median_ms:.0f} ms through its view "
+            f"({plan_docx.queries} queries) beside its PDF's {pdf.median_ms:.0f} ms; a 5-question protocol's DOCX "
+            f"render {protocol_docx_row.median_ms:.0f} ms beside its PDF's {long_pdf.median_ms:.0f} ms",
             f"Target (bank): an upload's peak memory well under the file's size (under "
             f"{UPLOAD_MEMORY_TARGET:.0%} of it) — {upload.detail}, {upload.median_ms:.0f} ms (median of "
             f"{UPLOAD_RUNS}), {upload.queries} queries" + verdict(light),
