@@ -25,7 +25,11 @@ editor, its body streamed from a file, with the process's peak memory during the
 its home pages, a class's result (as its class teacher and as the methodologist), the school's
 table and the district's that do not grow with the classes and schools (the small data set
 against the large one), and the class sheet's and the school summary's PDF beside the plain
-2-page document.
+2-page document. The annual analysis': query counts of a school МО's analysis (live and frozen),
+the РМО's roll-up, the board, the district summary, the documentation pages and the dashboard
+that do not grow with the schools, and the analysis' PDF within 1.5 × a plain document of the
+same page count (`bare_pages_html`), rendered in turn. The Word documents': a 60-item plan's DOCX
+and a 5-question protocol's beside their PDFs.
 
     make bench                        # DATABASE_URL=.bench/bench.sqlite3, migrated first
     manage.py bench --scale small --runs 10 --markdown
