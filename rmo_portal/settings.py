@@ -5,6 +5,8 @@ DATABASE_URL (see docs/deploy.md). DJANGO_DEBUG is off unless asked for (`make r
 """
 
 import os
+import secrets
+import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -43,11 +45,18 @@ def envsecret(name: str) -> str:
 
 DEBUG = envbool("DJANGO_DEBUG", False)
 
+# Management commands that only read the code and sign nothing that outlives them: they run on a
+# fresh clone without a key (a key made for the one process, never the development one).
+OFFLINE_COMMANDS = frozenset({"makemigrations", "makemessages", "compilemessages", "help", "version", "diffsettings"})
+
 SECRET_KEY = envsecret("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
-    if not DEBUG:
+    if DEBUG:
+        SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"  # noqa: S105 (debug only)
+    elif len(sys.argv) > 1 and Path(sys.argv[0]).name == "manage.py" and sys.argv[1] in OFFLINE_COMMANDS:
+        SECRET_KEY = secrets.token_urlsafe(50)
+    else:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY обязателен, когда DJANGO_DEBUG выключен.")
-    SECRET_KEY = "django-insecure-dev-only-key-never-use-in-production"  # noqa: S105 (debug only)
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = envlist("DJANGO_CSRF_TRUSTED_ORIGINS", [])
