@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 from associations import access
 from associations.models import AcademicYear, Association
 from reports.analysis import exporters, rollup, selectors, services
+from reports.analysis.charts import year_charts
 from reports.analysis.forms import AnalysisForm, AnalysisReturnForm
 from reports.analysis.models import Analysis
 from reports.rendering import file_response, pdf_response
@@ -56,6 +57,8 @@ def _page_url(analysis: Analysis) -> str:
 def _render_page(request, page, *, return_form=None, status=200):
     return render(request, "reports/analysis/analysis.html", {
         "page": page, "analysis": page.analysis, "figures": page.figures,
+        "charts": year_charts(page.figures),
+        "board": selectors.board_url(request.user, page.association, page.year),
         "return_form": return_form or AnalysisReturnForm(),
     }, status=status)
 
