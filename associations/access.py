@@ -1304,7 +1304,6 @@ def can_record_meeting(user: User | None, association: Association) -> bool:
 
 
 
-# >>> W1
 def protocol_items_for_extract(user: User | None, queryset: QuerySet | None = None) -> QuerySet:
     """The questions of signed protocols whose extract («Выписка из протокола») the user may have:
     those of the protocols they read (the rule «protocol» «see», asked through the question's
@@ -1320,4 +1319,3 @@ def protocol_items_for_extract(user: User | None, queryset: QuerySet | None = No
         own = Q(pk__in=visible(user, "decision", action="own").values("protocol_item_id"))
     q = both(Q(protocol__status=PROTOCOL_SIGNED), either(reads, own))
     return queryset.none() if _is_nothing(q) else queryset.filter(q)
-# <<< W1

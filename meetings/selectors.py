@@ -475,7 +475,6 @@ def decision_control(*, user: User, params) -> DecisionControl:
     )
 
 
-# >>> W1
 def extract_item(*, user: User, pk: int | str) -> ProtocolItem:
     """A question of a signed protocol for its extract: to the protocol's readers and to the
     person responsible for one of its decisions (access.protocol_items_for_extract); 404 to
@@ -483,4 +482,3 @@ def extract_item(*, user: User, pk: int | str) -> ProtocolItem:
     return access.get_visible_or_404(
         access.protocol_items_for_extract(user, ProtocolItem.objects.select_related("protocol__academic_year")), pk
     )
-# <<< W1

@@ -19,11 +19,9 @@ urlpatterns = [
     path("protocols/<int:pk>/edit/", views.protocol_edit, name="protocol_edit"),
     path("protocols/<int:pk>/sign/", views.protocol_sign, name="protocol_sign"),
     path("protocols/<int:pk>/pdf/", views.protocol_pdf, name="protocol_pdf"),
-    # >>> W1
     path("protocols/<int:pk>/docx/", views.protocol_docx, name="protocol_docx"),
     path("protocols/items/<int:item_pk>/extract/pdf/", views.protocol_extract_pdf, name="protocol_extract_pdf"),
     path("protocols/items/<int:item_pk>/extract/docx/", views.protocol_extract_docx, name="protocol_extract_docx"),
-    # <<< W1
     path("protocols/<int:pk>/scan/", views.protocol_scan, name="protocol_scan"),
     path("protocols/<int:pk>/scan/attach/", views.protocol_scan_attach, name="protocol_scan_attach"),
     path("decisions/", views.decision_list, name="decisions"),

@@ -454,7 +454,6 @@ def protocol_pdf(request, pk: int):
     return response
 
 
-# >>> W1
 @login_required
 def protocol_docx(request, pk: int):
     """The protocol in Word, to whoever may have its PDF (the same loader): a draft's marked
@@ -488,7 +487,6 @@ def protocol_extract_docx(request, item_pk: int):
 
     item = selectors.extract_item(user=request.user, pk=item_pk)
     return export_response(documents.protocol_extract_docx(item))
-# <<< W1
 
 
 # --- decisions under control --------------------------------------------------------------------

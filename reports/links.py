@@ -13,9 +13,7 @@ def plan_links(plan, *, user) -> list[Link]:
     """The plan's PDF, DOCX and XLSX (reports.views checks who may have them)."""
     return [
         Link(label=_("Скачать PDF"), url=reverse("reports:plan_pdf", args=[plan.pk])),
-        # >>> W2
         Link(label=_("Скачать DOCX"), url=reverse("reports:plan_docx", args=[plan.pk])),
-        # <<< W2
         Link(label=_("Скачать XLSX"), url=reverse("reports:plan_xlsx", args=[plan.pk])),
     ]
 
@@ -28,12 +26,10 @@ def appointment_links(appointment, *, user) -> list[Link]:
             label=_("Лист ознакомления (PDF)"), url=reverse("reports:acknowledgment_sheet", args=[appointment.pk]),
             testid="acknowledgment-sheet",
         ),
-        # >>> W1
         Link(
             label=_("Лист ознакомления (DOCX)"),
             url=reverse("reports:acknowledgment_sheet_docx", args=[appointment.pk]), testid="acknowledgment-sheet-docx",
         ),
-        # <<< W1
     ]
 
 
@@ -45,10 +41,8 @@ def attestation_schedule_links(association, *, user) -> list[Link]:
              testid="schedule-pdf"),
         Link(label=_("Скачать XLSX"), url=reverse("reports:attestation_schedule_xlsx", args=[association.pk]),
              testid="schedule-xlsx"),
-        # >>> W1
         Link(label=_("Скачать DOCX"), url=reverse("reports:attestation_schedule_docx", args=[association.pk]),
              testid="schedule-docx"),
-        # <<< W1
     ]
 
 

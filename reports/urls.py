@@ -11,9 +11,7 @@ urlpatterns = [
     path("plans/xlsx/", views.district_plans_xlsx, name="district_plans_xlsx"),
     path("plans/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plans/<int:pk>/xlsx/", views.plan_xlsx, name="plan_xlsx"),
-    # >>> W2
     path("plans/<int:pk>/docx/", views.plan_docx, name="plan_docx"),
-    # <<< W2
     path("records/", include("reports.records.urls")),
     path("monitoring/", include("reports.monitoring.urls")),
     path("analysis/", include("reports.analysis.urls")),

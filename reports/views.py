@@ -25,14 +25,12 @@ def plan_xlsx(request, pk: int):
     return file_response(exporters.plan_xlsx(document))
 
 
-# >>> W2
 @login_required
 @require_GET
 def plan_docx(request, pk: int):
     """The plan in Word, for the readers of its PDF (the same loader)."""
     document = selectors.plan_document(user=request.user, pk=pk)
     return file_response(exporters.plan_docx(document))
-# <<< W2
 
 
 @login_required

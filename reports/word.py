@@ -269,10 +269,9 @@ def table(
         for cell, text in zip(row.cells, values, strict=False):
             _cell_text(cell, text, style="Table Text", bold=index in bold)
     if widths_cm is not None:
-        # >>> W2: the grid's columns too — LibreOffice lays a table out by its w:gridCol widths
+        # The grid's columns too — LibreOffice lays a table out by its w:gridCol widths
         for column, width in zip(grid.columns, widths_cm, strict=False):
             column.width = Cm(width)
-        # <<< W2
         for row in grid.rows:
             for cell, width in zip(row.cells, widths_cm, strict=False):
                 cell.width = Cm(width)
@@ -355,7 +354,6 @@ def docx_text(data: bytes) -> list[str]:
     return texts
 
 
-# >>> W2
 def labelled(doc: DocxDocument, label: str, text: str, *, style: str | None = None):
     """A paragraph that begins with a bold label («Цель:») and goes on in plain text."""
     para = _add_paragraph(doc, "", style)
@@ -413,10 +411,8 @@ def plain_table(doc: DocxDocument, rows: Sequence[Sequence[object]], *, widths_c
     grid = table(doc, [""] * max(len(row) for row in rows), rows, widths_cm=widths_cm, bold_rows=bold_rows)
     grid._tbl.remove(grid.rows[0]._tr)
     return grid
-# <<< W2
 
 
-# >>> W1
 def running_header(doc: DocxDocument, text: str, *, style: str = "Draft Mark") -> None:
     """A line above the text of every page, the first included (a draft's «ЧЕРНОВИК»), in the
     header beside the page number."""
@@ -427,4 +423,3 @@ def running_header(doc: DocxDocument, text: str, *, style: str = "Draft Mark") -
         para = first if not first.text and not first.runs else header.add_paragraph()
         _set_style(para, style)
         para.add_run(text)
-# <<< W1

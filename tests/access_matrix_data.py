@@ -324,7 +324,6 @@ def build_checklist(world) -> Checklist:
     ))
 
 
-# >>> W1
 def build_extract_item(world):
     """A question of a signed protocol of the other school's МО (a meeting a week ago) with a
     decision the world's class teacher answers for (she worked there): she does not read that
@@ -332,7 +331,6 @@ def build_extract_item(world):
     decision = f.decision_of(world.other_mo, responsible=world.teacher_person, due_on=f.in_days(20),
                              text="Подготовить отчёт о классных часах", theme="Итоги полугодия")
     return decision.protocol_item
-# <<< W1
 
 
 @dataclass
@@ -364,11 +362,9 @@ class Scene:
     analyses: Analyses | None = None  # the annual analyses (reports.analysis)
     board: Board | None = None  # the methodologist's board of the analyses
     checklist: Checklist | None = None  # the documentation checklist's uploaded document
-    # >>> W1
     # a question of a signed protocol of the other school's МО with a decision of the world's class
     # teacher: its extract goes to her too, who does not read that protocol
     extract_item: object = None
-    # <<< W1
     tokens: dict[str, str] = field(default_factory=dict)  # user -> calendar feed token
     _forms: dict[str, dict] | None = None
 
@@ -529,9 +525,7 @@ def build_scene(world) -> Scene:
         analyses=build_analyses(world, previous_year=previous_year, next_year=next_year),
         board=build_board(world),
         checklist=build_checklist(world),
-        # >>> W1
         extract_item=build_extract_item(world),
-        # <<< W1
     )
 
 

@@ -263,7 +263,6 @@ def _checklist_upload_body(upload) -> Callable:
                       "order-file": upload()}
 
 
-# >>> W3
 def _plan_import_docx() -> bytes:
     """A school's plan typed in Word: a header row and two items."""
     import io
@@ -297,7 +296,6 @@ def _plan_import_confirm_body(scene) -> dict:
     token = plan_import_token(plan_file, association=scene.world.mo, year=scene.next_year,
                               section=_plan_import_section())
     return {"payload": token, "keep": ["0", "1"]}
-# <<< W3
 
 
 MATRIX: dict[str, tuple[Case, ...]] = {
@@ -411,7 +409,6 @@ MATRIX: dict[str, tuple[Case, ...]] = {
                  f"mark-{s.approved_item.pk}-execution_note": "Проведено",
              }, label="an item of the approved plan"),
     ),
-    # >>> W3
     # The plan brought in from a Word file: the association's writers (its head, the
     # administrators); its other readers 403, outsiders 404. The preview writes nothing.
     "associations:plan_import": (
@@ -426,7 +423,6 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              post="login  403    403    done   403    404    403    404    done   done   404",
              data=_plan_import_confirm_body, label="the preview's rows"),
     ),
-    # <<< W3
     # --- meetings and protocols ---------------------------------------------------------------
     "meetings:association_meetings": (Case(kwargs=pk("world.mo"), get=READERS),),
     "meetings:meeting_create": (
@@ -470,7 +466,6 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("protocol_draft"), get=PROTOCOL_DRAFT_READERS, label="a draft"),
         Case(kwargs=pk("protocol_signed"), get=READERS, label="a signed protocol"),
     ),
-    # >>> W1
     # The protocol in Word: the PDF's readers. Its extract (one question): the signed protocol's
     # readers and the person responsible (the class teacher for her decision in the other school's
     # МО's protocol, which she does not read); a draft's question has none (404 to all).
@@ -498,7 +493,6 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              get="login  404    404    404    404    404    404    404    404    404    404",
              label="a draft's question"),
     ),
-    # <<< W1
     # --- the schedule, the calendar, decisions: each user's own lists -------------------------
     "meetings:schedule": (Case(get=LOGGED_IN),),
     "meetings:calendar": (Case(get=LOGGED_IN),),
@@ -635,11 +629,9 @@ MATRIX: dict[str, tuple[Case, ...]] = {
     "reports:attestation_schedule_xlsx": (
         Case(kwargs=pk("world.mo"), get="login  403    403    200    200    404    200    404    200    200    404"),
     ),
-    # >>> W1
     "reports:attestation_schedule_docx": (
         Case(kwargs=pk("world.mo"), get="login  403    403    200    200    404    200    404    200    200    404"),
     ),
-    # <<< W1
     # --- records: courses -------------------------------------------------------------------------
     # As attestation: everyone with a person sees and enters at least their own; the МО head, the
     # methodologist and the administrators enter anyone's of theirs, the deputy reads (403 on the
@@ -821,13 +813,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
              get="login  404    404    200    200    404    200    404    200    200    404",
              label="the school МО head's appointment"),
     ),
-    # >>> W1
     "reports:acknowledgment_sheet_docx": (
         Case(kwargs=pk("records.head_appointment"),
              get="login  404    404    200    200    404    200    404    200    200    404",
              label="the school МО head's appointment"),
     ),
-    # <<< W1
     # --- records: the teacher's page --------------------------------------------------------------
     # --- reports: the district's table is the methodologist's -------------------------------
     "reports:district_plans": (Case(get="login  404    404    404    404    404    200    200    200    200    404"),),
@@ -842,12 +832,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
         Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
     ),
-    # >>> W2 (the plan in Word: the PDF's readers)
+    # The plan in Word: the PDF's readers
     "reports:plan_docx": (
         Case(kwargs=pk("plan_draft"), get=PLAN_DRAFT_READERS, label="a draft"),
         Case(kwargs=pk("plan_approved"), get=READERS, label="an approved plan"),
     ),
-    # <<< W2
     # --- the data bank (meetings.bank) -----------------------------------------------------------
     # The cards of the world's class teacher: a draft (hers alone; the superuser sees everything),
     # a school card (her school's people, the district's methodologist and staff) and a district
@@ -955,7 +944,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("world.school"), get=MONITORING_SCHOOL, label="the world's school"),
         Case(kwargs=pk("world.other_school"), get=MONITORING_OTHER_SCHOOL, label="the other school"),
     ),
-    # >>> W2 (the monitoring's documents in Word: the PDFs' readers)
+    # The monitoring's documents in Word: the PDFs' readers
     "reports:monitoring_result_docx": (
         Case(kwargs=pk("monitoring.september"), get=MONITORING_CLASS, label="6 «Б», September"),
         Case(kwargs=pk("monitoring.small"), get=MONITORING_SMALL_CLASS, label="2 «А» (3 pupils)"),
@@ -964,7 +953,6 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("world.school"), get=MONITORING_SCHOOL, label="the world's school"),
         Case(kwargs=pk("world.other_school"), get=MONITORING_OTHER_SCHOOL, label="the other school"),
     ),
-    # <<< W2
     # (monitoring XLSX template and import: helper import)
     # The grid's writers, as the grid: the template (a GET) and its upload. The upload's body is the
     # May template as the teacher downloads it, posted back at the current version (a save: the
@@ -1115,7 +1103,7 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=SUMMARY_NO_YEAR,
              label="a year that does not exist"),
     ),
-    # >>> W2 (the summary in Word: the PDF's readers)
+    # The summary in Word: the PDF's readers
     "reports:district_summary_docx": (
         Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": s.world.year.start_year}, get=SUMMARY_DISTRICT,
              label="the world's district, this year"),
@@ -1126,7 +1114,6 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=lambda s, u: {"pk": s.world.district.pk, "year": 1990}, get=SUMMARY_NO_YEAR,
              label="a year that does not exist"),
     ),
-    # <<< W2
     "reports:checklist": (
         Case(kwargs=lambda s, u: {"pk": s.world.mo.pk, "year": s.world.year.start_year}, get=CHECKLIST_READERS,
              label="the school МО's, this year"),
@@ -1157,12 +1144,11 @@ MATRIX: dict[str, tuple[Case, ...]] = {
         Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft: live figures"),
         Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted: frozen figures"),
     ),
-    # >>> W2 (the analysis in Word: the PDF's readers)
+    # The analysis in Word: the PDF's readers
     "reports:analysis_docx": (
         Case(kwargs=pk("analyses.draft"), get=ANALYSIS_READERS, label="a draft"),
         Case(kwargs=pk("analyses.accepted"), get=ANALYSIS_READERS, label="accepted"),
     ),
-    # <<< W2
     # --- files elsewhere: a signed protocol's scan, a plan item's and a decision's result, an
     # appointment order's scan --------------------------------------------------------------------
     # The scan of the signed paper: downloaded by the protocol's readers (a 404 while none is

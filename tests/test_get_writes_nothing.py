@@ -42,9 +42,7 @@ PAGES = {
     "plan (approved)": _url("associations:plan", "plan_approved"),
     "plan (draft)": _url("associations:plan", "plan_draft"),
     "plan editor": _url("associations:plan_edit", "plan_draft"),
-    # >>> W3
     "plan import from Word": _world_url("associations:plan_import", "mo"),
-    # <<< W3
     "association's meetings": _world_url("meetings:association_meetings", "mo"),
     "new meeting form": _world_url("meetings:meeting_create", "mo"),
     "meeting": _url("meetings:meeting", "meeting"),
@@ -55,7 +53,6 @@ PAGES = {
     "protocol editor": _url("meetings:protocol_edit", "protocol_draft"),
     "protocol PDF (draft)": _url("meetings:protocol_pdf", "protocol_draft"),
     "protocol PDF (signed)": _url("meetings:protocol_pdf", "protocol_signed"),
-    # >>> W1
     "protocol DOCX (draft)": _url("meetings:protocol_docx", "protocol_draft"),
     "protocol DOCX (signed)": _url("meetings:protocol_docx", "protocol_signed"),
     "protocol extract PDF": lambda scene, role: reverse(
@@ -67,7 +64,6 @@ PAGES = {
     "protocol extract (a draft's question)": lambda scene, role: reverse(
         "meetings:protocol_extract_docx", args=[scene.protocol_draft.items.get().pk]
     ),
-    # <<< W1
     "schedule": _url("meetings:schedule"),
     "schedule (past)": _url("meetings:schedule", query="?past=1"),
     "calendar": _url("meetings:calendar"),
@@ -81,9 +77,7 @@ PAGES = {
     "district plans XLSX": _url("reports:district_plans_xlsx"),
     "plan PDF": _url("reports:plan_pdf", "plan_approved"),
     "plan XLSX": _url("reports:plan_xlsx", "plan_approved"),
-    # >>> W2
     "plan DOCX": _url("reports:plan_docx", "plan_approved"),
-    # <<< W2
     "contests": _url("associations:contests"),
     "new contest entry form": _url("associations:contest_entry_create"),
     "contest entry editor": lambda scene, role: reverse(
@@ -106,12 +100,10 @@ PAGES = {
     "acknowledgment sheet": lambda scene, role: reverse(
         "reports:acknowledgment_sheet", args=[scene.records.head_appointment.pk]
     ),
-    # >>> W1
     "acknowledgment sheet DOCX": lambda scene, role: reverse(
         "reports:acknowledgment_sheet_docx", args=[scene.records.head_appointment.pk]
     ),
     "attestation schedule DOCX": _world_url("reports:attestation_schedule_docx", "mo"),
-    # <<< W1
     "monitoring": _url("reports:monitoring"),
     "monitoring class result": lambda scene, role: reverse(
         "reports:monitoring_result", args=[scene.monitoring.september.pk]
@@ -126,12 +118,10 @@ PAGES = {
     "monitoring school": _world_url("reports:monitoring_school", "school"),
     "monitoring school PDF": _world_url("reports:monitoring_school_pdf", "school"),
     "monitoring school XLSX": _world_url("reports:monitoring_school_xlsx", "school"),
-    # >>> W2
     "monitoring class sheet DOCX": lambda scene, role: reverse(
         "reports:monitoring_result_docx", args=[scene.monitoring.september.pk]
     ),
     "monitoring school DOCX": _world_url("reports:monitoring_school_docx", "school"),
-    # <<< W2
     "monitoring district": _world_url("reports:monitoring_district", "district"),
     "monitoring method": lambda scene, role: reverse("reports:monitoring_method", args=[scene.monitoring.method.pk]),
     "monitoring grid": lambda scene, role: reverse("reports:monitoring_edit", args=[scene.monitoring.may.pk]),
@@ -182,13 +172,11 @@ PAGES = {
     ),
     "analysis XLSX (draft)": lambda scene, role: reverse("reports:analysis_xlsx", args=[scene.analyses.draft.pk]),
     "analysis XLSX (accepted)": lambda scene, role: reverse("reports:analysis_xlsx", args=[scene.analyses.accepted.pk]),
-    # >>> W2
     "analysis DOCX (draft)": lambda scene, role: reverse("reports:analysis_docx", args=[scene.analyses.draft.pk]),
     "analysis DOCX (accepted)": lambda scene, role: reverse("reports:analysis_docx", args=[scene.analyses.accepted.pk]),
     "district summary DOCX": lambda scene, role: reverse(
         "reports:district_summary_docx", args=[scene.world.district.pk, scene.world.year.start_year]
     ),
-    # <<< W2
     "data bank": _url("meetings:materials"),
     "data bank search": _url("meetings:materials", query="?q=классный+час&grade=5"),
     "new card form": _url("meetings:material_create"),

@@ -325,7 +325,6 @@ class PlanItemFileForm(InvalidFieldsMixin, forms.Form):
         self.item = item
 
 
-# >>> W3
 # --- a plan brought in from the school's Word file (associations.plans.docx_import) --------------
 
 
@@ -397,4 +396,3 @@ class PlanImportConfirmForm(forms.Form):
             return {"year": int(data["y"]), "section": int(data["s"]), "file": PlanFile.from_data(data["file"])}
         except (signing.BadSignature, KeyError, TypeError, ValueError):
             raise expired from None
-# <<< W3

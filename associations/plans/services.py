@@ -549,7 +549,6 @@ def plan_item_file_delete(*, item_file: PlanItemFile, user: User) -> None:
     file_discard(stored)
 
 
-# >>> W3
 # --- a plan brought in from the school's Word file (associations.plans.docx_import) --------------
 
 IMPORT_HEADER_FIELDS = ("theme", "goal", "tasks")
@@ -570,4 +569,3 @@ def plan_import_create(
     with transaction.atomic():
         plan = plan_create(association=association, academic_year=academic_year, user=user)
         return plan_save(plan=plan, version=plan.version, header=header, items=items, user=user)
-# <<< W3

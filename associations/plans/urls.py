@@ -15,8 +15,6 @@ urlpatterns = [
     path("plans/items/<int:pk>/files/add/", plan_views.plan_item_file_add, name="plan_item_file_add"),
     path("plans/files/<int:pk>/", plan_views.plan_item_file, name="plan_item_file"),
     path("plans/files/<int:pk>/delete/", plan_views.plan_item_file_delete, name="plan_item_file_delete"),
-    # >>> W3
     path("associations/<int:pk>/plans/import/", plan_views.plan_import, name="plan_import"),
     path("associations/<int:pk>/plans/import/confirm/", plan_views.plan_import_confirm, name="plan_import_confirm"),
-    # <<< W3
 ]

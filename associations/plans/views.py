@@ -381,7 +381,6 @@ def plan_item_file_delete(request, pk: int):
     return redirect(back)
 
 
-# >>> W3
 # --- a plan brought in from the school's Word file ---------------------------------------------------
 
 
@@ -463,4 +462,3 @@ def plan_import_confirm(request, pk: int):
         ) % {"count": unresolved}
     messages.success(request, message)
     return redirect("associations:plan", plan.pk)
-# <<< W3

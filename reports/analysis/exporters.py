@@ -293,7 +293,7 @@ def analysis_xlsx(analysis: Analysis) -> ExportFile:
     return f"{analysis.file_name().removesuffix('.pdf')}.xlsx", XLSX_MIMETYPE, content
 
 
-# >>> W2 — the analysis in Word ---------------------------------------------------------------------
+# --- The analysis in Word --------------------------------------------------------------------------
 
 
 def _day(value) -> str:
@@ -626,4 +626,3 @@ def analysis_docx(analysis: Analysis) -> ExportFile:
             part()
         content = word.docx_bytes(document.doc)
     return f"{analysis.file_name().removesuffix('.pdf')}.docx", word.DOCX_MIMETYPE, content
-# <<< W2

@@ -17,7 +17,5 @@ urlpatterns: list = [
     path("board/districts/<int:pk>/<int:year>/remind/", views.analysis_remind_all, name="analysis_remind_all"),
     path("board/associations/<int:pk>/<int:year>/remind/", views.analysis_remind, name="analysis_remind"),
     path("<int:pk>/xlsx/", views.analysis_xlsx, name="analysis_xlsx"),
-    # >>> W2
     path("<int:pk>/docx/", views.analysis_docx, name="analysis_docx"),
-    # <<< W2
 ]

@@ -348,7 +348,6 @@ def analysis_xlsx(request, pk: int):
     return response
 
 
-# >>> W2
 @login_required
 def analysis_docx(request, pk: int):
     """The analysis in Word, for the readers of its PDF (the same loader): rendered now from the
@@ -358,4 +357,3 @@ def analysis_docx(request, pk: int):
     response = file_response(exporters.analysis_docx(analysis))
     response["Cache-Control"] = "private, no-cache" if analysis.is_frozen else "private, no-store"
     return response
-# <<< W2

@@ -89,7 +89,7 @@ def class_sheet_pdf(result: ClassResult) -> ExportFile:
     return f"{_class_stem(result)}.pdf", PDF_MIMETYPE, pdf
 
 
-# >>> W2 (the DOCX of the class's sheet and of the school's summary)
+# The DOCX of the class's sheet and of the school's summary
 def _docx_title(doc, organisation: str, kind: str, subject: str) -> None:
     word.paragraph(doc, organisation, style="Centered")
     word.heading(doc, kind, level=0)
@@ -182,7 +182,6 @@ def school_summary_docx(summary: SchoolSummary) -> ExportFile:
         word.paragraph(doc, context["made_on"], style="Signature")
         content = word.docx_bytes(doc)
     return f"{_school_stem(summary)}.docx", word.DOCX_MIMETYPE, content
-# <<< W2
 
 
 def _number(value: Decimal | None):

@@ -16,10 +16,8 @@ urlpatterns: list = [
     path("<int:pk>/xlsx/", views.monitoring_result_xlsx, name="monitoring_result_xlsx"),
     path("schools/<int:pk>/pdf/", views.monitoring_school_pdf, name="monitoring_school_pdf"),
     path("schools/<int:pk>/xlsx/", views.monitoring_school_xlsx, name="monitoring_school_xlsx"),
-    # >>> W2
     path("<int:pk>/docx/", views.monitoring_result_docx, name="monitoring_result_docx"),
     path("schools/<int:pk>/docx/", views.monitoring_school_docx, name="monitoring_school_docx"),
-    # <<< W2
     # the XLSX template and import (helper: import)
     path("<int:pk>/template.xlsx", views.monitoring_template, name="monitoring_template"),
     path("<int:pk>/import/", views.monitoring_import, name="monitoring_import"),

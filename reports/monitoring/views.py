@@ -218,7 +218,6 @@ def monitoring_school_xlsx(request, pk: int):
     return file_response(exporters.school_summary_xlsx(selectors.school_summary(request.user, pk, year=_year(request))))
 
 
-# >>> W2
 @login_required
 @require_GET
 def monitoring_result_docx(request, pk: int):
@@ -231,7 +230,6 @@ def monitoring_result_docx(request, pk: int):
 def monitoring_school_docx(request, pk: int):
     summary = selectors.school_summary(request.user, pk, year=_year(request))
     return file_response(exporters.school_summary_docx(summary))
-# <<< W2
 
 
 # --- the XLSX template and its import (helper: import) ------------------------------------------

@@ -7,8 +7,6 @@ from reports.summary import views
 urlpatterns: list = [
     path("districts/<int:pk>/<int:year>/", views.district_summary, name="district_summary"),
     path("districts/<int:pk>/<int:year>/pdf/", views.district_summary_pdf, name="district_summary_pdf"),
-    # >>> W2
     path("districts/<int:pk>/<int:year>/docx/", views.district_summary_docx, name="district_summary_docx"),
-    # <<< W2
     path("districts/<int:pk>/<int:year>/xlsx/", views.district_summary_xlsx, name="district_summary_xlsx"),
 ]

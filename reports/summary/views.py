@@ -35,10 +35,8 @@ def district_summary_xlsx(request, pk: int, year: int):
     return file_response(exporters.summary_xlsx(_summary(request, pk, year)))
 
 
-# >>> W2
 @login_required
 @require_GET
 def district_summary_docx(request, pk: int, year: int):
     """The summary in Word, for the readers of its PDF (the same loader, the page's sort)."""
     return file_response(exporters.summary_docx(_summary(request, pk, year)))
-# <<< W2
