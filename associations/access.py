@@ -1303,7 +1303,6 @@ def can_record_meeting(user: User | None, association: Association) -> bool:
     return allows(user, "association", association, "record")
 
 
-
 def protocol_items_for_extract(user: User | None, queryset: QuerySet | None = None) -> QuerySet:
     """The questions of signed protocols whose extract («Выписка из протокола») the user may have:
     those of the protocols they read (the rule «protocol» «see», asked through the question's

@@ -105,7 +105,6 @@ def _styles(doc: DocxDocument) -> None:
     _paragraph_style(doc, "Draft Mark", size=BODY_PT, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER, space_after=6)
 
 
-
 # A style set by name makes python-docx look the name up among every style of the document (a
 # third of a 60-item plan's time): the ids are looked up once and set on the paragraph directly.
 _STYLE_IDS: dict[str, str] = {}

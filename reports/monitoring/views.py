@@ -302,8 +302,6 @@ def monitoring_import(request, pk: int):
 # --- the method's questionnaire (helper: admin) --------------------------------------------------
 
 
-
-
 @login_required
 def monitoring_method(request, pk: int):
     """A method's questionnaire as the class teacher hands it out and reads it: its raters, scale,
