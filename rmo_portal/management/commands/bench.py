@@ -6,8 +6,12 @@ as a district methodologist (or as the head of a school's МО, who writes its p
 class teacher), and prints per page the number of SQL queries and the server time (median and
 95th percentile of --runs requests after a warm-up; a PDF, median of 5). Yardsticks are
 measured in the same run, on the same machine: a bare Django view (the request/response cycle
-through the same middleware, nothing else) and bare WeasyPrint documents (one paragraph of
-Russian text; two A4 pages of paragraphs and a small table in the same fonts).
+through the same middleware, nothing else), bare WeasyPrint documents (one paragraph of
+Russian text; two A4 pages of paragraphs and a small table in the same fonts), and three pages of
+Django's own admin on the same data — its login page (a template with a form and no query), its
+change list of people (100 rows) and its change form of the 60-item plan with the items inline —
+which every list and detail page (within 10 × the login page) and every editor (within 1 × the
+change form) is compared with.
 
 Below the table it checks the targets. The annual plan's: query counts that do not grow with
 the plan's items (30 against 60) or with the district (the district table of the small data
@@ -216,6 +220,7 @@ class Page:
     found_re: str | None = None  # a pattern whose group is a total the targets name («of 812 found»)
     compare: bool = False  # also count its queries in the other data set (the targets)
     detail: str = ""  # what the targets say of its size instead of its rows
+    kind: str = ""  # "peer", "editor"; "" — a page (HTML) or a document (anything else), by its answer
 
 
 @dataclass
@@ -228,6 +233,7 @@ class Row:
     key: str = ""
     detail: str = ""  # what the targets say of it
     memory: tuple[int, int | None, int] | None = None  # an upload's: traced peak, RSS growth, file size
+    kind: str = ""  # "peer", "editor", "page", "document"
 
 
 def _p95(samples: list[float]) -> float:
@@ -297,10 +303,12 @@ class Command(BaseCommand):
             clients: dict[int, Client] = {}
 
             def client_for(user) -> Client:
-                if user.pk not in clients:
-                    clients[user.pk] = Client()
-                    clients[user.pk].force_login(user)
-                return clients[user.pk]
+                key = None if user is None else user.pk
+                if key not in clients:
+                    clients[key] = Client()
+                    if user is not None:
+                        clients[key].force_login(user)
+                return clients[key]
 
             rows = []
             for page in self._pages(data):
@@ -360,8 +368,16 @@ class Command(BaseCommand):
 
         a60, a30 = plans.approved_60, plans.approved_30
         n60, n30 = items[a60.pk], items[a30.pk]
+        admin = _bench_superuser()
         return [
-            Page("bare Django view", reverse("bench-bare"), methodologist),
+            Page("bare Django view", reverse("bench-bare"), methodologist, kind="peer"),
+            # The peers: Django's admin on the same data (its people: the whole region's).
+            Page("peer: admin login page", reverse("admin:login"), None, key="admin-login", kind="peer"),
+            Page("peer: admin change list of people", reverse("admin:associations_person_changelist"), admin,
+                 count='name="_selected_action"', key="admin-changelist", kind="peer"),
+            Page(f"peer: admin change form of a plan, {n60} items inline",
+                 reverse("admin:associations_annualplan_change", args=[a60.pk]), admin,
+                 count_re=r'<tr class="form-row[^"]*"\s+id="items-\d+"', key="admin-changeform", kind="peer"),
             Page("home (methodologist)", reverse("home"), methodologist),
             Page("association list", reverse("associations:list"), methodologist),
             Page("association list, one school", f"{reverse('associations:list')}?school={school.pk}", methodologist),
@@ -373,15 +389,15 @@ class Command(BaseCommand):
             Page(f"plan page, {n60} items, its head (marks)", plan_url("associations:plan", a60), approved_head),
             Page(
                 f"plan editor, {items[plans.draft_30.pk]} items (head)",
-                plan_url("associations:plan_edit", plans.draft_30), draft_30_head, key="edit-30",
+                plan_url("associations:plan_edit", plans.draft_30), draft_30_head, key="edit-30", kind="editor",
             ),
             Page(
                 f"plan editor, {items[plans.draft_60.pk]} items (head)",
-                plan_url("associations:plan_edit", plans.draft_60), draft_head, key="edit-60",
+                plan_url("associations:plan_edit", plans.draft_60), draft_head, key="edit-60", kind="editor",
             ),
             Page(
                 f"plan editor, РМО, {items[plans.rmo_draft_60.pk]} items (methodologist)",
-                plan_url("associations:plan_edit", plans.rmo_draft_60), methodologist,
+                plan_url("associations:plan_edit", plans.rmo_draft_60), methodologist, kind="editor",
             ),
             Page(
                 "district plans table", reverse("reports:district_plans"), methodologist, key="district",
@@ -716,8 +732,9 @@ class Command(BaseCommand):
         )
 
     def _measure(self, client: Client, page: Page, runs: int) -> Row:
-        for _ in range(page.warmup):
-            self._get(client, page.url)
+        content_type = ""
+        for _ in range(max(page.warmup, 1)):
+            content_type, _body = self._get(client, page.url)
         queries, rows, detail = self._queries_and_rows(client, page)
         samples = []
         for _ in range(page.runs or runs):
@@ -732,6 +749,7 @@ class Command(BaseCommand):
             p95_ms=_p95(samples),
             key=page.key,
             detail=detail,
+            kind=page.kind or ("page" if content_type.startswith("text/html") else "document"),
         )
 
     def _queries_and_rows(self, client: Client, page: Page) -> tuple[int, int | None, str]:
@@ -1014,6 +1032,7 @@ class Command(BaseCommand):
             f"Target (bank): an upload's peak memory well under the file's size (under "
             f"{UPLOAD_MEMORY_TARGET:.0%} of it) — {upload.detail}, {upload.median_ms:.0f} ms (median of "
             f"{UPLOAD_RUNS}), {upload.queries} queries" + verdict(light),
+            *_peer_targets(rows, by_key, verdict),
         ]
 
     # --- what is printed ---------------------------------------------------------------------
@@ -1093,8 +1112,8 @@ class Command(BaseCommand):
 
     @staticmethod
     def _cells(rows: list[Row]) -> tuple[list[str], list[list[str]]]:
-        bare = rows[0].median_ms
-        header = ["page", "queries", "rows", "median ms", "p95 ms", "× bare view"]
+        bare = next(row for row in rows if row.key == "admin-login").median_ms
+        header = ["page", "queries", "rows", "median ms", "p95 ms", "× admin login"]
         body = [
             [
                 row.name,
@@ -1128,6 +1147,51 @@ class Command(BaseCommand):
             *("| " + " | ".join(r) + " |" for r in body),
         ]
         return "\n".join(lines) + "\n"
+
+
+# --- the peers -------------------------------------------------------------------------------------
+
+PAGE_PEER_TARGET = 10  # × the admin's login page, for every list and detail page
+EDITOR_PEER_TARGET = 1  # × the admin's change form of the same plan, for every editor
+
+
+def _bench_superuser():
+    """The administrator whose admin pages are the peers (the bench's own; made once)."""
+    from django.contrib.auth import get_user_model
+
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_staff": True, "is_superuser": True}
+    )
+    return user
+
+
+def _peer_targets(rows: list[Row], by_key: dict[str, Row], verdict) -> list[str]:
+    """Every list and detail page against the admin's login page, every editor against the
+    admin's change form of the 60-item plan (issue 17): the ones over their target by name."""
+    login, changelist, changeform = by_key["admin-login"], by_key["admin-changelist"], by_key["admin-changeform"]
+
+    def over(kind: str, peer: Row, factor: float) -> tuple[list[Row], list[Row]]:
+        measured = [row for row in rows if row.kind == kind]
+        return measured, [row for row in measured if row.median_ms > factor * peer.median_ms]
+
+    pages, slow_pages = over("page", login, PAGE_PEER_TARGET)
+    editors, slow_editors = over("editor", changeform, EDITOR_PEER_TARGET)
+
+    def named(slow: list[Row], peer: Row) -> str:
+        return "; ".join(f"{row.name} {row.median_ms:.0f} ms ({row.median_ms / peer.median_ms:.1f} ×)" for row in slow)
+
+    return [
+        f"Peers (issue 17): the admin's login page {login.median_ms:.1f} ms ({login.queries} queries), its change "
+        f"list of people {changelist.median_ms:.0f} ms ({changelist.rows} rows, {changelist.queries} queries), its "
+        f"change form of the plan {changeform.median_ms:.0f} ms ({changeform.rows} items inline, "
+        f"{changeform.queries} queries)",
+        f"Target (issue 17): every list and detail page within {PAGE_PEER_TARGET} × the admin's login page "
+        f"({PAGE_PEER_TARGET * login.median_ms:.0f} ms) — {len(pages) - len(slow_pages)} of {len(pages)} within"
+        + (f"; over: {named(slow_pages, login)}" if slow_pages else "") + verdict(not slow_pages),
+        f"Target (issue 17): every editor within {EDITOR_PEER_TARGET} × the admin's change form of the same plan "
+        f"({changeform.median_ms:.0f} ms) — {len(editors) - len(slow_editors)} of {len(editors)} within"
+        + (f"; over: {named(slow_editors, changeform)}" if slow_editors else "") + verdict(not slow_editors),
+    ]
 
 
 # --- the upload -------------------------------------------------------------------------------------
