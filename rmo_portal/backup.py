@@ -40,7 +40,7 @@ from pathlib import Path, PurePosixPath
 from django.apps import apps
 from django.core.files.base import File
 from django.core.files.storage import default_storage
-from django.db import connection
+from django.db import connection, transaction
 
 FORMAT = 1
 MANIFEST = "manifest.json"
@@ -77,15 +77,26 @@ def _vendor() -> str:
     return vendor
 
 
-def row_counts() -> dict[str, int]:
-    """The number of rows of every model, concrete tables only (proxies share them)."""
-    counts = {}
+def _tables() -> Iterator[tuple[str, str]]:
+    """(label, table) of every model with a table of its own (proxies share theirs)."""
     for model in apps.get_models(include_auto_created=True):
         opts = model._meta
-        if opts.proxy or not opts.managed:
-            continue
-        counts[opts.label] = model._base_manager.using(connection.alias).count()
+        if not opts.proxy and opts.managed:
+            yield opts.label, opts.db_table
+
+
+def _counts(cursor) -> dict[str, int]:
+    counts = {}
+    for label, table in _tables():
+        cursor.execute(f'SELECT COUNT(*) FROM "{table}"')  # noqa: S608 — the models' own table names
+        counts[label] = cursor.fetchone()[0]
     return dict(sorted(counts.items()))
+
+
+def row_counts() -> dict[str, int]:
+    """The number of rows of every model in the database."""
+    with connection.cursor() as cursor:
+        return _counts(cursor)
 
 
 def stored_names(directory: str = "") -> Iterator[str]:
@@ -100,13 +111,31 @@ def stored_names(directory: str = "") -> Iterator[str]:
         yield from stored_names(f"{directory}/{sub}" if directory else sub)
 
 
-def _migrations() -> dict[str, str]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
-        latest: dict[str, str] = {}
-        for app, name in cursor.fetchall():
-            latest[app] = max(latest.get(app, ""), name)
+def _migrations(cursor) -> dict[str, str]:
+    cursor.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+    latest: dict[str, str] = {}
+    for app, name in cursor.fetchall():
+        latest[app] = max(latest.get(app, ""), name)
     return latest
+
+
+def _dump_with_counts(vendor: str, target: Path) -> tuple[dict[str, int], dict[str, str]]:
+    """Dump the database to `target`; the row counts and migrations of what was dumped — of the
+    copy itself (SQLite), or read in the very snapshot pg_dump reads (PostgreSQL): rows written
+    meanwhile (a session, a login attempt) are in neither."""
+    if vendor == "sqlite":
+        _dump_database(vendor, target)
+        copy = sqlite3.connect(target)
+        try:
+            cursor = copy.cursor()
+            return _counts(cursor), _migrations(cursor)
+        finally:
+            copy.close()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        cursor.execute("SELECT pg_export_snapshot()")
+        _dump_database(vendor, target, snapshot=cursor.fetchone()[0])
+        return _counts(cursor), _migrations(cursor)
 
 
 # --- the database -------------------------------------------------------------------------------
@@ -134,7 +163,7 @@ def _run(command: list[str], env: dict[str, str]) -> None:
         raise BackupError(f"{command[0]} завершился с ошибкой: {done.stderr.strip()[-2000:]}")
 
 
-def _dump_database(vendor: str, target: Path) -> None:
+def _dump_database(vendor: str, target: Path, snapshot: str | None = None) -> None:
     if vendor == "sqlite":
         connection.ensure_connection()
         copy = sqlite3.connect(target)
@@ -145,7 +174,8 @@ def _dump_database(vendor: str, target: Path) -> None:
         return
     settings = connection.settings_dict
     args, env = _pg_args(settings)
-    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *args,
+    snapshot_args = ["--snapshot", snapshot] if snapshot else []
+    _run(["pg_dump", "--format=custom", "--no-owner", "--no-privileges", *snapshot_args, *args,
           "--file", str(target), str(settings["NAME"])], env)
 
 
@@ -176,16 +206,19 @@ def backup(target: Path) -> dict:
     target.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="rmo-backup-") as tmp:
         database = Path(tmp) / DATABASE_FILES[vendor]
-        _dump_database(vendor, database)
+        counts, migrations = _dump_with_counts(vendor, database)
         manifest = {
             "format": FORMAT,
             "created_at": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
             "database": vendor,
-            "migrations": _migrations(),
-            "counts": row_counts(),
+            "migrations": migrations,
+            "counts": counts,
             "files": [],
         }
         partial = target.with_name(target.name + ".partial")
+        # Password hashes and personal data: readable by the owner alone, whatever the umask.
+        partial.unlink(missing_ok=True)
+        os.close(os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
             archive.add(database, arcname=database.name)
             for name in stored_names():
@@ -238,7 +271,10 @@ def restore(source: Path) -> Check:
     with tempfile.TemporaryDirectory(prefix="rmo-restore-") as tmp, tarfile.open(source, "r:gz") as archive:
         database_name = DATABASE_FILES[vendor]
         database = Path(tmp) / database_name
-        member = archive.getmember(database_name)
+        try:
+            member = archive.getmember(database_name)
+        except KeyError as error:
+            raise BackupError(f"{source}: в копии нет файла базы {database_name}.") from error
         with archive.extractfile(member) as packed, open(database, "wb") as unpacked:
             shutil.copyfileobj(packed, unpacked, CHUNK)
         _load_database(vendor, database)

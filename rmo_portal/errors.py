@@ -5,7 +5,8 @@ Django calls the 500 handler inside the `except` of the failed request, so the e
 hand (`sys.exc_info()`). A database that went away is not a bug of the page: the answer is a
 Russian «временно недоступен» with Retry-After, and the next request connects anew by itself
 (CONN_HEALTH_CHECKS drops a dead persistent connection; every save is one transaction, so a
-write cut off mid-way left nothing behind). Both pages render without the request's context: the
+write cut off mid-way left nothing half-written — though a connection lost while committing
+leaves the user unsure whether it was saved, which the page says). Both pages render without the request's context: the
 context processors would ask the database again.
 """
 
@@ -21,11 +22,20 @@ from django.template import loader
 RETRY_AFTER = 30
 
 
+#: SQLite's OperationalError for a schema that is not the code's (a migration not applied): a bug
+#: of the deployment to see in the 500's report, not a database that went away.
+SCHEMA_ERRORS = ("no such table", "no such column", "has no column")
+
+
 def _database_unavailable(exception: BaseException | None) -> bool:
-    while exception is not None:
+    """The request failed because the database could not be reached: Django's OperationalError
+    or InterfaceError, raised or the explicit cause (`raise … from`) of what was raised."""
+    seen: set[int] = set()
+    while exception is not None and id(exception) not in seen:
+        seen.add(id(exception))
         if isinstance(exception, OperationalError | InterfaceError):
-            return True
-        exception = exception.__cause__ or exception.__context__
+            return not any(text in str(exception) for text in SCHEMA_ERRORS)
+        exception = exception.__cause__
     return False
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import io
 import json
+import stat
 import tarfile
 
 import pytest
@@ -75,6 +76,7 @@ def test_the_manifest_counts_every_model_and_file(recorded, tmp_path):
     assert {f"media/{entry['name']}" for entry in manifest["files"]} <= set(names)
     assert backup.DATABASE_FILES[manifest["database"]] in names
     assert not (tmp_path / "copy.tar.gz.partial").exists()
+    assert stat.S_IMODE(archive.stat().st_mode) == 0o600  # password hashes, personal data
 
 
 def test_the_check_finds_a_changed_pdf_and_a_missing_row(recorded, tmp_path):

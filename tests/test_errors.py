@@ -28,7 +28,7 @@ def test_a_database_that_went_away_answers_503_in_russian(world, client_seeing_e
     assert response["Retry-After"] == "30"
     page = response.content.decode()
     assert "Портал временно недоступен" in page
-    assert "не записаны ни частично, ни целиком" in page
+    assert "записывается целиком или не записывается совсем" in page
     assert "5432" not in page  # nothing of the server's set-up
 
     # The database is back: the next request is served as usual.
@@ -41,3 +41,30 @@ def test_any_other_fault_is_the_500_page(world, client_seeing_errors):
         response = client_seeing_errors.get("/")
     assert response.status_code == 500
     assert "Ошибка сервера" in response.content.decode()
+
+
+def test_a_schema_behind_the_code_is_a_500_not_a_503(world, client_seeing_errors):
+    """SQLite says «no such table» through the same OperationalError: a migration not applied is
+    the deployment's bug, reported as one, not «try again in a minute»."""
+    client_seeing_errors.force_login(world.teacher)
+    missing = OperationalError("no such table: associations_school")
+    with mock.patch("rmo_portal.views.association_selectors.home", side_effect=missing):
+        response = client_seeing_errors.get("/")
+    assert response.status_code == 500
+
+
+def test_an_error_while_handling_another_is_not_taken_for_a_lost_database():
+    from rmo_portal.errors import _database_unavailable
+
+    try:
+        try:
+            raise OperationalError("server closed the connection unexpectedly")
+        except OperationalError:
+            raise KeyError("a bug in the handler") from None
+    except KeyError as error:
+        assert not _database_unavailable(error)
+    lost = OperationalError("server closed the connection unexpectedly")
+    assert _database_unavailable(RuntimeError("wrapped")) is False
+    wrapped = RuntimeError("wrapped")
+    wrapped.__cause__ = lost
+    assert _database_unavailable(wrapped)
