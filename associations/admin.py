@@ -186,9 +186,17 @@ class SchoolAdmin(PortalAdmin):
 
 @admin.register(AcademicYear)
 class AcademicYearAdmin(PortalAdmin):
-    list_display = ("__str__", "start_year", "starts_on", "ends_on")
+    list_display = ("__str__", "start_year", "starts_on_display", "ends_on_display")
     search_fields = ("start_year",)
     ordering = ("-start_year",)
+
+    @admin.display(description=_("начало"), ordering="start_year")
+    def starts_on_display(self, obj: AcademicYear):
+        return obj.starts_on
+
+    @admin.display(description=_("окончание"), ordering="start_year")
+    def ends_on_display(self, obj: AcademicYear):
+        return obj.ends_on
 
 
 class ClassAssignmentInline(PortalTabularInline):

@@ -98,10 +98,10 @@ class MeetingAdmin(HistoryAdmin):
     date_hierarchy = "starts_at"
     autocomplete_fields = ("association",)
     raw_id_fields = ("plan_item",)
-    readonly_fields = ("version", "created_by", "updated_at")
+    readonly_fields = ("version", "created_by_display", "updated_at")
     fields = (
         "association", "academic_year", "kind", "theme", "starts_at", "duration_minutes", "place",
-        "status", "cancel_reason", "plan_item", "version", "created_by", "updated_at",
+        "status", "cancel_reason", "plan_item", "version", "created_by_display", "updated_at",
     )
     inlines = (AgendaItemInline, GuestInline, AttendanceInline)
 
@@ -115,6 +115,11 @@ class MeetingAdmin(HistoryAdmin):
 
     def get_queryset(self, request):
         return access.visible(request.user, "meeting", super().get_queryset(request))
+
+    @admin.display(description=_("кем создано"))
+    def created_by_display(self, obj: Meeting):
+        # Meeting.created_by has no Russian verbose_name (changing it would be a migration).
+        return obj.created_by or "—"
 
     @admin.display(description=_("протокол"))
     def protocol_number(self, obj: Meeting) -> str:
@@ -196,18 +201,23 @@ class ProtocolAdmin(HistoryAdmin):
     autocomplete_fields = ("chair", "secretary")
     fields = (
         "association", "academic_year", "number", "meeting", "status", "chair", "secretary", "decided_label",
-        "version", "updated_at", "signed_at", "signed_by", "pdf", "pdf_sha256",
+        "version", "updated_at", "signed_at", "signed_by_display", "pdf", "pdf_sha256",
     )
     # Numbering (association, year, number, meeting) and signing (status and what it stores)
     # belong to the services.
     readonly_fields = (
         "association", "academic_year", "number", "meeting", "status", "version", "updated_at",
-        "signed_at", "signed_by", "pdf", "pdf_sha256",
+        "signed_at", "signed_by_display", "pdf", "pdf_sha256",
     )
     inlines = (ProtocolItemInline,)
 
     def get_queryset(self, request):
         return access.visible(request.user, "protocol", super().get_queryset(request))
+
+    @admin.display(description=_("кем подписан"))
+    def signed_by_display(self, obj: Protocol):
+        # Protocol.signed_by has no Russian verbose_name (changing it would be a migration).
+        return obj.signed_by or "—"
 
     @admin.display(description=_("дата заседания"), ordering="meeting__starts_at")
     def meeting_date(self, obj: Protocol):

@@ -20,6 +20,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from simple_history.admin import SimpleHistoryAdmin
 
+from rmo_portal.admin_russian import RussianAdminMixin
+
 
 def _require_key(field, value) -> None:
     try:
@@ -55,7 +57,7 @@ class ScopedChoicesMixin:
         return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
-class PortalAdmin(ScopedChoicesMixin, admin.ModelAdmin):
+class PortalAdmin(RussianAdminMixin, ScopedChoicesMixin, admin.ModelAdmin):
     pass
 
 
@@ -63,7 +65,7 @@ class PortalTabularInline(ScopedChoicesMixin, admin.TabularInline):
     pass
 
 
-class HistoryAdmin(ScopedChoicesMixin, SimpleHistoryAdmin):
+class HistoryAdmin(RussianAdminMixin, ScopedChoicesMixin, SimpleHistoryAdmin):
     def history_view(self, request, object_id, extra_context=None):
         _require_key(self.model._meta.pk, object_id)
         # simple-history falls back to the object's last historical record when the queryset

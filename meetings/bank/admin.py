@@ -107,7 +107,7 @@ class MaterialAdminForm(forms.ModelForm):
     only here. The academic year follows from the date held (the current year without one), as on
     the site; a card changed on the site meanwhile is not overwritten (its version)."""
 
-    seen_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    seen_version = forms.IntegerField(label=_("версия карточки"), widget=forms.HiddenInput, required=False)
 
     class Meta:
         model = Material
