@@ -18,6 +18,7 @@ from associations import imports, services
 from associations.files.forms import UploadField, upload_help
 from associations.models import SCAN_TYPES, AcademicYear, Appointment, Association, Membership, Person
 from rmo_portal.editors import InvalidFieldsMixin
+from rmo_portal.pickers import PickerSelectMultiple, people_search_url
 
 CONFIRM_POSITION_LABEL = _("Подтверждаю назначение не педагога-организатора (п. 5.1 Положения)")
 
@@ -177,13 +178,13 @@ class MembershipAddForm(InvalidFieldsMixin, forms.Form):
     people = forms.ModelMultipleChoiceField(
         queryset=Person.objects.none(),
         label=_("Добавить в состав"),
-        help_text=_("Можно выбрать несколько человек (Ctrl или Shift)."),
+        help_text=_("Можно выбрать несколько человек: введите часть фамилии и выберите из списка."),
         error_messages={
             "required": _("Выберите хотя бы одного педагога."),
             "invalid_choice": _("Выбран педагог не из этого объединения."),
             "invalid_pk_value": _("Выбран педагог не из этого объединения."),
         },
-        widget=forms.SelectMultiple(attrs={"class": "form-select form-select-sm", "size": 8}),
+        widget=PickerSelectMultiple(attrs={"class": "form-select form-select-sm"}),
     )
 
     def __init__(self, *args, association: Association, academic_year: AcademicYear, **kwargs):
@@ -197,6 +198,8 @@ class MembershipAddForm(InvalidFieldsMixin, forms.Form):
             .order_by("school__short_name", "last_name", "first_name", "patronymic")
         )
         field.label_from_instance = _person_in_district if association.is_district else _person_in_school
+        # A district's hundreds of people: searched on the server past SEARCH_FROM.
+        field.widget.search_url = people_search_url(association.pk, year_pk=academic_year.pk, members=True)
 
 
 def _person_in_school(person: Person) -> str:

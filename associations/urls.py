@@ -15,4 +15,6 @@ urlpatterns = [
     path("appointments/<int:pk>/order-scan/", views.appointment_order_scan, name="appointment_order_scan"),
     path("", include("associations.plans.urls")),
     path("", include("associations.records.urls")),
+    path("associations/<int:pk>/people-search/", views.people_search, name="people_search"),
+    path("records/people-search/<slug:people_for>/", views.record_people_search, name="record_people_search"),
 ]

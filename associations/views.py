@@ -7,18 +7,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from associations import access, links, selectors, services
 from associations.files.responses import file_response
 from associations.forms import MembershipAddForm
 from associations.models import AcademicYear, Appointment, Association, Membership
 from associations.records import selectors as record_selectors
+from associations.records.consultations import selectors as consultation_selectors
+from associations.records.contests import selectors as contest_selectors
+from rmo_portal.pickers import SEARCH_LIMIT, people_options
 
 PEOPLE_PER_PAGE = 50
 
@@ -173,3 +176,45 @@ def appointment_order_scan(request, pk: int):
     if appointment.order_scan is None:
         raise Http404
     return file_response(appointment.order_scan)
+
+
+@login_required
+@require_GET
+def people_search(request, pk: int):
+    """A picker's search (rmo_portal.pickers): the association's people whose name holds what
+    was typed (`q`), as JSON. `?for=members` searches who may still join its membership for the
+    year (`year`); otherwise whom its records may name (`people=district`: the whole district,
+    as the РМО's editors offer)."""
+    pool = request.GET.get("for") == "members"
+    association = access.association_for_people_search(request.user, pk, pool=pool)
+    results = selectors.people_search(
+        association=association,
+        query=request.GET.get("q", "")[:100],
+        academic_year=selectors.academic_year_from_params(request.GET),
+        whole_district=selectors.wants_whole_district(request.GET),
+        pool=pool,
+        limit=SEARCH_LIMIT,
+    )
+    return JsonResponse({"results": results})
+
+
+# The sets of people a record form's picker offers that belong to no one association, each read by
+# the selector its form validates against (which also refuses whoever may not use the form).
+_RECORD_PEOPLE = {
+    "consultation": lambda user: consultation_selectors.consultation_people_to_search(user=user),
+    "contest": lambda user: contest_selectors.people_to_search(user=user, team=False),
+    "team": lambda user: contest_selectors.people_to_search(user=user, team=True),
+}
+
+
+@login_required
+@require_GET
+def record_people_search(request, people_for: str):
+    """A record form's picker's search (rmo_portal.pickers.record_people_search_url): those of
+    the form's people (`people_for`: «consultation», «contest», «team») whose name holds what
+    was typed (`q`), as JSON; 404 for any other set."""
+    people = _RECORD_PEOPLE.get(people_for)
+    if people is None:
+        raise Http404
+    results = people_options(people(request.user), request.GET.get("q", "")[:100], limit=SEARCH_LIMIT)
+    return JsonResponse({"results": results})

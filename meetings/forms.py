@@ -42,7 +42,6 @@ from rmo_portal.editors import (
     LAST_POSITION,
     ExistingItemField,
     FastSelect,
-    FastSelectMultiple,
     InvalidFieldsMixin,
     NumberedRowMixin,
     Row,
@@ -51,6 +50,7 @@ from rmo_portal.editors import (
     SharedModelMultipleChoiceField,
     formset_rows,
 )
+from rmo_portal.pickers import PickerList, PickerSelect, PickerSelectMultiple, people_search_url
 
 AGENDA_EXTRA = 2
 GUEST_EXTRA = 1
@@ -141,6 +141,10 @@ class MeetingChoices:
     people: dict[int, Person]
     people_choices: list
 
+    @cached_property
+    def people_list(self) -> PickerList:
+        return PickerList(self.people_choices)
+
     @classmethod
     def for_meeting(cls, association: Association, meeting: Meeting | None = None) -> MeetingChoices:
         years = list(AcademicYear.objects.order_by("-start_year"))
@@ -182,7 +186,10 @@ class MeetingChoices:
         return SharedModelMultipleChoiceField(
             objects=self.people, choices=self.people_choices, label=_("Докладчики"), required=False,
             error_messages={"invalid_choice": _("Выбран педагог не из этого объединения.")},
-            widget=FastSelectMultiple(attrs={"class": f"{SELECT_SM} agenda-speakers", "size": 3}),
+            widget=PickerSelectMultiple(
+                attrs={"class": f"{SELECT_SM} agenda-speakers"}, shared=self.people_list,
+                search_url=people_search_url(self.association.pk, whole_district=True),
+            ),
         )
 
 
@@ -505,6 +512,11 @@ class ProtocolChoices:
     agenda_choices: list
     head_id: int | None
     secretary_id: int | None
+    search_url: str | None = None
+
+    @cached_property
+    def people_list(self) -> PickerList:
+        return PickerList(self.people_choices)
 
     @classmethod
     def for_protocol(cls, protocol: Protocol, *, whole_district: bool = False) -> ProtocolChoices:
@@ -535,6 +547,9 @@ class ProtocolChoices:
             agenda_choices=[("", "—"), *((a.pk, str(a)[:120]) for a in agenda)],
             head_id=appointments.get(Appointment.Role.HEAD),
             secretary_id=appointments.get(Appointment.Role.SECRETARY),
+            search_url=people_search_url(
+                association.pk, year_pk=protocol.academic_year_id, whole_district=whole_district
+            ),
         )
 
     def person_field(self, label, *, required=False, css="", **kwargs) -> forms.Field:
@@ -544,7 +559,9 @@ class ProtocolChoices:
                 "invalid_choice": _("Выбран педагог не из этого объединения."),
                 **kwargs.pop("error_messages", {}),
             },
-            widget=FastSelect(attrs={"class": f"{SELECT_SM} {css}".strip()}),
+            widget=PickerSelect(
+                attrs={"class": f"{SELECT_SM} {css}".strip()}, shared=self.people_list, search_url=self.search_url,
+            ),
             **kwargs,
         )
 

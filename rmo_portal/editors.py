@@ -82,10 +82,6 @@ class FastSelect(forms.Select):
         return mark_safe("".join(parts))
 
 
-class FastSelectMultiple(FastSelect, forms.SelectMultiple):
-    pass
-
-
 def _pk(value) -> str:
     return "" if value is None else str(getattr(value, "pk", value))
 

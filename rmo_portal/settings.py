@@ -11,6 +11,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django_tomselect
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
@@ -152,7 +153,10 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
-STATICFILES_DIRS = [BASE_DIR / "static"]
+# django-tomselect is not an installed app (its placeholder model would bring its permissions into
+# the admin): only its static files are used, the vendored Tom Select of the people pickers
+# (rmo_portal.pickers, templates/base.html).
+STATICFILES_DIRS = [BASE_DIR / "static", Path(django_tomselect.__file__).resolve().parent / "static"]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 

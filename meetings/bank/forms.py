@@ -7,6 +7,7 @@ the files' limits). A file's own checks (type by content, size) are the file mod
 from __future__ import annotations
 
 from django import forms
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +28,7 @@ from meetings.bank.models import (
 from meetings.bank.selectors import MaterialChoices
 from meetings.models import Meeting
 from rmo_portal.editors import InvalidFieldsMixin
+from rmo_portal.pickers import PickerSelectMultiple
 
 #: Empty file rows on the form (more files are added on the next edit, up to MAX_FILES).
 FILE_ROWS = 3
@@ -47,6 +49,12 @@ class _PlanItemChoice(forms.ModelChoiceField):
     def label_from_instance(self, item: PlanItem) -> str:
         content = item.content if len(item.content) <= 90 else item.content[:88] + "…"
         return f"{item.plan.academic_year} · {item.plan.association.name}: {item.position}. {content}"
+
+
+def _authors_search_url(material: Material) -> str:
+    """The search of the card's possible authors (meetings:material_authors_search)."""
+    url = reverse("meetings:material_authors_search")
+    return f"{url}?card={material.pk}" if material.pk is not None else url
 
 
 def _text(label, max_length: int, *, rows: int = 3, required: bool = False) -> forms.CharField:
@@ -116,9 +124,9 @@ class MaterialForm(InvalidFieldsMixin, forms.Form):
         )
         self.fields["authors"] = _PersonChoice(
             queryset=choices.authors, label=_("Авторы"), required=False,
-            widget=forms.SelectMultiple(attrs={"size": 8}),
-            help_text=_("Не больше %(max)d. Если никто не выбран — автор тот, кто добавил карточку. Несколько "
-                        "человек выбирают, удерживая Ctrl (на Mac — ⌘).") % {"max": MAX_AUTHORS},
+            widget=PickerSelectMultiple(attrs={"class": "form-select"}, search_url=_authors_search_url(material)),
+            help_text=_("Не больше %(max)d. Если никто не выбран — автор тот, кто добавил карточку. Введите часть "
+                        "фамилии и выберите из списка.") % {"max": MAX_AUTHORS},
             error_messages={"invalid_choice": _("Авторы — педагоги школы карточки: выберите из списка.")},
         )
         self.fields["level"] = forms.ChoiceField(choices=Level.choices, label=_("Уровень"))

@@ -87,7 +87,7 @@ class MaterialChoices:
             forms=_active(EventForm, material.form_id),
             directions=_active(UpbringingDirection, material.direction_id),
             modules=_active(UpbringingModule, material.module_id),
-            authors=_authors(material),
+            authors=material_authors(material),
             meetings=_meetings(user, material),
             plan_items=_plan_items(user, material),
         )
@@ -99,7 +99,10 @@ def _active(model, current_id: int | None) -> QuerySet:
     return model.objects.filter(q).order_by("order", "name")
 
 
-def _authors(material: Material) -> QuerySet[Person]:
+def material_authors(material: Material) -> QuerySet[Person]:
+    """Whom the card may name as its authors (`author_scope`) and its authors already: the form
+    validates against these and its picker's search (meetings:material_authors_search) offers
+    them."""
     q = author_scope(material)
     if material.pk is not None:
         q |= Q(pk__in=Material.authors.through.objects.filter(material_id=material.pk).values("person_id"))

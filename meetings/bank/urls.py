@@ -7,6 +7,7 @@ from meetings.bank import views
 urlpatterns = [
     path("", views.materials, name="materials"),
     path("new/", views.material_create, name="material_create"),
+    path("authors-search/", views.material_authors_search, name="material_authors_search"),
     path("<int:pk>/", views.material_detail, name="material"),
     path("<int:pk>/edit/", views.material_edit, name="material_edit"),
     path("<int:pk>/delete/", views.material_delete, name="material_delete"),

@@ -11,11 +11,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from associations import access
 from associations.files.responses import file_response, thumbnail_response
@@ -25,6 +25,7 @@ from meetings.bank.forms import MaterialForm, file_formset
 from meetings.bank.models import MAX_FILES, Material
 from meetings.bank.selectors import MaterialChoices
 from rmo_portal.editors import editor_save, posted_version, refusal, show_refusal
+from rmo_portal.pickers import people_options
 
 NOT_SAVED = gettext_lazy("Карточка не сохранена: исправьте ошибки, отмеченные красным.")
 FILES_AGAIN = gettext_lazy("Выбранные файлы не сохранены: выберите их ещё раз.")
@@ -103,10 +104,32 @@ def _not_saved(request) -> None:
     _files_again(request)
 
 
+def _new_material(user) -> Material:
+    """A new card of the user's person (403 to a user with none, 404 to one who sees no card)."""
+    person = _person_or_refuse(user)
+    return Material(owner=person, school_id=person.school_id, district_id=person.district_id)
+
+
+@login_required
+@require_GET
+def material_authors_search(request):
+    """The card form's picker of authors searches (rmo_portal.pickers): those the card may name
+    (`selectors.material_authors`) whose name holds what was typed (`q`), as JSON. `card`: the
+    card being edited (as its editor: 404 if unseen, 403 if only read); without it a new card."""
+    card = request.GET.get("card", "")
+    if card:
+        if not card.isdigit():
+            raise Http404
+        material = selectors.material_for_edit(user=request.user, pk=card)
+    else:
+        material = _new_material(request.user)
+    people = selectors.material_authors(material).select_related("school")
+    return JsonResponse({"results": people_options(people, request.GET.get("q", "")[:100])})
+
+
 @login_required
 def material_create(request):
-    person = _person_or_refuse(request.user)
-    material = Material(owner=person, school_id=person.school_id, district_id=person.district_id)
+    material = _new_material(request.user)
     choices = MaterialChoices.for_card(user=request.user, material=material)
     posted = request.method == "POST"
     form = MaterialForm(request.POST if posted else None, choices=choices, material=material, is_owner=True)

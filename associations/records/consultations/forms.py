@@ -19,11 +19,11 @@ from associations.records.consultations.services import CONSULTATION_FIELDS, con
 from associations.records.models import TITLE_MAX_LENGTH
 from rmo_portal.editors import (
     FastSelect,
-    FastSelectMultiple,
     InvalidFieldsMixin,
     SharedModelChoiceField,
     SharedModelMultipleChoiceField,
 )
+from rmo_portal.pickers import PickerSelect, PickerSelectMultiple, record_people_search_url
 
 DURATION_MIN, DURATION_MAX = 5, 480
 
@@ -43,7 +43,7 @@ class ConsultationChoices:
         also = []
         if consultation is not None and consultation.pk is not None:
             also = [consultation.consultant, *consultation.consulted.all()]  # prefetched by the selector
-        people = selectors.district_people(district_ids={log.district_id for log in logs}, also=also)
+        people = selectors.consultation_people(user=user, logs=logs, also=also)
         several_districts = len({log.district_id for log in logs}) > 1
         return cls(
             logs={log.pk: log for log in logs},
@@ -109,14 +109,16 @@ class ConsultationForm(InvalidFieldsMixin, forms.Form):
         )
         self.fields["consultant"] = SharedModelChoiceField(
             objects=choices.people, choices=[("", "—"), *choices.people_choices], label=_("Консультант"),
-            widget=FastSelect(attrs={"class": "form-select"}),
+            widget=PickerSelect(attrs={"class": "form-select"}, search_url=record_people_search_url("consultation")),
             error_messages={"invalid_choice": _("Выберите консультанта из списка педагогов района.")},
         )
         self.fields["consulted"] = SharedModelMultipleChoiceField(
             objects=choices.people, choices=choices.people_choices, label=_("Кого консультировали"),
-            help_text=_("Индивидуальная консультация — один человек, групповая — два и больше. Несколько человек "
-                        "выбирают, удерживая Ctrl (на Mac — ⌘)."),
-            widget=FastSelectMultiple(attrs={"class": "form-select", "size": 10}),
+            help_text=_("Индивидуальная консультация — один человек, групповая — два и больше. Введите часть "
+                        "фамилии и выберите из списка, затем следующего."),
+            widget=PickerSelectMultiple(
+                attrs={"class": "form-select"}, search_url=record_people_search_url("consultation"),
+            ),
             error_messages={
                 "required": _("Выберите, кого консультировали."),
                 "invalid_choice": _("Выбран человек не из списка педагогов района."),

@@ -10,6 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Prefetch, Q, QuerySet, Sum
+from django.http import Http404
 
 from associations import access
 from associations.access import User
@@ -111,6 +112,27 @@ def district_people(*, district_ids, also: list[Person] | None = None) -> list[P
             "district__name", "school__short_name", *_PEOPLE_ORDER
         )
     )
+
+
+def consultation_people(*, user: User, logs: list[Association] | None = None,
+                        also: list[Person] | None = None) -> list[Person]:
+    """Whom a consultation of the user's logs (`writable_logs`, unless given) names: the people
+    of the logs' districts, and `also` (`district_people`). The form validates against these and
+    its picker's search (associations:record_people_search) offers them."""
+    if logs is None:
+        logs = list(writable_logs(user=user))
+    return district_people(district_ids={log.district_id for log in logs}, also=also)
+
+
+def consultation_people_to_search(*, user: User) -> list[Person]:
+    """The people the consultation form's picker searches: 404 to whoever reads no log (as the
+    log's pages), 403 to whoever writes none (as its form)."""
+    if not access.reaches(user, "consultation"):
+        raise Http404
+    logs = list(writable_logs(user=user))
+    if not logs:
+        raise PermissionDenied
+    return consultation_people(user=user, logs=logs)
 
 
 # --- a person's consultations (the teacher's page) ----------------------------------------------

@@ -20,10 +20,10 @@ from associations.records.contests.services import ENTRY_FIELDS, RESULTS_MAX_ROW
 from associations.records.models import NOTE_MAX_LENGTH, PLACE_MAX, Contest, ContestEntry, Level
 from rmo_portal.editors import (
     FastSelect,
-    FastSelectMultiple,
     InvalidFieldsMixin,
     SharedModelChoiceField,
 )
+from rmo_portal.pickers import PickerSelect, PickerSelectMultiple, record_people_search_url
 
 NOMINATION_MAX_LENGTH = ContestEntry._meta.get_field("nomination").max_length
 TEAM_MAX_LENGTH = ContestEntry._meta.get_field("team").max_length
@@ -123,7 +123,7 @@ class ContestEntryForm(InvalidFieldsMixin, forms.Form):
             self.fields["person"] = SharedModelChoiceField(
                 objects={person.pk: person for person in people_list},
                 choices=[("", "—"), *grouped_people(people_list)], label=_("Участник"),
-                widget=FastSelect(attrs={"class": "form-select"}),
+                widget=PickerSelect(attrs={"class": "form-select"}, search_url=record_people_search_url("contest")),
                 error_messages={
                     "required": _("Выберите участника."),
                     "invalid_choice": _("Выберите участника из списка: участие других педагогов вы не вносите."),
@@ -134,9 +134,11 @@ class ContestEntryForm(InvalidFieldsMixin, forms.Form):
             self.fields["team_members"] = forms.ModelMultipleChoiceField(
                 queryset=team_people, required=False, label=_("Соучастники команды"),
                 help_text=_("Каждому соучастнику будет внесено такое же участие с тем же названием команды. "
-                            "Несколько человек выбирают, удерживая Ctrl (на Mac — ⌘). Не больше %(max)d.")
+                            "Введите часть фамилии и выберите из списка. Не больше %(max)d.")
                 % {"max": TEAM_MAX},
-                widget=FastSelectMultiple(attrs={"class": "form-select", "size": 8}),
+                widget=PickerSelectMultiple(
+                    attrs={"class": "form-select"}, search_url=record_people_search_url("team"),
+                ),
                 error_messages={
                     "invalid_choice": _("Выберите соучастников из списка: участие других педагогов вы не вносите."),
                     "invalid_pk_value": _("Выберите соучастников из списка."),

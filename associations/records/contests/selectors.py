@@ -5,7 +5,9 @@ number of its rows: an entry comes with its person, school and contest."""
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
+from django.http import Http404
 
 from associations import access
 from associations.access import User
@@ -80,6 +82,22 @@ def picks_people(user: User) -> bool:
     """Whether the user's form offers a person picker: those who confirm others' entries (the МО
     head, the methodologist, the administrators) enter anyone's of theirs; a teacher their own."""
     return access.reaches(user, "contest_entry", "confirm")
+
+
+def people_to_search(*, user: User, team: bool) -> QuerySet[Person]:
+    """The people the entry form's picker searches (associations:record_people_search): the
+    participant's (`entry_people`; 403 to whoever has no picker) or the team's (`team_people`;
+    403 to whoever enters nobody's, not even their own); 404 to whoever sees no entry (as the
+    contests' pages)."""
+    if not access.reaches(user, "contest_entry"):
+        raise Http404
+    if team:
+        if not picks_people(user) and access.roles_for(user).person is None:
+            raise PermissionDenied
+        return team_people(user=user)
+    if not picks_people(user):
+        raise PermissionDenied
+    return entry_people(user=user)
 
 
 def results_districts(*, user: User) -> QuerySet[District]:
