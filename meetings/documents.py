@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.db.models import Count, Max, Prefetch
 from django.utils import timezone, translation
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
-from associations.models import ClassAssignment, Person
+from associations.models import ClassAssignment, Membership, Person
 from meetings.declension import classes_phrase, heard_line, heard_separator
 from meetings.models import PRESENT_LIST_LIMIT, Attendance, Decision, Meeting, Protocol, ProtocolItem
 from reports import word
@@ -543,3 +544,87 @@ def protocol_extract_docx(item: ProtocolItem) -> ExportFile:
         word.paragraph(doc, f"{context['issued_on']:%d.%m.%Y}")
         content = word.docx_bytes(doc)
     return _extract_name(item, "docx"), word.DOCX_MIMETYPE, content
+
+
+# --- the sign-in sheet (лист регистрации) of a meeting -----------------------------------------
+# Printed before the meeting and signed by each participant as they come: the members of the
+# association in the meeting's year and its invited guests, alphabetically, with empty rows for
+# those who come unannounced.
+
+SIGN_IN_SPARE_ROWS = 5
+
+
+@dataclass(frozen=True)
+class SignInRow:
+    number: int
+    full_name: str  # «Волкова Анна Игоревна»; a guest as typed («Петров И.С.»)
+    position: str  # «учитель, классный руководитель 6 «Б» класса, МБОУ СОШ № 1»
+
+
+def _guest_key(guest) -> tuple[str, str, str]:
+    return guest.full_name.lower().replace("ё", "е"), "", ""
+
+
+def sign_in_context(meeting: Meeting) -> dict:
+    """Everything the sign-in sheet shows, in a fixed number of queries whatever the number of
+    people: 1. the members of the association in the meeting's year with their schools; 2. their
+    classes that year; 3. the guests. The meeting comes with its association, school and
+    district (meetings.selectors.meeting_for_sign_in)."""
+    association = meeting.association
+    year_classes = ClassAssignment.objects.filter(academic_year_id=meeting.academic_year_id).order_by(
+        "grade", "letter"
+    )
+    members = [
+        m.person
+        for m in Membership.objects.filter(association_id=association.pk, academic_year_id=meeting.academic_year_id)
+        .select_related("person__school")
+        .prefetch_related(Prefetch("person__class_assignments", queryset=year_classes))
+    ]
+    entries = [
+        (
+            _name_key(person),
+            person.full_name,
+            ", ".join(
+                part
+                for part in (
+                    _position_nominative(person, list(person.class_assignments.all())),
+                    typeset(person.school.short_name) if person.school_id else "",
+                )
+                if part
+            ),
+        )
+        for person in members
+    ]
+    entries += [(_guest_key(g), typeset(g.full_name), typeset(g.position)) for g in meeting.guests.all()]
+    entries.sort(key=lambda entry: entry[0])
+    rows = [
+        SignInRow(number=number, full_name=name, position=position)
+        for number, (_key, name, position) in enumerate(entries, start=1)
+    ]
+    if association.is_district:
+        district = association.district
+        organisation_lines = [n for n in (district.education_department, district.methodical_office) if n]
+    else:
+        organisation_lines = [association.school.name]
+    starts, ends = timezone.localtime(meeting.starts_at), timezone.localtime(meeting.ends_at)
+    return {
+        "meeting": meeting,
+        "association_name": association.name,
+        "organisation_lines": organisation_lines,
+        "kind": capfirst(meeting.get_kind_display()),
+        "meeting_date": starts.date(),
+        "time": f"{starts:%H:%M}–{ends:%H:%M}",
+        "place": typeset(meeting.place) if meeting.place.strip() else "",
+        "theme": quoted(meeting.theme) if meeting.theme.strip() else "",
+        "rows": rows,
+        "total": people_phrase(len(rows)),
+        "spare_numbers": range(len(rows) + 1, len(rows) + 1 + SIGN_IN_SPARE_ROWS),
+    }
+
+
+def sign_in_sheet_pdf(meeting: Meeting) -> ExportFile:
+    """(filename, mimetype, bytes) of the sign-in sheet, made on each request, never kept."""
+    with translation.override(DOCUMENT_LANGUAGE):
+        content = render_pdf("meetings/sign_in_sheet_pdf.html", sign_in_context(meeting))
+    day = timezone.localtime(meeting.starts_at).date()
+    return f"list-registracii-{meeting.pk}-{day:%Y-%m-%d}.pdf", PDF_MIMETYPE, content

@@ -150,6 +150,12 @@ class MeetingDetail:
         protocol = protocol_of(self.meeting)
         return protocol is not None and protocol.is_signed
 
+    @property
+    def awaits_outcome(self) -> bool:
+        """Over (its end has passed) and still «запланировано»: to be marked held or cancelled."""
+        meeting = self.meeting
+        return meeting.status == Meeting.Status.PLANNED and meeting.ends_at <= timezone.now() and not self.is_frozen
+
 
 def meeting_detail(*, user, pk) -> MeetingDetail:
     # The РМО's visit to the meeting, if the user sees it: in the meeting's own query.
@@ -182,6 +188,14 @@ def meeting_for_edit(*, user, pk) -> Meeting:
     if not access.allows(user, "meeting", meeting, "record"):
         raise PermissionDenied
     return meeting
+
+
+def meeting_for_sign_in(*, user, pk) -> Meeting:
+    """The meeting for its sign-in sheet, to those who run it (the rule «meeting» «record»);
+    404 to everyone else, readers included: the sheet is the organisers' paper. A cancelled
+    meeting has none (nobody comes to sign)."""
+    meetings = _meeting_queryset().exclude(status=Meeting.Status.CANCELLED)
+    return access.get_visible_or_404(access.visible(user, "meeting", meetings, action="record"), pk)
 
 
 # --- attendance -------------------------------------------------------------------------------
@@ -482,3 +496,98 @@ def extract_item(*, user: User, pk: int | str) -> ProtocolItem:
     return access.get_visible_or_404(
         access.protocol_items_for_extract(user, ProtocolItem.objects.select_related("protocol__academic_year")), pk
     )
+
+
+# --- the home page: what waits for those who record meetings and control decisions ------------------
+
+HOME_ROWS = 10
+
+
+@dataclass
+class HomeList:
+    """A home block's first rows and how many there are in all."""
+
+    rows: list
+    total: int
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def _home_list(queryset: QuerySet, limit: int = HOME_ROWS) -> HomeList:
+    rows = list(queryset[:limit])
+    return HomeList(rows=rows, total=len(rows) if len(rows) < limit else queryset.count())
+
+
+@dataclass
+class RecordingTasks:
+    """The secretary's (and the head's) work waiting on the home page: the meetings of the
+    associations whose meetings they record (by their role, not as an administrator)."""
+
+    without_protocol: HomeList  # held, and no protocol yet
+    drafts: HomeList  # draft protocols: to finish and sign
+    to_mark: HomeList  # started in the past and still «запланировано»
+
+
+def recording_tasks(*, user: User) -> RecordingTasks | None:
+    """None for a user who records no association's meetings by their role; else three lists,
+    the oldest first, at most two queries each whatever the number of meetings."""
+    if not access.reaches_by_role(user, "meeting", "record"):
+        return None
+    recorded = access.visible_by_role(user, "meeting", Meeting.objects.all(), action="record").select_related(
+        "association"
+    )
+    drafts = access.visible_by_role(
+        user, "protocol", Protocol.objects.filter(status=Protocol.Status.DRAFT), action="record"
+    ).select_related("association", "meeting")
+    return RecordingTasks(
+        without_protocol=_home_list(
+            recorded.filter(status=Meeting.Status.HELD, protocol__isnull=True).order_by("starts_at", "pk")
+        ),
+        drafts=_home_list(drafts.order_by("meeting__starts_at", "pk")),
+        to_mark=_home_list(
+            recorded.filter(status=Meeting.Status.PLANNED, starts_at__lt=timezone.now()).order_by("starts_at", "pk")
+        ),
+    )
+
+
+def _open_decisions(queryset: QuerySet[Decision], *, user: User, overdue_only: bool) -> HomeList:
+    today = timezone.localdate()
+    queryset = queryset.filter(status=Decision.Status.OPEN)
+    if overdue_only:
+        queryset = queryset.filter(due_on__lt=today)
+    listed = _home_list(_with_context(queryset).order_by("due_on", "pk"))
+    mark_overdue(listed.rows, today, user=user)
+    return listed
+
+
+def overdue_decisions(*, user: User) -> HomeList | None:
+    """The overdue decisions of the associations whose decisions the user controls by their role
+    (the head's and the secretary's МО), the longest overdue first; None for anyone else."""
+    if not access.reaches_by_role(user, "association", "record"):
+        return None
+    scope = access.visible_by_role(user, "decision", Decision.objects.all(), action="control").filter(
+        protocol_item__protocol__association__in=access.visible_by_role(user, "association", action="record")
+    )
+    return _open_decisions(scope, user=user, overdue_only=True)
+
+
+@dataclass
+class OverseenDecisions:
+    decisions: HomeList  # the open ones, the overdue first (the earliest due first)
+    overdue: int
+
+
+def overseen_decisions(*, user: User) -> OverseenDecisions | None:
+    """The deputy director's «решения на контроле»: the open decisions of the school's signed
+    protocols (access.decisions_overseen); None for a user who oversees no school."""
+    roles = access.roles_for(user)
+    if not roles.deputy_school_ids:
+        return None
+    scope = access.decisions_overseen(user, Decision.objects.filter(status=Decision.Status.OPEN))
+    decisions = _open_decisions(scope, user=user, overdue_only=False)
+    overdue = sum(1 for d in decisions.rows if d.overdue)
+    if decisions.more:
+        overdue = scope.filter(due_on__lt=timezone.localdate()).count()
+    return OverseenDecisions(decisions=decisions, overdue=overdue)

@@ -230,6 +230,26 @@ def attendance_save(
     return Attendance.objects.bulk_create(marks)
 
 
+@transaction.atomic
+def attendance_mark_all_present(*, meeting: Meeting, user: User, version: int | None = None) -> list[Attendance]:
+    """«Все присутствовали»: every member of the association in the meeting's year is marked
+    present, in one go (through `attendance_save`, with its checks: the recorder, the signed
+    protocol, the sheet's version). Someone marked who is no longer a member keeps their mark."""
+    members = Person.objects.filter(
+        memberships__association_id=meeting.association_id,
+        memberships__academic_year_id=meeting.academic_year_id,
+    ).distinct()
+    member_ids = set()
+    rows = []
+    for person in members:
+        member_ids.add(person.pk)
+        rows.append({"person": person, "present": True, "absence_reason": ""})
+    for mark in meeting.attendance.select_related("person"):
+        if mark.person_id not in member_ids:
+            rows.append({"person": mark.person, "present": mark.present, "absence_reason": mark.absence_reason})
+    return attendance_save(meeting=meeting, user=user, rows=rows, version=version)
+
+
 class ProtocolNumberToConfirm(ValidationError):
     """A protocol for a meeting earlier than one whose protocol is signed: it cannot take its
     place in the order (a signed number never changes), so it takes the next free number, once

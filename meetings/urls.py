@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("meetings.schedule.urls")),
     path("visits/", include("meetings.visits.urls")),
     path("bank/", include("meetings.bank.urls")),
+    path("<int:pk>/sign-in-sheet/pdf/", views.sign_in_sheet_pdf, name="sign_in_sheet_pdf"),
 ]

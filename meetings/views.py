@@ -239,6 +239,8 @@ def attendance(request, pk: int):
         if sheet.is_frozen:
             messages.error(request, FROZEN_MEETING)
             return redirect("meetings:attendance", meeting.pk)
+        if request.POST.get("all_present"):
+            return _attendance_all_present(request, meeting)
         formset = attendance_formset(sheet, request.POST)
         version = posted_version(request.POST, meeting.attendance_version)
         if formset.is_valid():
@@ -286,6 +288,27 @@ def attendance(request, pk: int):
     )
 
 
+def _attendance_all_present(request, meeting: Meeting):
+    """«Все присутствовали» (a form of its own on the sheet, no script needed): every member
+    marked present at once; a stale sheet or a signed protocol is a message, as a save's."""
+    version = posted_version(request.POST, meeting.attendance_version)
+    try:
+        marks = services.attendance_mark_all_present(meeting=meeting, user=request.user, version=version)
+    except SignedProtocolError:
+        messages.error(request, FROZEN_MEETING)
+    except services.AttendanceConflict as conflict:
+        messages.error(request, str(conflict))
+    except ValidationError as error:
+        messages.error(request, refusal(error))
+    else:
+        present = sum(1 for m in marks if m.present)
+        messages.success(
+            request,
+            _("Явка сохранена: все члены объединения присутствовали — %(present)d.") % {"present": present},
+        )
+    return redirect("meetings:attendance", meeting.pk)
+
+
 # --- the protocol -----------------------------------------------------------------------------
 
 
@@ -320,6 +343,8 @@ def _render_protocol(request, detail, *, sign_form=None, scan_form=None):
             # Signing said some question has fewer votes than were present: ask to confirm.
             "confirm_votes": request.GET.get("confirm_votes") == "1",
             "scan_form": scan_form or (ProtocolScanForm() if detail.can_attach_scan else None),
+            "shows_checksum": detail.protocol.is_signed
+            and access.can_check_protocol_checksum(request.user, detail.protocol),
         },
     )
 
@@ -632,3 +657,19 @@ def decision_file_delete(request, pk: int):
     services.decision_file_delete(decision_file=decision_file, user=request.user)
     messages.success(request, _("Файл «%(name)s» удалён.") % {"name": decision_file.file.original_name})
     return redirect(_back(request))
+
+
+# --- the sign-in sheet --------------------------------------------------------------------------
+
+
+@login_required
+def sign_in_sheet_pdf(request, pk: int):
+    """«Лист регистрации»: the expected participants with a column to sign, printed before the
+    meeting by those who run it (404 to everyone else); made on each request, never kept."""
+    from meetings import documents  # loads WeasyPrint: only when a document is asked for
+    from reports.rendering import file_response as export_response
+
+    meeting = selectors.meeting_for_sign_in(user=request.user, pk=pk)
+    response = export_response(documents.sign_in_sheet_pdf(meeting), as_attachment=False)
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -163,6 +163,101 @@ def month_calendar(*, user, params, first: datetime.date) -> tuple[MeetingFilter
     )
 
 
+# --- the week view of the calendar --------------------------------------------------------------
+
+
+def week_from_params(params) -> datetime.date:
+    """The Monday of the week of ?date=YYYY-MM-DD, or of the current week; a malformed or
+    out-of-range value is ignored."""
+    raw = (params.get("date") or "").strip() if params else ""
+    try:
+        day = datetime.date.fromisoformat(raw) if len(raw) == 10 else None
+    except ValueError:
+        day = None
+    if day is None or not MONTH_MIN_YEAR <= day.year <= MONTH_MAX_YEAR:
+        day = timezone.localdate()
+    return day - datetime.timedelta(days=day.weekday())
+
+
+@dataclass
+class WeekCalendar:
+    monday: datetime.date
+    days: list[CalendarDay]  # Monday to Sunday
+    previous: datetime.date | None
+    next: datetime.date | None
+
+    @property
+    def sunday(self) -> datetime.date:
+        return self.monday + datetime.timedelta(days=6)
+
+    @property
+    def param(self) -> str:
+        return self.monday.isoformat()
+
+    @property
+    def month_param(self) -> str:
+        """The month view to switch to: the month of the week's Monday."""
+        return f"{self.monday:%Y-%m}"
+
+    @property
+    def previous_param(self) -> str | None:
+        return self.previous.isoformat() if self.previous else None
+
+    @property
+    def next_param(self) -> str | None:
+        return self.next.isoformat() if self.next else None
+
+    @property
+    def is_empty(self) -> bool:
+        return not any(day.meetings for day in self.days)
+
+
+def week_calendar(*, user, params, monday: datetime.date) -> tuple[MeetingFilter, WeekCalendar]:
+    """Seven Moscow days from `monday`, each with its meetings and events (filtered as the
+    month is), in one query."""
+    queryset = (
+        _schedule_queryset(user)
+        .filter(
+            starts_at__gte=local_midnight(monday),
+            starts_at__lt=local_midnight(monday + datetime.timedelta(days=7)),
+        )
+        .order_by("starts_at", "pk")
+    )
+    filterset = MeetingFilter(params, queryset=queryset, user=user)
+    by_day: dict[datetime.date, list[Meeting]] = {}
+    for meeting in filterset.qs:
+        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    today = timezone.localdate()
+    days = [monday + datetime.timedelta(days=n) for n in range(7)]
+    previous = monday - datetime.timedelta(days=7)
+    following = monday + datetime.timedelta(days=7)
+    return filterset, WeekCalendar(
+        monday=monday,
+        days=[CalendarDay(date=d, in_month=True, is_today=d == today, meetings=by_day.get(d, [])) for d in days],
+        previous=previous if previous.year >= MONTH_MIN_YEAR else None,
+        next=following if following.year <= MONTH_MAX_YEAR else None,
+    )
+
+
+def month_week_date(first: datetime.date) -> datetime.date:
+    """The day whose week the switch «Неделя» opens from a month: today in the current month,
+    the month's first day otherwise."""
+    today = timezone.localdate()
+    return today if (today.year, today.month) == (first.year, first.month) else first
+
+
+# --- one meeting as iCalendar -------------------------------------------------------------------
+
+
+def meeting_for_ics(*, user, pk) -> Meeting:
+    """The meeting as the feeds carry it (association, school, agenda): 404 to those who do not
+    see it."""
+    queryset = _schedule_queryset(user).prefetch_related(
+        Prefetch("agenda", queryset=AgendaItem.objects.order_by("position", "pk"))
+    )
+    return access.get_visible_or_404(queryset, pk)
+
+
 # --- iCalendar feeds ----------------------------------------------------------------------------
 
 
@@ -224,3 +319,29 @@ def decisions_for_reminders(*, today: datetime.date, days: int = DECISION_REMIND
         .select_related("responsible__user", "protocol_item__protocol__association", "protocol_item__protocol__meeting")
         .order_by("due_on", "pk")
     )
+
+
+# --- the home page: next week ------------------------------------------------------------------------
+
+NEXT_WEEK_ON_HOME = 30
+
+
+@dataclass
+class NextWeek:
+    monday: datetime.date
+    sunday: datetime.date
+    meetings: list[Meeting]  # NEXT_WEEK_ON_HOME at most, soonest first, cancelled ones included
+
+
+def next_week_meetings(*, user, today: datetime.date | None = None) -> NextWeek:
+    """«На следующей неделе»: the meetings the user sees from next Monday to Sunday (Moscow
+    time). One query."""
+    today = today or timezone.localdate()
+    monday = today + datetime.timedelta(days=7 - today.weekday())
+    following = monday + datetime.timedelta(days=7)
+    meetings = list(
+        _schedule_queryset(user)
+        .filter(starts_at__gte=local_midnight(monday), starts_at__lt=local_midnight(following))
+        .order_by("starts_at", "pk")[:NEXT_WEEK_ON_HOME]
+    )
+    return NextWeek(monday=monday, sunday=following - datetime.timedelta(days=1), meetings=meetings)

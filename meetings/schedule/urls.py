@@ -11,4 +11,5 @@ urlpatterns = [
     # The token is secrets.token_urlsafe: letters, digits, «-» and «_», which is what <slug> takes.
     path("feed/<slug:token>.ics", schedule_views.feed, name="feed"),
     path("feed/<slug:token>/associations/<int:pk>.ics", schedule_views.association_feed, name="association_feed"),
+    path("<int:pk>/ics/", schedule_views.meeting_ics, name="meeting_ics"),
 ]

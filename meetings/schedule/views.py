@@ -37,9 +37,19 @@ def schedule_list(request):
 
 @login_required
 def month_calendar(request):
+    """The month grid, or with ?view=week&date=YYYY-MM-DD the week of that day (Monday to
+    Sunday); the filters apply to both. A malformed view is the month, a malformed date the
+    current week."""
+    if request.GET.get("view") == "week":
+        monday = schedule.week_from_params(request.GET)
+        filterset, week = schedule.week_calendar(user=request.user, params=request.GET, monday=monday)
+        return render(request, "meetings/schedule/calendar.html", {"filter": filterset, "week": week})
     first = schedule.month_from_params(request.GET)
     filterset, month = schedule.month_calendar(user=request.user, params=request.GET, first=first)
-    return render(request, "meetings/schedule/calendar.html", {"filter": filterset, "month": month})
+    return render(
+        request, "meetings/schedule/calendar.html",
+        {"filter": filterset, "month": month, "week_param": schedule.month_week_date(first).isoformat()},
+    )
 
 
 # --- iCalendar ----------------------------------------------------------------------------------
@@ -99,6 +109,24 @@ def association_feed(request, token: str, pk: int):
         url_for=_meeting_url(request),
     )
     return _ics_response(content, f"rmo-{association.pk}.ics")
+
+
+@login_required
+@require_safe
+def meeting_ics(request, pk: int):
+    """One meeting as an .ics file, to whoever sees it (404 otherwise): the same event, UID and
+    time zone as in the feeds, so that a calendar subscribed to a feed keeps one copy of it."""
+    meeting = schedule.meeting_for_ics(user=request.user, pk=pk)
+    content = calendar_feed.meetings_calendar(
+        [meeting],
+        name=calendar_feed.meeting_summary(meeting),
+        uid_domain=_uid_domain(request),
+        url_for=_meeting_url(request),
+    )
+    response = HttpResponse(content, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    response["Cache-Control"] = "private, no-cache"
+    return response
 
 
 @login_required

@@ -22,6 +22,7 @@ from meetings import services
 from meetings.models import AgendaItem, Guest, Meeting, Protocol
 from tests import factories as f
 from tests.browser.helpers import watch_console
+from tests.browser.picking import chosen, pick
 
 pytestmark = pytest.mark.browser
 
@@ -86,9 +87,11 @@ def test_the_secretary_records_attendance_writes_signs_and_downloads_the_protoco
     # The protocol: created, then written.
     page.get_by_role("button", name="Создать протокол").click()
     expect(page.get_by_role("alert").filter(has_text="Создан протокол № 1.")).to_be_visible()
-    expect(page.get_by_label("Председатель")).to_have_value(str(world.head_person.pk))
+    # The pickers show the proposed chair and secretary by name; their selects hold the ids.
+    expect(page.locator('select[name="chair"]')).to_have_value(str(world.head_person.pk))
+    expect(chosen(page, world.head_person.short_name).first).to_be_visible()
     secretary = Person.objects.get(user__username="secretary")
-    expect(page.get_by_label("Секретарь")).to_have_value(str(secretary.pk))  # the current secretary, proposed
+    expect(page.locator('select[name="secretary"]')).to_have_value(str(secretary.pk))  # the current secretary
     items = page.get_by_test_id("item-form")
     expect(items).to_have_count(3)  # two questions and a blank one
     first = items.nth(0)
@@ -101,12 +104,12 @@ def test_the_secretary_records_attendance_writes_signs_and_downloads_the_protoco
     expect(first.locator(".votes-warning")).to_be_hidden()
     decision = first.get_by_test_id("decision-row").first
     decision.get_by_label("Решение").fill("Провести классные часы о дружбе")
-    decision.get_by_label("Ответственный").select_option(label=world.teacher_person.short_name)
+    pick(decision, "Ответственный", "сокол", world.teacher_person.short_name)
     decision.get_by_label("Срок").fill((meeting.starts_at.date() + datetime.timedelta(days=30)).isoformat())
     first.get_by_role("button", name="Добавить решение").click()
     added = first.get_by_test_id("decision-row").nth(1)
     added.get_by_label("Решение").fill("Провести анкетирование учащихся")
-    added.get_by_label("Ответственный").select_option(label=world.head_person.short_name)
+    pick(added, "Ответственный", "волк", world.head_person.short_name)
     added.get_by_label("Срок").fill((meeting.starts_at.date() + datetime.timedelta(days=45)).isoformat())
     items.nth(1).get_by_label("РЕШИЛИ").fill("Итоги мониторинга принять к сведению.")
     # A question added on the page gets its decisions at once, saved with it.
@@ -118,7 +121,7 @@ def test_the_secretary_records_attendance_writes_signs_and_downloads_the_protoco
     new_decisions = added_question.get_by_test_id("decision-row")
     expect(new_decisions).to_have_count(2)
     new_decisions.nth(1).get_by_label("Решение").fill("Обновить памятку для родителей")
-    new_decisions.nth(1).get_by_label("Ответственный").select_option(label=world.head_person.short_name)
+    pick(new_decisions.nth(1), "Ответственный", "волк", world.head_person.short_name)
     new_decisions.nth(1).get_by_label("Срок").fill((meeting.starts_at.date() + datetime.timedelta(days=20)).isoformat())
     if screenshots_dir:
         page.screenshot(path=str(screenshots_dir / "protocol-editor.png"), full_page=True)
@@ -134,12 +137,16 @@ def test_the_secretary_records_attendance_writes_signs_and_downloads_the_protoco
     if screenshots_dir:
         page.screenshot(path=str(screenshots_dir / "protocol-draft.png"), full_page=True)
 
-    # Signed, after the confirmation.
+    # Signed, after the confirmation. Signing asks first what it means (static/js/confirm.js):
+    # accepted here, dismissed in tests/browser/test_meetings_phone.py.
+    asked: list[str] = []
+    page.on("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="Подписать").click()
     expect(page.get_by_role("alert").filter(has_text="Подтвердите, что протокол проверен.")).to_be_visible()
     page.get_by_label("Протокол проверен").check()
     page.get_by_role("button", name="Подписать").click()
     expect(page.get_by_role("alert").filter(has_text="подписан")).to_be_visible()
+    assert asked and all("После подписания протокол изменить нельзя" in text for text in asked)
     expect(page.locator(".page-header").get_by_test_id("protocol-status")).to_have_text("подписан")
     expect(page.get_by_role("link", name="Редактировать протокол")).to_have_count(0)
 

@@ -68,7 +68,9 @@ def test_overdue_is_open_and_past_its_date(world):
 
 def test_the_heads_list_is_their_associations(world, client_for, decisions):
     content = page(client_for(world.head))
-    assert "Решения на контроле" in content
+    # One name for the page, the navbar's: «Поручения»; the controller's scope is its subtitle.
+    assert "<title>Поручения — " in content and '<h1 class="h3 mb-1">Поручения</h1>' in content
+    assert "Решения на контроле" not in content and "на контроле: решения заседаний" in content
     for key in ("teacher_overdue", "teacher_later", "head_own", "rmo"):
         # the МО they head, and their own РМО task
         assert decisions[key].text in content, key
@@ -87,7 +89,8 @@ def test_the_methodologist_controls_the_district(world, client_for, decisions):
 
 def test_a_teacher_sees_only_their_own_signed_decisions(world, client_for, decisions):
     content = page(client_for(world.teacher))
-    assert "Мои поручения" in content
+    assert "<title>Поручения — " in content and '<h1 class="h3 mb-1">Поручения</h1>' in content
+    assert "ваши: решения заседаний, за исполнение которых отвечаете вы" in content
     assert "Сдать отчёт" in content and "Провести час" in content
     assert "Черновое поручение" not in content  # its protocol is not signed yet
     assert "Подготовить анализ" not in content and "Чужое поручение" not in content
