@@ -33,21 +33,29 @@ from associations.models import (
 )
 from associations.plans.docx_import import MAX_ROWS as MAX_IMPORT_ROWS
 from associations.plans.docx_import import PlanFile
-from associations.plans.models import FILE_NOTE_MAX_LENGTH, PLAN_MAX_ITEMS
+from associations.plans.models import (
+    FILE_NOTE_MAX_LENGTH,
+    ITEM_COMMENT_MAX_LENGTH,
+    PLAN_MAX_ITEMS,
+    PlanTransition,
+)
 from associations.selectors import choices_of_people, pickable_people
 from rmo_portal.editors import (
     LAST_POSITION,
     FastSelect,
-    FastSelectMultiple,
     InvalidFieldsMixin,
     NumberedRowMixin,
     SharedChoicesFormSet,
     SharedModelChoiceField,
     SharedModelMultipleChoiceField,
 )
+from rmo_portal.pickers import PickerList, PickerSelectMultiple, people_search_url
 
 # Blank rows offered below the plan's items, for typing without JavaScript.
 EXTRA_ROWS = 3
+# The forms take no more than the model keeps (a mark's note, a review's comment).
+NOTE_MAX_LENGTH = PlanItem._meta.get_field("execution_note").max_length
+TRANSITION_COMMENT_MAX_LENGTH = PlanTransition._meta.get_field("comment").max_length
 DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 
 
@@ -101,6 +109,7 @@ class PlanChoices:
     form_choices: list
     people: dict[int, Person]
     people_choices: list
+    search_url: str | None = None
 
     @classmethod
     def for_plan(cls, plan: AnnualPlan, *, whole_district: bool = False) -> PlanChoices:
@@ -128,6 +137,9 @@ class PlanChoices:
             form_choices=[("", "—"), *((f.pk, f.name) for f in work_forms)],
             people={p.pk: p for p in people},
             people_choices=people_choices,
+            search_url=people_search_url(
+                association.pk, year_pk=plan.academic_year_id, whole_district=whole_district
+            ),
         )
 
     @cached_property
@@ -154,7 +166,11 @@ class PlanChoices:
                     "required": _("Укажите хотя бы одного ответственного."),
                     "invalid_choice": _("Выбран педагог не из этого объединения."),
                 },
-                widget=FastSelectMultiple(attrs={"class": "form-select form-select-sm plan-responsible", "size": 4}),
+                # One list of people for all the rows, or the server's search for a long one.
+                widget=PickerSelectMultiple(
+                    attrs={"class": "form-select form-select-sm plan-responsible"},
+                    shared=PickerList(self.people_choices), search_url=self.search_url,
+                ),
             ),
         }
 
@@ -242,7 +258,7 @@ class PlanReviewForm(forms.Form):
     entered here, optional (the document prints blanks for it)."""
 
     comment = forms.CharField(
-        label=_("Комментарий"), required=False, max_length=5000,
+        label=_("Комментарий"), required=False, max_length=TRANSITION_COMMENT_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Обязателен, если план возвращается на доработку."),
     )
@@ -260,11 +276,17 @@ class PlanReviewForm(forms.Form):
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
+    # The plan's version as the page showed it: a decision on a plan changed since is refused
+    # (`plan_services.PlanReviewStale`). The page always posts it; a post without one (a script)
+    # is not checked.
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0, required=False)
+
     APPROVAL_FIELDS = ("considered_protocol_number", "considered_on", "approval_order_number", "approval_order_date")
 
     def __init__(self, *args, plan: AnnualPlan | None = None, **kwargs):
         if plan is not None:
-            kwargs.setdefault("initial", {name: getattr(plan, name) for name in self.APPROVAL_FIELDS})
+            initial = {name: getattr(plan, name) for name in self.APPROVAL_FIELDS}
+            kwargs.setdefault("initial", {**initial, "version": plan.version})
         super().__init__(*args, **kwargs)
 
     def approval(self) -> dict:
@@ -273,8 +295,8 @@ class PlanReviewForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.APPROVAL_FIELDS if self.add_prefix(name) in self.data}
 
 
-class PlanItemMarkForm(InvalidFieldsMixin, forms.Form):
-    """The execution mark of one item. Which details each mark needs is checked by
+class MarkFields(InvalidFieldsMixin, forms.Form):
+    """An execution mark's fields. Which details each mark needs is checked by
     `plan_services.plan_item_mark`; its errors land on these fields (same names)."""
 
     execution = forms.ChoiceField(
@@ -287,9 +309,13 @@ class PlanItemMarkForm(InvalidFieldsMixin, forms.Form):
         widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
     )
     execution_note = forms.CharField(
-        label=_("Примечание или причина"), required=False, max_length=2000,
+        label=_("Примечание или причина"), required=False, max_length=NOTE_MAX_LENGTH,
         widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
     )
+
+
+class PlanItemMarkForm(MarkFields):
+    """The execution mark of one item."""
 
     def __init__(self, *args, item: PlanItem, **kwargs):
         kwargs.setdefault("prefix", f"mark-{item.pk}")
@@ -304,6 +330,51 @@ class PlanItemMarkForm(InvalidFieldsMixin, forms.Form):
         )
         super().__init__(*args, **kwargs)
         self.item = item
+
+
+class PlanItemCommentsForm(forms.Form):
+    """The reviewer's comments on single items, sent with the return: a field `item-<pk>-comment`
+    an item (shown in the item's row of the plan's page, the review form's `form` attribute ties
+    them to it). `comments()` gives them as `plan_services.plan_return` takes them."""
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        for item in items:
+            self.fields[f"item-{item.pk}-comment"] = forms.CharField(
+                label=_("Замечание к пункту %(position)s") % {"position": item.position},
+                required=False, max_length=ITEM_COMMENT_MAX_LENGTH,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm plan-item-comment"}),
+            )
+
+    def comments(self) -> dict[int, str]:
+        return {
+            int(name.split("-")[1]): value for name, value in self.cleaned_data.items() if value and value.strip()
+        }
+
+
+class PlanItemsMarkForm(MarkFields):
+    """One execution mark for the items ticked in the plan's table (`items`, their checkboxes
+    carry the form's id); the same fields as the single mark (`PlanItemMarkForm`)."""
+
+    prefix = "bulk"
+
+    items = forms.ModelMultipleChoiceField(
+        queryset=PlanItem.objects.none(), label=_("Пункты плана"), widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Отметьте пункты плана, которым ставится отметка."),
+            "invalid_choice": _("Пункта %(value)s в плане нет."),
+            "invalid_pk_value": _("Пункта %(pk)s в плане нет."),
+        },
+    )
+
+    def __init__(self, *args, plan: AnnualPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["execution"].initial = PlanItem.Execution.DONE
+        self.fields["items"].queryset = plan.items.select_related("plan", "plan__association")
+
+    def ticked(self) -> set[str]:
+        """The pks ticked in the request (as strings), to keep the ticks when the page comes back."""
+        return set(self.data.getlist(self.add_prefix("items"))) if self.is_bound else set()
 
 
 class PlanItemFileForm(InvalidFieldsMixin, forms.Form):

@@ -302,6 +302,9 @@ class PlanTransition(models.Model):
     )
     by_name = models.CharField(_("кто (Фамилия И.О.)"), max_length=200, blank=True)
     at = models.DateTimeField(_("когда"), default=timezone.now)
+    # A return keeps the plan's items as they were (`plans.services.items_snapshot`), so that the
+    # resubmitted plan can be compared with the returned one (`plans.selectors.plan_changes`).
+    items_snapshot = models.JSONField(_("пункты плана при возврате"), default=list, blank=True)
 
     class Meta:
         verbose_name = _("переход плана")
@@ -310,3 +313,32 @@ class PlanTransition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan}: {self.from_status} → {self.to_status}"
+
+
+#: The length of a reviewer's comment on one item.
+ITEM_COMMENT_MAX_LENGTH = 1000
+
+
+class PlanItemComment(models.Model):
+    """A reviewer's comment on one item, written with the plan's return (`transition`). It keeps
+    the item's number and content as they were, so the history still reads after the item is
+    changed or removed."""
+
+    transition = models.ForeignKey(
+        PlanTransition, on_delete=models.CASCADE, related_name="item_comments", verbose_name=_("возврат плана")
+    )
+    item = models.ForeignKey(
+        PlanItem, on_delete=models.SET_NULL, null=True, blank=True, related_name="review_comments",
+        verbose_name=_("пункт плана"),
+    )
+    position = models.PositiveIntegerField(_("№ п/п"), default=0)
+    content = bounded_text(_("содержание пункта"), blank=True, max_length=ITEM_MAX_LENGTH)
+    comment = bounded_text(_("замечание"), max_length=ITEM_COMMENT_MAX_LENGTH)
+
+    class Meta:
+        verbose_name = _("замечание к пункту плана")
+        verbose_name_plural = _("замечания к пунктам плана")
+        ordering = ["transition", "position", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.comment[:60]}"

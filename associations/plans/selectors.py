@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from associations import access, links
 from associations.access import User
@@ -20,6 +21,7 @@ from associations.models import (
     PlanTransition,
     School,
 )
+from associations.plans.models import PlanItemComment
 
 
 @dataclass
@@ -81,6 +83,10 @@ class PlanDetail:
     can_review: bool
     can_mark: bool
     can_submit: bool
+    # The plan's last return (while the plan is returned or submitted again), its comments on
+    # single items (also as `item.review_comments_shown`), and what changed since it.
+    last_return: PlanTransition | None = None
+    changes: PlanChanges | None = None
 
 
 def plan_detail(*, user, pk, with_meetings: bool = True) -> PlanDetail:
@@ -105,17 +111,152 @@ def plan_detail(*, user, pk, with_meetings: bool = True) -> PlanDetail:
     can_write = access.can_write_association(user, plan.association)
     can_review = access.can_review_plan(user, plan.association)
     status = AnnualPlan.Status
+    transitions = plan.transitions.select_related("by").order_by("at", "pk")
+    if with_meetings:  # the page: the returns' comments on single items, in the history too
+        transitions = transitions.prefetch_related(
+            Prefetch("item_comments", queryset=PlanItemComment.objects.order_by("position", "pk"))
+        )
+    transitions = list(transitions)
+    last_return = changes = None
+    if with_meetings:
+        last_return = _last_return(plan, transitions)
+        _attach_comments(items, last_return)
+        if last_return is not None and plan.status == status.SUBMITTED:
+            changes = plan_changes(items=items, since=last_return)
     return PlanDetail(
         plan=plan,
         items=items,
         sections=sections,
-        transitions=list(plan.transitions.select_related("by").order_by("at", "pk")),
+        transitions=transitions,
+        last_return=last_return,
+        changes=changes,
         execution=execution_of(items, plan.academic_year),
         can_edit=can_write and plan.is_editable,
         can_review=can_review and plan.status == status.SUBMITTED,
         can_mark=can_write and plan.status == status.APPROVED,
         can_submit=can_write and plan.status in (status.DRAFT, status.RETURNED),
     )
+
+
+def _last_return(plan: AnnualPlan, transitions: list[PlanTransition]) -> PlanTransition | None:
+    """The return the plan is in, or the one it was resubmitted after (the plan is returned or
+    submitted again); None otherwise."""
+    if plan.status not in (AnnualPlan.Status.RETURNED, AnnualPlan.Status.SUBMITTED):
+        return None
+    returns = [t for t in transitions if t.to_status == AnnualPlan.Status.RETURNED]
+    return returns[-1] if returns else None
+
+
+def _attach_comments(items: list[PlanItem], last_return: PlanTransition | None) -> None:
+    """`item.review_comments_shown`: the last return's comments on the item (its prefetched
+    comments: no query)."""
+    by_item: dict[int, list[PlanItemComment]] = {}
+    if last_return is not None:
+        for comment in last_return.item_comments.all():
+            by_item.setdefault(comment.item_id, []).append(comment)
+    for item in items:
+        item.review_comments_shown = by_item.get(item.pk, [])
+
+
+def item_comments_of(last_return: PlanTransition | None) -> dict[int, list[PlanItemComment]]:
+    """The comments of a return on single items, by item pk (one query), for the editor."""
+    by_item: dict[int, list[PlanItemComment]] = {}
+    if last_return is not None:
+        for comment in last_return.item_comments.order_by("position", "pk"):
+            by_item.setdefault(comment.item_id, []).append(comment)
+    return by_item
+
+
+# --- the resubmitted plan compared with the returned one -------------------------------------------
+
+#: The fields of an item that the comparison reads, with their labels (position is left out:
+#: adding one item renumbers every item after it).
+SNAPSHOT_FIELDS = (
+    ("section", _("раздел")),
+    ("content", _("содержание")),
+    ("form", _("форма проведения")),
+    ("timing", _("сроки")),
+    ("responsible", _("ответственные")),
+)
+
+
+def _item_snapshot(item: PlanItem) -> dict:
+    """An item as its page shows it (its section, form and responsible people loaded)."""
+    return {
+        "id": item.pk,
+        "position": item.position,
+        "section": item.section.name,
+        "content": item.content,
+        "form": item.form.name if item.form_id else "",
+        "timing": item.timing_label,
+        "responsible": ", ".join(person.short_name for person in item.responsible.all()),
+    }
+
+
+def items_snapshot(plan: AnnualPlan) -> list[dict]:
+    """The plan's items as they are now, kept on its return (two queries)."""
+    return [_item_snapshot(item) for item in plan_items(plan)]
+
+
+@dataclass
+class FieldChange:
+    label: str
+    old: str
+    new: str
+
+
+@dataclass
+class ItemChange:
+    item: PlanItem
+    fields: list[FieldChange]
+
+
+@dataclass
+class PlanChanges:
+    """What changed in the plan since it was returned: items added, removed (their snapshot with
+    the comments they had) and changed, field by field."""
+
+    since: PlanTransition
+    added: list[PlanItem] = field(default_factory=list)
+    removed: list[dict] = field(default_factory=list)
+    changed: list[ItemChange] = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.added or self.removed or self.changed)
+
+
+def plan_changes(*, items: list[PlanItem], since: PlanTransition) -> PlanChanges:
+    """The plan's `items` (loaded as `plan_items` loads them) compared with the snapshot kept on
+    the return `since`, in memory: no query."""
+    changes = PlanChanges(since=since)
+    before = {row["id"]: row for row in since.items_snapshot or []}
+    # A removed item's comments lost their item (SET_NULL): they keep its number at the return,
+    # as the snapshot does.
+    orphaned: dict[int, list] = {}
+    for comment in since.item_comments.all():
+        if comment.item_id is None:
+            orphaned.setdefault(comment.position, []).append(comment)
+    current_ids = set()
+    for item in items:
+        current_ids.add(item.pk)
+        old = before.get(item.pk)
+        if old is None:
+            changes.added.append(item)
+            continue
+        now = _item_snapshot(item)
+        fields = [
+            FieldChange(label=str(label), old=old.get(name, ""), new=now[name])
+            for name, label in SNAPSHOT_FIELDS
+            if old.get(name, "") != now[name]
+        ]
+        if fields:
+            changes.changed.append(ItemChange(item=item, fields=fields))
+    for pk, row in before.items():
+        if pk not in current_ids:
+            changes.removed.append({**row, "comments": orphaned.get(row["position"], [])})
+    changes.removed.sort(key=lambda row: row["position"])
+    return changes
 
 
 def _link_items(items: list[PlanItem]) -> None:
@@ -206,3 +347,30 @@ def director_signature_name(school: School) -> str:
         return director.signature_name
     last, _space, initials = school.director_name.strip().partition(" ")
     return f"{initials.strip()} {last}".strip()
+
+
+# --- the home page: the plan of each association the user writes ------------------------------------
+
+
+@dataclass
+class PlanStatusRow:
+    association: Association
+    plan: AnnualPlan | None  # the current year's, if it exists
+
+
+def plan_statuses(*, user: User, year: AcademicYear) -> list[PlanStatusRow]:
+    """The year's plan of each association the user writes by their role (the МО they head; the
+    РМО for its methodologist), for the home page to say what to do next. Two queries."""
+    if not access.reaches_by_role(user, "association", "write"):
+        return []
+    associations = list(
+        access.visible_by_role(user, "association", action="write")
+        .select_related("school")
+        .order_by("kind", "school__short_name", "name")
+    )
+    plans = {
+        plan.association_id: plan
+        for plan in AnnualPlan.objects.filter(academic_year=year, association__in=[a.pk for a in associations])
+        .select_related("academic_year")
+    }
+    return [PlanStatusRow(association=a, plan=plans.get(a.pk)) for a in associations]

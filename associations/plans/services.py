@@ -29,8 +29,8 @@ from associations.models import (
     PlanItemFile,
     PlanTransition,
 )
-from associations.plans.models import ITEM_MAX_FILES, PLAN_MAX_ITEMS
-from associations.plans.selectors import director_signature_name
+from associations.plans.models import ITEM_COMMENT_MAX_LENGTH, ITEM_MAX_FILES, PLAN_MAX_ITEMS, PlanItemComment
+from associations.plans.selectors import director_signature_name, items_snapshot
 from rmo_portal.editors import Row, VersionConflict, rows_apply
 
 Status = AnnualPlan.Status
@@ -57,6 +57,29 @@ class PlanConflict(VersionConflict):
             _("План уже изменил(а) %(who)s в %(when)s. Ваши правки не сохранены, но остались в форме.")
             % {"who": who, "when": timezone.localtime(plan.updated_at).strftime("%d.%m.%Y %H:%M")},
             changes,
+        )
+
+
+class PlanReviewStale(VersionConflict):
+    """The plan changed after the reviewer opened its page (returned by someone else, edited and
+    resubmitted, decided already): a decision would be on content they never saw, and their
+    comments on items by pk could land on rewritten items. Nothing is written; the page comes
+    back with the plan as it is now and what the reviewer typed."""
+
+    def __init__(self, plan: AnnualPlan):
+        self.plan = plan
+        who = _person_name(plan.updated_by) if plan.updated_by else "—"
+        super().__init__(
+            plan,
+            _(
+                "План изменён после того, как вы открыли страницу: сейчас он «%(status)s», последним его "
+                "изменил(а) %(who)s в %(when)s. Решение не принято. Проверьте план ниже и примите решение ещё "
+                "раз — ваш комментарий и замечания к пунктам остались в форме."
+            )
+            % {
+                "status": plan.get_status_display(), "who": who,
+                "when": timezone.localtime(plan.updated_at).strftime("%d.%m.%Y %H:%M"),
+            },
         )
 
 
@@ -270,7 +293,11 @@ def _notify(plan: AnnualPlan, transition: PlanTransition, request_host: str = ""
     ) % {
         "who": transition.by_name,
         "status": plan.get_status_display(),
-        "comment": (_("Комментарий: %(c)s\n") % {"c": transition.comment}) if transition.comment else "",
+        "comment": ((_("Комментарий: %(c)s\n") % {"c": transition.comment}) if transition.comment else "")
+        + "".join(
+            _("Пункт %(position)s: %(c)s\n") % {"position": c.position, "c": c.comment}
+            for c in transition.item_comments.order_by("position", "pk")
+        ),
         "host": request_host,
         "url": url,
     }
@@ -381,14 +408,41 @@ def _sign_approval(plan: AnnualPlan, user: User, today: datetime.date) -> None:
     plan.approved_on = today
 
 
+def _item_comments(plan: AnnualPlan, item_comments: dict[int, str]) -> dict[int, tuple[PlanItem, str]]:
+    """The reviewer's comments on single items (item pk -> text, blank ones dropped), each on an
+    item of this plan and not too long; errors by field `item-<pk>-comment`."""
+    wanted = {pk: (text or "").strip() for pk, text in item_comments.items()}
+    wanted = {pk: text for pk, text in wanted.items() if text}
+    if not wanted:
+        return {}
+    items = {item.pk: item for item in plan.items.filter(pk__in=wanted).only("pk", "position", "content", "plan_id")}
+    errors = {}
+    for pk, text in wanted.items():
+        if pk not in items:
+            errors[f"item-{pk}-comment"] = _("Такого пункта в плане нет.")
+        elif len(text) > ITEM_COMMENT_MAX_LENGTH:
+            errors[f"item-{pk}-comment"] = ngettext(
+                "Замечание не длиннее %(limit)d символа (сейчас %(length)d).",
+                "Замечание не длиннее %(limit)d символов (сейчас %(length)d).",
+                ITEM_COMMENT_MAX_LENGTH,
+            ) % {"limit": ITEM_COMMENT_MAX_LENGTH, "length": len(text)}
+    if errors:
+        raise ValidationError(errors)
+    return {pk: (items[pk], text) for pk, text in wanted.items()}
+
+
 def _transition(
     *, plan: AnnualPlan, to: str, user: User, comment: str = "", host: str = "", notify: bool = True,
-    approval: Approval | None = None,
+    approval: Approval | None = None, item_comments: dict[int, str] | None = None, version: int | None = None,
 ) -> AnnualPlan:
+    """`version`: the plan's version as the acting user's page showed it; a plan changed since
+    raises PlanReviewStale and nothing is written (None: not checked, for callers without a page)."""
     with transaction.atomic():
         locked = AnnualPlan.objects.select_for_update(of=("self",)).select_related(
-            "association", "association__school", "association__district", "academic_year"
+            "association", "association__school", "association__district", "academic_year", "updated_by"
         ).get(pk=plan.pk)
+        if version is not None and locked.version != version:
+            raise PlanReviewStale(locked)
         who = TRANSITIONS.get((locked.status, to))
         if who is None:
             raise ValidationError(
@@ -407,8 +461,11 @@ def _transition(
         )
         if not allowed:
             raise PermissionDenied
+        commented = _item_comments(locked, item_comments or {}) if to == Status.RETURNED else {}
         if to == Status.RETURNED and not comment.strip():
-            raise ValidationError({"comment": _("Укажите, что нужно доработать.")})
+            if not commented:
+                raise ValidationError({"comment": _("Укажите, что нужно доработать.")})
+            comment = _("Замечания к пунктам плана.")
         if to == Status.SUBMITTED:
             _check_submittable(locked)
         today = timezone.localdate()
@@ -418,6 +475,15 @@ def _transition(
         transition = PlanTransition.objects.create(
             plan=locked, from_status=locked.status, to_status=to, comment=comment.strip(),
             by=user, by_name=_person_name(user),
+            items_snapshot=items_snapshot(locked) if to == Status.RETURNED else [],
+        )
+        PlanItemComment.objects.bulk_create(
+            [
+                PlanItemComment(
+                    transition=transition, item=item, position=item.position, content=item.content, comment=text
+                )
+                for item, text in sorted(commented.values(), key=lambda pair: pair[0].position)
+            ]
         )
         locked.status = to
         locked.version += 1
@@ -433,20 +499,32 @@ def plan_submit(*, plan: AnnualPlan, user: User, host: str = "", notify: bool = 
     return _transition(plan=plan, to=Status.SUBMITTED, user=user, host=host, notify=notify)
 
 
-def plan_return(*, plan: AnnualPlan, user: User, comment: str, host: str = "", notify: bool = True) -> AnnualPlan:
-    """The reviewer returns the plan with what to rework; never the association's own head."""
-    return _transition(plan=plan, to=Status.RETURNED, user=user, comment=comment, host=host, notify=notify)
+def plan_return(
+    *, plan: AnnualPlan, user: User, comment: str, item_comments: dict[int, str] | None = None, host: str = "",
+    notify: bool = True, version: int | None = None,
+) -> AnnualPlan:
+    """The reviewer returns the plan with what to rework (`comment`, and/or comments on single
+    items: item pk -> text); never the association's own head. The items as they are now are
+    kept on the return, to compare the resubmitted plan with. Refused with PlanReviewStale when
+    the plan is no longer at `version`, the one the reviewer's page showed."""
+    return _transition(
+        plan=plan, to=Status.RETURNED, user=user, comment=comment, host=host, notify=notify,
+        item_comments=item_comments, version=version,
+    )
 
 
 def plan_approve(
     *, plan: AnnualPlan, user: User, comment: str = "", approval: Approval | None = None, host: str = "",
-    notify: bool = True,
+    notify: bool = True, version: int | None = None,
 ) -> AnnualPlan:
     """The reviewer approves the plan, never the association's own head: the protocol that
     considered it is required (`approval` or already on the plan), the approving order is kept
-    if given, and the plan records who agreed and who approved it as its document prints them."""
+    if given, and the plan records who agreed and who approved it as its document prints them.
+    Refused with PlanReviewStale when the plan is no longer at `version`, the one the
+    reviewer's page showed."""
     return _transition(
-        plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host, notify=notify, approval=approval
+        plan=plan, to=Status.APPROVED, user=user, comment=comment, host=host, notify=notify, approval=approval,
+        version=version,
     )
 
 
@@ -462,6 +540,19 @@ def plan_item_mark(
         raise PermissionDenied
     if item.plan.status != Status.APPROVED:
         raise ValidationError(_("Отметки о выполнении ставят в утверждённом плане."))
+    _check_mark(execution=execution, executed_on=executed_on, note=note, moved_timing=moved_timing)
+    item.execution = execution
+    item.executed_on = executed_on if execution == PlanItem.Execution.DONE else None
+    item.execution_note = note.strip()
+    item.moved_timing = moved_timing.strip() if execution == PlanItem.Execution.MOVED else ""
+    item.marked_by = user
+    item.save()
+    return item
+
+
+def _check_mark(*, execution: str, executed_on: datetime.date | None, note: str, moved_timing: str) -> None:
+    """What each mark needs, by field: done a date (not in the future), moved a new timing and a
+    reason, cancelled a reason."""
     errors = {}
     if execution == PlanItem.Execution.DONE and not executed_on:
         errors["executed_on"] = _("Укажите дату выполнения.")
@@ -475,13 +566,47 @@ def plan_item_mark(
         errors["execution"] = _("Неизвестная отметка.")
     if errors:
         raise ValidationError(errors)
-    item.execution = execution
-    item.executed_on = executed_on if execution == PlanItem.Execution.DONE else None
-    item.execution_note = note.strip()
-    item.moved_timing = moved_timing.strip() if execution == PlanItem.Execution.MOVED else ""
-    item.marked_by = user
-    item.save()
-    return item
+
+
+def plan_items_mark(
+    *, plan: AnnualPlan, items: list[PlanItem], user: User, execution: str, executed_on: datetime.date | None = None,
+    note: str = "", moved_timing: str = "",
+) -> list[PlanItem]:
+    """One execution mark on several items of the plan, each through `plan_item_mark`, all or
+    nothing: the mark's own errors by field; when an item is refused, nothing is marked and the
+    refusal names every refused item («пункт 3: …»)."""
+    if not access.can_write_association(user, plan.association):
+        raise PermissionDenied
+    if plan.status != Status.APPROVED:
+        raise ValidationError(_("Отметки о выполнении ставят в утверждённом плане."))
+    if not items:
+        raise ValidationError({"items": _("Отметьте пункты плана, которым ставится отметка.")})
+    _check_mark(execution=execution, executed_on=executed_on, note=note, moved_timing=moved_timing)
+    marked: list[PlanItem] = []
+    refused: list[str] = []
+    with transaction.atomic():
+        for item in sorted(items, key=lambda item: (item.position, item.pk)):
+            if item.plan_id != plan.pk:
+                refused.append(_("пункт %(position)s: не из этого плана") % {"position": item.position})
+                continue
+            try:
+                with transaction.atomic():
+                    marked.append(
+                        plan_item_mark(
+                            item=item, user=user, execution=execution, executed_on=executed_on, note=note,
+                            moved_timing=moved_timing,
+                        )
+                    )
+            except PermissionDenied:
+                refused.append(_("пункт %(position)s: нет права ставить отметку") % {"position": item.position})
+            except ValidationError as error:
+                reason = " ".join(error.messages)
+                refused.append(_("пункт %(position)s: %(reason)s") % {"position": item.position, "reason": reason})
+        if refused:  # raised inside the block: the items marked before it are rolled back
+            raise ValidationError(
+                _("Ни один пункт не отмечен: %(refused)s.") % {"refused": "; ".join(refused)}, code="items_refused"
+            )
+    return marked
 
 
 @transaction.atomic

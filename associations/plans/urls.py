@@ -17,4 +17,5 @@ urlpatterns = [
     path("plans/files/<int:pk>/delete/", plan_views.plan_item_file_delete, name="plan_item_file_delete"),
     path("associations/<int:pk>/plans/import/", plan_views.plan_import, name="plan_import"),
     path("associations/<int:pk>/plans/import/confirm/", plan_views.plan_import_confirm, name="plan_import_confirm"),
+    path("plans/<int:pk>/mark/", plan_views.plan_items_mark, name="plan_items_mark"),
 ]

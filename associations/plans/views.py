@@ -30,8 +30,10 @@ from associations.plans.forms import (
     PlanHeaderForm,
     PlanImportConfirmForm,
     PlanImportForm,
+    PlanItemCommentsForm,
     PlanItemFileForm,
     PlanItemMarkForm,
+    PlanItemsMarkForm,
     PlanReviewForm,
     plan_import_token,
     plan_item_formset,
@@ -65,19 +67,31 @@ def _plan_or_404(request, pk) -> AnnualPlan:
 # --- the plan's page ------------------------------------------------------------------------
 
 
-def _render_detail(request, detail, *, review_form=None, mark_form=None, file_form=None):
+def _render_detail(
+    request, detail, *, review_form=None, mark_form=None, file_form=None, comments_form=None, bulk_form=None
+):
     if detail.can_mark:
         for item in detail.items:
             item.mark_form = mark_form if mark_form is not None and mark_form.item.pk == item.pk else None
             item.mark_form = item.mark_form or PlanItemMarkForm(item=item)
             item.file_form = file_form if file_form is not None and file_form.item.pk == item.pk else None
             item.file_form = item.file_form or PlanItemFileForm(item=item)
-    returned = [t for t in detail.transitions if t.to_status == AnnualPlan.Status.RETURNED]
+        bulk_form = bulk_form or PlanItemsMarkForm(plan=detail.plan)
+        ticked = bulk_form.ticked()
+        for item in detail.items:
+            item.ticked = str(item.pk) in ticked
+    if detail.can_review:
+        comments_form = comments_form or PlanItemCommentsForm(items=detail.items)
+        for item in detail.items:
+            item.comment_field = comments_form[f"item-{item.pk}-comment"]
     context = {
         "detail": detail,
         "plan": detail.plan,
+        # The decision's fields are in the box at the top only; the box at the end of the plan
+        # has its buttons, which post the same fields (one form).
         "review_form": review_form or PlanReviewForm(plan=detail.plan),
-        "last_return": returned[-1] if returned else None,
+        "bulk_form": bulk_form,
+        "last_return": detail.last_return,
         "is_approved": detail.plan.status == AnnualPlan.Status.APPROVED,
         "plan_links": links.plan_links(detail.plan, user=request.user),  # the apps above: reports
     }
@@ -188,8 +202,12 @@ def plan_edit(request, pk: int):
 
     last_return = None
     if plan.status == AnnualPlan.Status.RETURNED:
-        # What the reviewer asked for stays in sight while the head fixes the plan.
+        # What the reviewer asked for stays in sight while the head fixes the plan, the comments
+        # on single items next to their rows (one query for all).
         last_return = plan.transitions.filter(to_status=AnnualPlan.Status.RETURNED).order_by("-at", "-pk").first()
+        comments = plan_selectors.item_comments_of(last_return)
+        for form in formset.forms:
+            form.review_comments = comments.get(form.instance.pk, []) if form.instance.pk else []
     return render(
         request,
         "associations/plans/plan_edit.html",
@@ -219,14 +237,28 @@ def plan_submit(request, pk: int):
 def _review(request, pk: int, *, decide, done: str):
     plan = _plan_or_404(request, pk)
     form = PlanReviewForm(request.POST, plan=plan)
-    if form.is_valid():
+    comments_form = PlanItemCommentsForm(request.POST, items=plan.items.only("pk", "position"))
+    stale = None
+    if form.is_valid() and comments_form.is_valid():
         try:
-            decide(plan=plan, user=request.user, form=form, host=_host(request))
+            decide(
+                plan=plan, user=request.user, form=form, comments=comments_form.comments(), host=_host(request),
+                version=form.cleaned_data["version"],
+            )
+        except plan_services.PlanReviewStale as error:
+            # The page comes back with the plan as it is now (and its version, so that a second
+            # decision is on what it shows) and what the reviewer typed.
+            stale = str(error)
+            messages.error(request, stale)
         except ValidationError as error:
-            if not errors_fit(error, form):
+            if errors_fit(error, comments_form):
+                comments_form.add_error(None, error)
+                messages.error(request, _("Замечания к пунктам не приняты: исправьте отмеченные красным."))
+            elif not errors_fit(error, form):
                 messages.error(request, refusal(error))
                 return redirect("associations:plan", plan.pk)
-            form.add_error(None, error)
+            else:
+                form.add_error(None, error)
         except PermissionDenied as error:
             messages.error(request, _refusal(error))
             return redirect("associations:plan", plan.pk)
@@ -235,19 +267,28 @@ def _review(request, pk: int, *, decide, done: str):
             return redirect("associations:plan", plan.pk)
     detail = plan_selectors.plan_detail(user=request.user, pk=plan.pk)
     if not detail.can_review:
-        messages.error(request, refusal(PermissionDenied()))
+        if stale is None:  # a stale decision said so already: the plan is no longer under review
+            messages.error(request, refusal(PermissionDenied()))
         return redirect("associations:plan", plan.pk)
-    return _render_detail(request, detail, review_form=form)
+    return _render_detail(request, detail, review_form=form, comments_form=comments_form)
 
 
-def _return(*, plan, user, form, host):
-    plan_services.plan_return(plan=plan, user=user, comment=form.cleaned_data["comment"], host=host)
+def _return(*, plan, user, form, comments, host, version):
+    plan_services.plan_return(
+        plan=plan, user=user, comment=form.cleaned_data["comment"], item_comments=comments, host=host,
+        version=version,
+    )
 
 
-def _approve(*, plan, user, form, host):
+def _approve(*, plan, user, form, comments, host, version):
+    if comments:  # they go with a return only: refused, the typed comments stay on the page
+        raise ValidationError({
+            "comment": _("Замечания к пунктам передаются вместе с возвратом плана на доработку: верните план "
+                         "или сотрите замечания, чтобы утвердить его.")
+        })
     plan_services.plan_approve(
         plan=plan, user=user, comment=form.cleaned_data["comment"], approval=plan_services.Approval(**form.approval()),
-        host=host,
+        host=host, version=version,
     )
 
 
@@ -299,6 +340,47 @@ def plan_item_mark(request, pk: int):
         messages.error(request, refusal(PermissionDenied()))
         return redirect(back)
     return _render_detail(request, detail, mark_form=form)
+
+
+@login_required
+@require_POST
+def plan_items_mark(request, pk: int):
+    """One execution mark for the items ticked on the plan's page, all or nothing
+    (`plan_services.plan_items_mark`): the mark's errors next to its fields, a refused item named
+    in the message; the page comes back with the ticks and what was typed."""
+    plan = _plan_or_404(request, pk)
+    back = reverse("associations:plan", args=[plan.pk])
+    form = PlanItemsMarkForm(request.POST, plan=plan)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            marked = plan_services.plan_items_mark(
+                plan=plan, items=list(data["items"]), user=request.user, execution=data["execution"],
+                executed_on=data["executed_on"], note=data["execution_note"], moved_timing=data["moved_timing"],
+            )
+        except ValidationError as error:
+            if not errors_fit(error, form):  # refused items are named in the message
+                messages.error(request, refusal(error))
+                return redirect(back)
+            form.add_error(None, error)
+        except PermissionDenied as error:
+            messages.error(request, refusal(error))
+            return redirect(back)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "Отметка «%(mark)s» поставлена %(count)d пункту плана.",
+                    "Отметка «%(mark)s» поставлена %(count)d пунктам плана.",
+                    len(marked),
+                ) % {"mark": PlanItem.Execution(data["execution"]).label, "count": len(marked)},
+            )
+            return redirect(back)
+    detail = plan_selectors.plan_detail(user=request.user, pk=plan.pk)
+    if not detail.can_mark:
+        messages.error(request, refusal(PermissionDenied()))
+        return redirect(back)
+    return _render_detail(request, detail, bulk_form=form)
 
 
 # --- an item's result files ----------------------------------------------------------------------

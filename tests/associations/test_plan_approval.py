@@ -19,9 +19,10 @@ from django.urls import reverse
 from associations import access
 from associations.models import AnnualPlan, DistrictOfficial, Person
 from associations.plans import services as ps
+from associations.plans.models import PlanItemComment
 from associations.plans.selectors import plans_awaiting
 from tests import factories as f
-from tests.helpers import login, messages_of
+from tests.helpers import form_data, login, messages_of
 
 Status = AnnualPlan.Status
 
@@ -305,3 +306,84 @@ def test_the_official_is_assigned_in_the_admin(world, client_for):
     assert response.status_code == 200
     assert "Сотрудник работает в другом районе." in response.content.decode()
     assert DistrictOfficial.objects.count() == 1
+
+
+# --- a decision from a stale page ---------------------------------------------------------------
+
+
+def _changed_meanwhile(world, plan):
+    """Someone else returned the plan, the head rewrote an item and resubmitted it."""
+    ps.plan_return(plan=plan, user=world.admin, comment="Доработайте.", notify=False)
+    plan.items.filter(position=1).update(content="Пункт, переписанный после возврата")
+    ps.plan_submit(plan=plan, user=world.head, notify=False)
+    plan.refresh_from_db()
+    return plan
+
+
+def _state(plan):
+    plan.refresh_from_db()
+    return (
+        plan.status, plan.version, plan.considered_protocol_number,
+        list(plan.transitions.values_list("to_status", "comment")),
+        PlanItemComment.objects.filter(transition__plan=plan).count(),
+    )
+
+
+@pytest.mark.parametrize("action", ["approve", "return"])
+def test_a_decision_from_a_page_opened_before_the_plan_changed_is_refused(world, submitted, action):
+    deputy = login(world.deputy)
+    shown = form_data(deputy.get(url("plan", submitted.pk)), "plan-review")
+    assert shown["version"] == str(submitted.version)
+    _changed_meanwhile(world, submitted)
+    before = _state(submitted)
+
+    first = submitted.items.get(position=1)
+    data = {**shown, "comment": "Мой комментарий.", "considered_protocol_number": "7"}
+    if action == "return":
+        data[f"item-{first.pk}-comment"] = "Замечание к старому тексту."
+    response = deputy.post(url(f"plan_{action}", submitted.pk), data)
+
+    assert response.status_code == 200
+    assert _state(submitted) == before  # status, version, protocol, transitions, item comments
+    said = messages_of(response)
+    assert len(said) == 1 and said[0].startswith("План изменён после того, как вы открыли страницу:")
+    assert "сейчас он «на рассмотрении»" in said[0]
+    # What the reviewer typed stays; the page shows the plan as it is now, with its version.
+    again = form_data(response, "plan-review")
+    assert (again["comment"], again["considered_protocol_number"]) == ("Мой комментарий.", "7")
+    if action == "return":
+        assert again[f"item-{first.pk}-comment"] == "Замечание к старому тексту."
+    assert again["version"] == str(submitted.version)
+    assert "Пункт, переписанный после возврата" in response.content.decode()
+
+    # Decided again from the page that shows the current plan: it goes through.
+    response = deputy.post(url(f"plan_{action}", submitted.pk), again, follow=True)
+    done = {"approve": "План утверждён.", "return": "План возвращён на доработку."}[action]
+    assert done in messages_of(response)
+    assert status_of(submitted) == {"approve": Status.APPROVED, "return": Status.RETURNED}[action]
+
+
+def test_a_stale_decision_on_a_plan_decided_meanwhile_says_so(world, submitted):
+    deputy = login(world.deputy)
+    shown = form_data(deputy.get(url("plan", submitted.pk)), "plan-review")
+    ps.plan_approve(plan=submitted, user=world.admin, notify=False)
+    before = _state(submitted)
+    response = deputy.post(url("plan_return", submitted.pk), {**shown, "comment": "Доработайте."}, follow=True)
+    said = messages_of(response)
+    assert len(said) == 1 and said[0].startswith("План изменён после того, как вы открыли страницу:")
+    assert "сейчас он «утверждён»" in said[0]
+    assert _state(submitted) == before
+
+
+def test_the_services_compare_the_version_inside_the_transaction(world, submitted):
+    seen = submitted.version
+    _changed_meanwhile(world, submitted)
+    before = _state(submitted)
+    with pytest.raises(ps.PlanReviewStale):
+        ps.plan_approve(plan=submitted, user=world.deputy, version=seen, notify=False)
+    with pytest.raises(ps.PlanReviewStale):
+        ps.plan_return(plan=submitted, user=world.deputy, comment="x", version=seen, notify=False,
+                       item_comments={submitted.items.get(position=1).pk: "к старому тексту"})
+    assert _state(submitted) == before
+    ps.plan_approve(plan=submitted, user=world.deputy, version=submitted.version, notify=False)
+    assert status_of(submitted) == Status.APPROVED

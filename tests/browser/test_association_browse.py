@@ -24,6 +24,7 @@ from associations.models import AcademicYear, Association
 from rmo_portal import demo
 from tests import factories as f
 from tests.browser.helpers import watch_console
+from tests.browser.picking import pick
 
 pytestmark = pytest.mark.browser
 
@@ -63,16 +64,16 @@ def test_methodologist_browses_associations(world, live_server, page, log_in):
     page.goto(reverse("associations:detail", args=[world.rmo.pk]))
     expect(page.get_by_test_id("members").get_by_text("В этом учебном году членов нет.")).to_be_visible()
     label = f"{newcomer.short_name} — {world.other_school.short_name}"
-    people = page.get_by_label("Добавить в состав")
-    page.get_by_test_id("people-filter").fill("районн")  # the search box narrows the long list
-    expect(people.locator("option:not([hidden])")).to_have_count(1)
-    people.select_option(label=label)
+    pick(page, f"Добавить в состав на {world.year} учебный год", "районн", label)  # typed, then chosen
     page.get_by_role("button", name="Добавить", exact=True).click()
     expect(page.get_by_role("alert").filter(has_text="добавлен 1 человек")).to_be_visible()
     row = page.get_by_test_id("member-row").filter(has_text=newcomer.full_name)
     expect(row).to_be_visible()
+    asked: list[str] = []
+    page.once("dialog", lambda dialog: (asked.append(dialog.message), dialog.accept()))
     row.get_by_role("button", name="Исключить").click()
     expect(page.get_by_role("alert").filter(has_text="больше не в составе")).to_be_visible()
+    assert asked == [f"{newcomer.full_name} будет исключён из объединения на {world.year} учебный год. Исключить?"]
     expect(page.get_by_test_id("member-row")).to_have_count(0)
     assert errors == []
 
@@ -115,6 +116,7 @@ def test_methodologist_pages(demo_district, page, log_in, shot):
 
     # The directory, narrowed to one school through its filter form: the whole district is a
     # page of fifty rows, too long for a picture.
+    page.get_by_test_id("nav-district").click()  # the district's pages share «Район» in the navbar
     page.get_by_role("navigation").get_by_role("link", name="Педагоги", exact=True).click()
     people = page.get_by_test_id("people").locator("tbody tr")
     expect(people).to_have_count(min(50, busiest.district.people.count()))
