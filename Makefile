@@ -100,9 +100,10 @@ run: system-deps venv messages
 	$(call say,"Применяю миграции / migrating db.sqlite3 or DATABASE_URL")
 	@$(DEV) $(MANAGE) migrate --no-input -v 0
 	$(call say,"Загружаю демо-данные / loading the demo district (load_demo)")
-	@$(DEV) $(MANAGE) load_demo
-	$(call say,"Портал: http://$(RMO_ADDR)/  — остановить: Ctrl+C")
-	@$(DEV) $(MANAGE) runserver $(RMO_ADDR)
+	@$(DEV) $(MANAGE) load_demo --address "$(RMO_ADDR)" | tee $(VENV)/demo.log
+	$(call say,"Запускаю сервер / runserver $(RMO_ADDR) (адрес для входа — выше)  — остановить: Ctrl+C")
+	@host=$$(sed -n 's|^Откройте http://\([^:/]*\).*|\1|p' $(VENV)/demo.log | tail -n 1); \
+	DJANGO_ALLOWED_HOSTS="$${DJANGO_ALLOWED_HOSTS:-127.0.0.1,localhost,$$host}" $(DEV) $(MANAGE) runserver $(RMO_ADDR)
 
 test: system-deps-test venv messages
 	$(call say,"Тесты / running pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (база / database: $(db_scheme))")

@@ -204,3 +204,23 @@ def board_url(user, association: Association, year: AcademicYear) -> str:
     return reverse("reports:analysis_board", args=[association.district_id, year.start_year])
 
 
+
+
+# --- the home page: analyses waiting --------------------------------------------------------------
+
+HOME_ANALYSES = 20
+
+
+def analyses_awaiting(*, user) -> list[Analysis]:
+    """The home page's waiting analyses, as the plans' (`plans_awaiting`): those submitted to the
+    user for review (the school's deputy; the district official for the РМО) and the user's own
+    returned to rework, by their role (an administrator is not everyone's reviewer there). One
+    query."""
+    review = access.visible_by_role(user, "analysis", Analysis.objects.all(), action="review")
+    rework = access.visible_by_role(
+        user, "analysis", Analysis.objects.filter(status=Status.RETURNED), action="write"
+    )
+    return list(
+        (review | rework).select_related("association", "association__school", "academic_year")
+        .order_by("-updated_at", "pk")[:HOME_ANALYSES]
+    )

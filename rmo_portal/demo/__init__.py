@@ -15,9 +15,9 @@ from __future__ import annotations
 
 from associations.files.services import files_atomic
 from rmo_portal.demo import analysis, bank, meetings, monitoring, organisation, records
-from rmo_portal.demo.organisation import ADMIN_LOGIN, DEMO_PASSWORD, DEMO_URL, LOGINS, DemoResult
+from rmo_portal.demo.organisation import ADMIN_LOGIN, DEMO_PASSWORD, LOGINS, DemoResult
 
-__all__ = ["ADMIN_LOGIN", "DEMO_PASSWORD", "DEMO_URL", "LOGINS", "DemoResult", "load_demo"]
+__all__ = ["ADMIN_LOGIN", "DEMO_PASSWORD", "LOGINS", "DemoResult", "load_demo"]
 
 
 def load_demo() -> DemoResult:

@@ -45,7 +45,6 @@ from associations.models import (
 from rmo_portal.demo import plans as demo_plans
 
 DEMO_PASSWORD = "demo12345"  # noqa: S105 — a published demo password, reset on every run
-DEMO_URL = "http://127.0.0.1:8000/"
 
 M = TypeVar("M", bound=models.Model)
 
