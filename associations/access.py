@@ -545,6 +545,8 @@ def register(name: str, *, model: str, association_path: str | None,
 
 register("association", model="associations.Association", association_path="", rules=lambda k: ASSOCIATION_RULES)
 register("school", model="associations.School", association_path=None, rules=lambda k: {"see": _school_see})
+
+
 def _person_page(roles: Roles) -> Q:
     """A teacher's page (their records): the directory's readers, the person themselves, and the
     head of their school's МО."""
@@ -1317,4 +1319,64 @@ def protocol_items_for_extract(user: User | None, queryset: QuerySet | None = No
     if reaches(user, "decision", "own"):
         own = Q(pk__in=visible(user, "decision", action="own").values("protocol_item_id"))
     q = both(Q(protocol__status=PROTOCOL_SIGNED), either(reads, own))
+    return queryset.none() if _is_nothing(q) else queryset.filter(q)
+
+
+def can_check_protocol_checksum(user: User | None, protocol: Model) -> bool:
+    """Who is shown a signed protocol's SHA-256 («Проверка подлинности» on its page): those who
+    keep the protocol (its association's «record»: the head, the secretary, the methodologist for
+    the РМО, admins) and those who oversee the association (its «oversee»: the school's deputy
+    director, the district's methodologist). A teacher who reads the signed protocol is not: the
+    checksum is for whoever compares a copy with the stored original."""
+    association = protocol.association
+    return allows(user, "association", association, "record") or allows(user, "association", association, "oversee")
+
+
+def association_for_people_search(user: User | None, pk: int | str, *, pool: bool = False) -> Association:
+    """The association whose people the user searches in a picker (rmo_portal.pickers): one
+    whose records they keep (its plan, meetings and protocols: `record`), or, for the people
+    to add to its membership (`pool`), one they write. 404 to whoever may not see it, 403 to
+    whoever sees it but keeps none of its records."""
+    association = object_for_user(user, "association", pk)
+    if not allows(user, "association", association, "write" if pool else "record"):
+        raise PermissionDenied
+    return association
+
+
+# The home page lists the user's own tasks: those of the associations they head or keep the
+# protocols of, the school they are deputy director of, the РМО the methodologist heads; not every
+# association an administrator reaches as one (the admin is not everyone's secretary there).
+def _by_role(roles: Roles) -> Roles:
+    """The roles without the administrator's reach."""
+    return Roles(**{**roles.__dict__, "is_superuser": False, "admin_district_ids": frozenset()})
+
+
+def visible_by_role(user: User | None, kind: str, queryset: QuerySet | None = None, *, action: str = "see") -> QuerySet:
+    """`visible`, by the user's own roles only: an administrator's reach as one left out."""
+    if queryset is None:
+        queryset = apps.get_model(_kind(kind).model).objects.all()
+    q = _kind(kind).rule(action)(_by_role(roles_for(user)))
+    if _is_everything(q):
+        return queryset
+    if _is_nothing(q):
+        return queryset.none()
+    return queryset.filter(q)
+
+
+def reaches_by_role(user: User | None, kind: str, action: str = "see") -> bool:
+    """Whether `visible_by_role` can match anything (no query)."""
+    return not _is_nothing(_kind(kind).rule(action)(_by_role(roles_for(user))))
+
+
+def decisions_overseen(user: User | None, queryset: QuerySet) -> QuerySet:
+    """The decisions of signed protocols of the associations the user oversees by their role (the
+    school's deputy director: the school's МО; the district methodologist: the district): the
+    deputy's «решения на контроле» on the home page. Nothing they may not read already: a signed
+    protocol, its decisions included, is read by everyone who sees its association."""
+    roles = _by_role(roles_for(user))
+    q = both(
+        Q(protocol_item__protocol__status=PROTOCOL_SIGNED),
+        under("protocol_item__protocol__association", _overseers(roles)),
+        under("protocol_item__protocol__association", _association_see(roles)),
+    )
     return queryset.none() if _is_nothing(q) else queryset.filter(q)

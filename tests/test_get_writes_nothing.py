@@ -194,6 +194,17 @@ PAGES = {
     "order's scan": lambda scene, role: reverse(
         "associations:appointment_order_scan", args=[scene.scans.order_scanned.pk]
     ),
+    "sign-in sheet": lambda scene, role: reverse("meetings:sign_in_sheet_pdf", args=[scene.meeting.pk]),
+    "meeting's .ics": lambda scene, role: reverse("meetings:meeting_ics", args=[scene.meeting.pk]),
+    "calendar's week": lambda scene, role: reverse("meetings:calendar") + "?view=week&date=2026-12-07",
+    "people search": lambda scene, role: reverse("associations:people_search", args=[scene.world.mo.pk]) + "?q=ва",
+    "people search (members to add)": lambda scene, role: reverse(
+        "associations:people_search", args=[scene.world.mo.pk]
+    ) + f"?q=ва&for=members&year={scene.world.year.pk}",
+    "record people search": lambda scene, role: reverse(
+        "associations:record_people_search", args=["consultation"]
+    ) + "?q=ва",
+    "card authors search": lambda scene, role: reverse("meetings:material_authors_search") + "?q=ва",
 }
 
 
