@@ -126,23 +126,29 @@ class MonthCalendar:
         return f"{self.next:%Y-%m}" if self.next else None
 
 
-def month_calendar(*, user, params, first: datetime.date) -> tuple[MeetingFilter, MonthCalendar]:
-    """A Monday-first grid of the month (whole weeks, so the neighbouring months' days at its
-    edges too) with the meetings in their Moscow days."""
-    weeks_of_dates = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(first.year, first.month)
-    grid_start, grid_end = weeks_of_dates[0][0], weeks_of_dates[-1][-1]
+def _meetings_by_day(
+    user, params, first: datetime.date, end: datetime.date
+) -> tuple[MeetingFilter, dict[datetime.date, list[Meeting]]]:
+    """The filtered meetings from Moscow's midnight of `first` up to that of `end` (not
+    included), in one query, grouped by their Moscow day: the month and the week views."""
     queryset = (
         _schedule_queryset(user)
-        .filter(
-            starts_at__gte=local_midnight(grid_start),
-            starts_at__lt=local_midnight(grid_end + datetime.timedelta(days=1)),
-        )
+        .filter(starts_at__gte=local_midnight(first), starts_at__lt=local_midnight(end))
         .order_by("starts_at", "pk")
     )
     filterset = MeetingFilter(params, queryset=queryset, user=user)
     by_day: dict[datetime.date, list[Meeting]] = {}
     for meeting in filterset.qs:
         by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    return filterset, by_day
+
+
+def month_calendar(*, user, params, first: datetime.date) -> tuple[MeetingFilter, MonthCalendar]:
+    """A Monday-first grid of the month (whole weeks, so the neighbouring months' days at its
+    edges too) with the meetings in their Moscow days."""
+    weeks_of_dates = calendar.Calendar(firstweekday=calendar.MONDAY).monthdatescalendar(first.year, first.month)
+    grid_start, grid_end = weeks_of_dates[0][0], weeks_of_dates[-1][-1]
+    filterset, by_day = _meetings_by_day(user, params, grid_start, grid_end + datetime.timedelta(days=1))
     today = timezone.localdate()
     weeks = [
         [
@@ -215,18 +221,7 @@ class WeekCalendar:
 def week_calendar(*, user, params, monday: datetime.date) -> tuple[MeetingFilter, WeekCalendar]:
     """Seven Moscow days from `monday`, each with its meetings and events (filtered as the
     month is), in one query."""
-    queryset = (
-        _schedule_queryset(user)
-        .filter(
-            starts_at__gte=local_midnight(monday),
-            starts_at__lt=local_midnight(monday + datetime.timedelta(days=7)),
-        )
-        .order_by("starts_at", "pk")
-    )
-    filterset = MeetingFilter(params, queryset=queryset, user=user)
-    by_day: dict[datetime.date, list[Meeting]] = {}
-    for meeting in filterset.qs:
-        by_day.setdefault(timezone.localtime(meeting.starts_at).date(), []).append(meeting)
+    filterset, by_day = _meetings_by_day(user, params, monday, monday + datetime.timedelta(days=7))
     today = timezone.localdate()
     days = [monday + datetime.timedelta(days=n) for n in range(7)]
     previous = monday - datetime.timedelta(days=7)
