@@ -14,7 +14,6 @@ from collections.abc import Sequence
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
@@ -22,7 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from associations import access
-from associations.files.services import file_discard, file_store, files_atomic
+from associations.files.services import blob_store, file_discard, file_store, files_atomic
 from associations.models import SCAN_TYPES, AcademicYear, Association, Person
 from associations.plans import services as plan_services
 from meetings.models import (
@@ -477,7 +476,7 @@ def protocol_votes_short(*, protocol: Protocol, items: list[ProtocolItem]) -> li
     ]
 
 
-@transaction.atomic
+@files_atomic()  # the PDF's blob goes again if the signing fails after it was stored
 def protocol_sign(*, protocol: Protocol, user: User, votes_confirmed: bool = False) -> Protocol:
     """Freeze the protocol: render its PDF once, keep the bytes and their SHA-256. Refused, with
     the list of what is missing (`protocol_missing`), until it is complete; a question voted by
@@ -520,7 +519,12 @@ def protocol_sign(*, protocol: Protocol, user: User, votes_confirmed: bool = Fal
     locked.signed_by = user
     pdf = protocol_pdf(locked)
     locked.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    locked.pdf.save(locked.file_name(), ContentFile(pdf), save=False)
+    # Through the file module: a storage that fails (the disk full) keeps nothing, FileNotStored.
+    field = locked.pdf.field
+    locked.pdf = blob_store(
+        name=field.generate_filename(locked, locked.file_name()), content=pdf, shown=locked.file_name(),
+        max_length=field.max_length,
+    )
     # Protocol.save refuses rows already signed in the database; this one is still a draft there.
     locked.save()
     Meeting.objects.filter(pk=locked.meeting_id, status=Meeting.Status.PLANNED).update(status=Meeting.Status.HELD)

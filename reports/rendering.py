@@ -7,6 +7,13 @@ everything else: `file://` (so a document can never embed /etc/passwd), `http(s)
 A refused resource makes WeasyPrint log a warning and leave it out; the document still renders.
 Only `data:` URIs pass, since they carry their bytes with them and fetch nothing.
 
+When WeasyPrint fails (a bug of a template or of WeasyPrint, memory, a font missing), the
+failure is logged here for the admin and raised as `RenderError`, one exception with a Russian
+message. It is a ValidationError: an action that stores a PDF (signing a protocol, accepting an
+analysis) renders it inside its transaction, so it is refused like any other refusal, with this
+message, and leaves everything as it was; a download that fails with it gets the 503 page
+«Документ не удалось сформировать» from `rmo_portal.errors.server_error`, not a 500.
+
 Exporters hand their result over as `(filename, mimetype, bytes)` (pretix's exporter
 contract); `file_response` turns such a triple into the HTTP response.
 """
@@ -27,10 +34,11 @@ from urllib.parse import unquote, urljoin
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import SuspiciousFileOperation
+from django.core.exceptions import SuspiciousFileOperation, ValidationError
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
 from weasyprint import CSS, HTML
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
@@ -46,6 +54,19 @@ ExportFile = tuple[str, str, bytes]
 # `.invalid`) and nothing is ever requested from it: it only gives `/static/…` in a template an
 # absolute URL that the fetcher recognises and maps onto the static files on disk.
 BASE_URL = "https://rmo-portal.invalid/"
+
+
+class RenderError(ValidationError):
+    """A document could not be made (WeasyPrint failed): the Russian message for the user; the
+    cause, for the admin, is in the log and in `__cause__`."""
+
+    def __init__(self, message: str | None = None):
+        super().__init__(
+            message
+            or _("Документ не удалось сформировать: ошибка при подготовке PDF. Ничего не изменено; попробуйте "
+                 "позже, а если ошибка повторится, сообщите администратору."),
+            code="render_failed",
+        )
 
 
 class ResourceRefused(ValueError):
@@ -193,11 +214,16 @@ def breakable(html: str) -> str:
 
 def html_to_pdf(html: str, *, stylesheets: tuple[str, ...] = (PRINT_CSS,)) -> bytes:
     """PDF bytes of an HTML document styled by the project's static `stylesheets`, fetching
-    nothing but the project's static files. Overlong words get places to break (`breakable`)."""
-    css = [stylesheet(name) for name in stylesheets]
-    html = breakable(html)
-    with _cyclic_gc_paused():
-        return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(stylesheets=css)
+    nothing but the project's static files. Overlong words get places to break (`breakable`).
+    Any failure is logged and raised as RenderError."""
+    try:
+        css = [stylesheet(name) for name in stylesheets]
+        html = breakable(html)
+        with _cyclic_gc_paused():
+            return HTML(string=html, base_url=BASE_URL, url_fetcher=StaticFilesFetcher()).write_pdf(stylesheets=css)
+    except Exception as error:
+        logger.error("PDF не сформирован (%s символов HTML)", len(html), exc_info=True)
+        raise RenderError() from error
 
 
 def render_pdf(template_name: str, context: dict) -> bytes:

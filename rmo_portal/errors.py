@@ -8,6 +8,11 @@ Russian «временно недоступен» with Retry-After, and the next
 write cut off mid-way left nothing half-written — though a connection lost while committing
 leaves the user unsure whether it was saved, which the page says). Both pages render without the request's context: the
 context processors would ask the database again.
+
+A document that could not be made (`reports.rendering.RenderError`: WeasyPrint failed while a
+PDF was downloaded) is a 503 too, «Документ не удалось сформировать», logged by the rendering
+module and by Django's request log; an action that renders and stores a PDF never gets here, it
+refuses with the error's message (a RenderError is a ValidationError).
 """
 
 from __future__ import annotations
@@ -17,6 +22,8 @@ import sys
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponseServerError
 from django.template import loader
+
+from reports.rendering import RenderError
 
 #: How long a client is asked to wait before it tries again, in seconds.
 RETRY_AFTER = 30
@@ -40,7 +47,12 @@ def _database_unavailable(exception: BaseException | None) -> bool:
 
 
 def server_error(request, template_name: str = "500.html"):
-    if _database_unavailable(sys.exc_info()[1]):
+    exception = sys.exc_info()[1]
+    if isinstance(exception, RenderError):
+        response = HttpResponseServerError(loader.get_template("document_failed.html").render())
+        response.status_code = 503
+        return response
+    if _database_unavailable(exception):
         response = HttpResponseServerError(loader.get_template("503.html").render())
         response.status_code = 503
         response["Retry-After"] = str(RETRY_AFTER)

@@ -206,7 +206,7 @@ STORAGES = {
 FILE_UPLOAD_HANDLERS = [
     "associations.files.uploads.FileLimitUploadHandler",
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+    "associations.files.uploads.TemporaryFileUploadHandler",
 ]
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 DATA_UPLOAD_MAX_NUMBER_FILES = 30

@@ -23,6 +23,13 @@
   inside it when the block raises. `file_discard` deletes the row at once and the blob (and its
   cached thumbnail) once the transaction commits.
 
+- **Faults**: when the storage fails to save (the disk full: ENOSPC/EDQUOT; any other OSError or
+  error of the storage's client, such as django-storages' S3 client), `file_store` deletes what
+  was written under the generated name, logs the failure for the admin and raises
+  `FileNotStored`: a FileRefused (so every service and view that refuses a bad file refuses this
+  one the same way) whose Russian reason («на сервере нет места», «хранилище не приняло»)
+  is an error of the form's field UPLOAD_FIELD, so that the form comes back with all else typed.
+
 The upload handler of `associations.files.uploads` stops keeping a file's bytes past
 FILE_MAX_BYTES + 1, so a 60 MB upload is never written whole to a temporary file, and is still
 refused here as «больше 20 МБ».
@@ -30,6 +37,7 @@ refused here as «больше 20 МБ».
 
 from __future__ import annotations
 
+import errno
 import hashlib
 import io
 import logging
@@ -226,6 +234,24 @@ class FileRefused(ValidationError):
 
     def __init__(self, message: str, code: str = "file_refused"):
         super().__init__(message, code=code)
+
+
+#: The name every upload form of the portal gives its UploadField. A file the storage did not take
+#: (`FileNotStored`) is an error of this field, so that a view that shows a service's errors next
+#: to its form's fields (`rmo_portal.editors.errors_fit`) keeps the form and all else typed.
+UPLOAD_FIELD = "file"
+
+#: The errors by which a disk (or a quota) says it is full.
+_FULL_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT})
+
+
+class FileNotStored(FileRefused):
+    """A checked upload the storage did not take: the disk full, the object store refusing or out
+    of reach. Nothing of it is kept (`file_store` deletes what was written); the Russian reason is
+    an error of the form's UPLOAD_FIELD."""
+
+    def __init__(self, message: str, code: str = "file_not_stored"):
+        ValidationError.__init__(self, {UPLOAD_FIELD: [ValidationError(message, code=code)]})
 
 
 @dataclass(frozen=True)
@@ -694,6 +720,10 @@ def file_check(
     allowed = frozenset(allowed)
     raw_name = getattr(upload, "name", "") or ""
     shown = clean_name(raw_name)
+    not_kept = getattr(upload, "not_kept", None)  # the request's temporary file failed (uploads.py)
+    if not_kept is not None:
+        message, code = _not_stored_reason(shown, not_kept)
+        raise FileRefused(message, code=code)
     size = _size_of(upload)
     if size > FILE_MAX_BYTES:
         raise _too_large(shown)
@@ -751,6 +781,48 @@ def _delete_blob(name: str) -> None:
         logger.exception("Не удалось удалить файл %s из хранилища", name)
 
 
+def _storage_full(error: BaseException | None) -> bool:
+    """The storage failed because it has no room: ENOSPC or EDQUOT, raised or the cause."""
+    seen: set[int] = set()
+    while error is not None and id(error) not in seen:
+        seen.add(id(error))
+        if isinstance(error, OSError) and error.errno in _FULL_ERRNOS:
+            return True
+        error = error.__cause__ or error.__context__
+    return False
+
+
+def _not_stored_reason(name: str, error: BaseException) -> tuple[str, str]:
+    """(message, code) of a file the server could not keep."""
+    if _storage_full(error):
+        return _("Не удалось сохранить файл «%(name)s»: на сервере нет места. Попробуйте позже или обратитесь к "
+                 "администратору.") % {"name": name}, "storage_full"
+    return _("Не удалось сохранить файл «%(name)s»: хранилище файлов не приняло его. Попробуйте позже или "
+             "обратитесь к администратору.") % {"name": name}, "storage_failed"
+
+
+def _not_stored(name: str, error: BaseException) -> FileNotStored:
+    message, code = _not_stored_reason(name, error)
+    return FileNotStored(message, code=code)
+
+
+def _blob_save(name: str, content: File, *, shown: str) -> str:
+    """`default_storage.save`, and on any failure of the storage (OSError of a full or failing
+    disk, an S3 client's error …) whatever it wrote under `name` deleted — a generated name, so
+    nothing else can be there — logged for the admin and raised as FileNotStored."""
+    try:
+        return default_storage.save(name, content)
+    except Exception as error:
+        logger.error("Хранилище не сохранило файл %s («%s»)", name, shown, exc_info=True)
+        try:
+            leftover = default_storage.exists(name)
+        except Exception:
+            leftover = True
+        if leftover:
+            _delete_blob(name)
+        raise _not_stored(shown, error) from error
+
+
 def storage_name_new() -> str:
     """`files/<yyyy>/<mm>/<uuid4 hex>`: no user text in a storage name."""
     now = timezone.localtime()
@@ -762,7 +834,9 @@ def file_store(
 ) -> StoredFile:
     """Check the upload (`file_check`), stream it into `default_storage` under a generated name
     with its SHA-256 computed on the way, and create its StoredFile. Call it inside
-    `files_atomic()`: the blob goes again if the block fails."""
+    `files_atomic()`: the blob goes again if the block fails. A storage that fails (the disk full,
+    the object store refusing) keeps nothing, not even the bytes it wrote before failing: the
+    caller gets FileNotStored, a FileRefused, and refuses the action with its Russian reason."""
     checked = file_check(upload, allowed=allowed, budget=budget)
     limit = min(FILE_MAX_BYTES, budget) if budget is not None else FILE_MAX_BYTES
     sha256, size = _digest(upload, limit)
@@ -773,11 +847,12 @@ def file_store(
     stack = _blob_stack()
     blobs: list[str] = []
     try:
-        saved = default_storage.save(storage_name_new(), _Content(upload, checked.content_type))
+        saved = _blob_save(storage_name_new(), _Content(upload, checked.content_type), shown=checked.name)
         blobs.append(saved)
         if thumbnail is not None:
-            blobs.append(default_storage.save(
-                thumbnail_name(StoredFile(storage_name=saved)), _Content(ContentFile(thumbnail), checked.content_type)
+            blobs.append(_blob_save(
+                thumbnail_name(StoredFile(storage_name=saved)), _Content(ContentFile(thumbnail), checked.content_type),
+                shown=checked.name,
             ))
         stored = StoredFile.objects.create(
             storage_name=saved, original_name=checked.name, type=checked.type, size=size, sha256=sha256,
@@ -792,12 +867,26 @@ def file_store(
     return stored
 
 
+def blob_store(*, name: str, content: bytes, shown: str, max_length: int | None = None) -> str:
+    """Bytes the portal made itself (a signed protocol's PDF, as issued) saved under `name`, or
+    the storage's next free name (within `max_length`, a FileField's), which is returned. Call it
+    inside `files_atomic()`: the blob goes again if the block fails. A storage that fails keeps
+    nothing: FileNotStored, naming `shown`."""
+    free = default_storage.get_available_name(name, max_length=max_length)
+    saved = _blob_save(free, ContentFile(content), shown=shown)
+    stack = _blob_stack()
+    if stack:
+        stack[-1].append(saved)
+    return saved
+
+
 @contextmanager
 def files_atomic(using: str | None = None) -> Iterator[None]:
     """`transaction.atomic()` that also deletes from storage every blob `file_store` wrote inside
     it when the block raises. Nested blocks hand their blobs to the outer one, so an outer failure
     deletes them too. Use it as the outermost transaction of a service that stores files: a plain
-    `atomic()` around it that rolls back later cannot tell it to delete."""
+    `atomic()` around it that rolls back later cannot tell it to delete. Like `atomic`, it also
+    decorates a function (`@files_atomic()`)."""
     stack = _blob_stack()
     written: list[str] = []
     stack.append(written)
