@@ -23,6 +23,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from associations import access, imports, services
+from associations.files.services import FileNotStored
 from associations.forms import AppointmentAddForm, AppointmentChangeForm, StaffImportForm
 from associations.models import (
     AcademicYear,
@@ -435,7 +436,17 @@ class AppointmentAdmin(DistrictScopedMixin, HistoryAdmin):
         """The order's scan checked by the form's UploadField, stored through the file module."""
         upload = form.cleaned_data.get("order_scan_upload")
         if upload:
-            attached = services.appointment_order_scan_attach(appointment=appointment, upload=upload, user=request.user)
+            try:
+                attached = services.appointment_order_scan_attach(
+                    appointment=appointment, upload=upload, user=request.user
+                )
+            except FileNotStored as refusal:
+                # The storage failed (the disk full): the appointment's fields are saved, the scan
+                # is not, nothing of it is kept, and the user is told so beside the success line.
+                messages.error(request, gettext("Скан приказа не приложен. %(reason)s") % {
+                    "reason": " ".join(refusal.messages),
+                })
+                return
             appointment.order_scan_id = attached.order_scan_id
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -409,3 +409,26 @@ def test_a_large_file_still_arrives_through_the_handler(world, temporary_dir):
     assert response.status_code == 302
     assert item.files.get().file.size == len(_large_pdf().read())
     assert list(temporary_dir.iterdir()) == []
+
+
+# --- the appointment order's scan in the admin ------------------------------------------------------
+
+
+def test_the_admin_saves_the_appointment_and_says_the_scan_was_not_attached(world, failing_storage):
+    from associations.models import Appointment
+
+    appointment = Appointment.objects.get(association=world.mo, person=world.head_person, role=Appointment.Role.HEAD)
+    client = login(world.admin)
+    response = client.post(reverse("admin:associations_appointment_change", args=[appointment.pk]), {
+        "order_number": "45-о/испр", "order_issuer": appointment.order_issuer, "ends_on": "",
+        "order_scan_upload": SimpleUploadedFile("Приказ 45-о.pdf", f.TINY_PDF),
+    }, follow=True)
+
+    assert response.status_code == 200
+    shown = " ".join(messages_of(response))
+    assert "Скан приказа не приложен." in shown and failing_storage in shown
+    appointment.refresh_from_db()
+    assert appointment.order_number == "45-о/испр"  # the typed fields are saved
+    assert not appointment.has_order_scan
+    assert not StoredFile.objects.exists()
+    assert _listing() == []
