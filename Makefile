@@ -46,17 +46,18 @@ PO_FILES := $(shell find . -path ./$(VENV) -prune -o -path ./.git -prune -o -pat
 	-o -name '*.po' -print 2>/dev/null)
 MO_FILES := $(PO_FILES:.po=.mo)
 
-.PHONY: help run test bench screenshots lint messages system-deps system-deps-test venv clean
+.PHONY: help run test bench load screenshots lint messages system-deps system-deps-test venv clean
 
 help:
 	@echo "Портал РМО"
 	@echo "  make run          демо-портал на http://$(RMO_ADDR)/ (пакеты, .venv, миграции, демо-данные)"
 	@echo "  make test         тесты (PYTEST_ARGS=... передаются pytest)"
 	@echo "  make bench        замеры производительности (docs/benchmarks.md; BENCH_ARGS=...)"
+	@echo "  make load         нагрузочный тест: locust на двух gunicorn против PostgreSQL (LOAD_ARGS=...)"
 	@echo "  make screenshots  снимки экрана в docs/screenshots/ (браузерные тесты)"
 	@echo "  make lint         ruff check и контракты импортов (lint-imports)"
 	@echo "  make messages     compilemessages (переводы .po -> .mo)"
-	@echo "  make clean        удалить кэши, .mo, staticfiles и .bench (не трогает .venv и db.sqlite3)"
+	@echo "  make clean        удалить кэши, .mo, staticfiles, .bench и .load (не трогает .venv и db.sqlite3)"
 	@echo "Переменные: RMO_ADDR=0.0.0.0:8000 (адрес make run), DATABASE_URL, RMO_SKIP_SYSTEM_DEPS=1"
 
 # --- System packages (apt-get; needs root or passwordless sudo when something is missing) ---------
@@ -116,6 +117,19 @@ bench: system-deps venv messages
 	@$(DEV) $(MANAGE) migrate --no-input -v 0
 	@$(DEV) $(MANAGE) bench $(BENCH_ARGS)
 
+# The load test (rmo_portal/load/, /work/notes/load.md): two gunicorn instances on 127.0.0.1 sharing
+# one PostgreSQL database and media directory, locust headless against them, 50 users for 2 minutes.
+# Needs the local PostgreSQL (postgres@127.0.0.1:5432 without a password, as .ci/run); the database
+# rmo_load is created, migrated and filled with the bench's large data set on the first run.
+# LOAD_ARGS="--users 10 --duration 30" narrows it; LOAD_ARGS="--fault pg-restart" is the fault check.
+LOAD_ARGS ?=
+load: export DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/rmo_load
+load: export DJANGO_MEDIA_ROOT ?= $(CURDIR)/.load/media
+load: system-deps venv messages
+	@mkdir -p .load/media
+	$(call say,"Нагрузка / load test: locust и 2 × gunicorn (база / database: $(db_scheme))")
+	@$(DEV) $(MANAGE) loadtest $(LOAD_ARGS)
+
 screenshots: system-deps-test venv messages
 	@mkdir -p docs/screenshots
 	$(call say,"Снимки экрана / screenshots -> docs/screenshots/")
@@ -129,5 +143,5 @@ lint: venv
 clean:
 	$(call say,"Удаляю кэши и сборки / removing caches and build output")
 	@find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
-	@rm -rf .pytest_cache .ruff_cache .import_linter_cache staticfiles .bench test-results build
+	@rm -rf .pytest_cache .ruff_cache .import_linter_cache staticfiles .bench .load test-results build
 	@rm -f $(MO_FILES)

@@ -157,6 +157,23 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 # the admin): only its static files are used, the vendored Tom Select of the people pickers
 # (rmo_portal.pickers, templates/base.html).
 STATICFILES_DIRS = [BASE_DIR / "static", Path(django_tomselect.__file__).resolve().parent / "static"]
+# The cache, shared by every gunicorn worker and every app server (docs/deploy.md, section 9):
+# the draft protocol previews (meetings/documents.py) are rendered once per version for all of
+# them. By default a table of the portal's own database (`manage.py createcachetable` after
+# `migrate`), which needs no other service; RMO_CACHE_URL=redis://host:6379/0 puts it in Redis
+# instead (Django's RedisCache; the `redis` package must be installed). A cache kept per process
+# (LocMemCache) would render a preview again in each worker and never be cleared across servers.
+def cache_setting() -> dict:
+    url = os.environ.get("RMO_CACHE_URL", "").strip()
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+    if url:
+        raise ImproperlyConfigured("RMO_CACHE_URL: ожидается адрес redis://…, или пусто (кэш в базе).")
+    return {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "rmo_cache"}
+
+
+CACHES = {"default": cache_setting()}
+
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
 
