@@ -117,7 +117,7 @@ bench: system-deps venv messages
 	@$(DEV) $(MANAGE) migrate --no-input -v 0
 	@$(DEV) $(MANAGE) bench $(BENCH_ARGS)
 
-# The load test (rmo_portal/load/, /work/notes/load.md): two gunicorn instances on 127.0.0.1 sharing
+# The load test (rmo_portal/load/; the results in docs/benchmarks.md): two gunicorn instances on 127.0.0.1 sharing
 # one PostgreSQL database and media directory, locust headless against them, 50 users for 2 minutes.
 # Needs the local PostgreSQL (postgres@127.0.0.1:5432 without a password, as .ci/run); the database
 # rmo_load is created, migrated and filled with the bench's large data set on the first run.
