@@ -8,6 +8,7 @@ import re
 
 import pytest
 from django.core import mail
+from django.core.cache import cache
 from django.test import override_settings
 from django.urls import reverse
 
@@ -16,6 +17,14 @@ from tests import factories as f
 pytestmark = pytest.mark.django_db
 
 NEW_PASSWORD = "Novyi-parol-2025"
+
+
+@pytest.fixture(autouse=True)
+def fresh_counts():
+    """The reset's counts live in the cache, which the tests of one process share."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture
@@ -115,3 +124,37 @@ def test_a_reset_does_not_log_in_and_the_login_is_still_throttled(client, teache
     locked = client.post(reverse("login"), {"username": "uchitel", "password": NEW_PASSWORD})
     assert locked.status_code == 429
     assert client.get(reverse("home")).status_code == 302
+
+
+# --- throttling: no flooded mailbox, no letters by the thousand ------------------------------------
+
+
+def test_an_address_gets_three_letters_an_hour_and_then_the_same_page_without_one(client, teacher):
+    from rmo_portal.password_reset import RESET_LETTERS_PER_ADDRESS
+
+    for _n in range(RESET_LETTERS_PER_ADDRESS + 2):
+        response = client.post(reverse("password_reset"), {"email": "uchitel@example.org"})
+        assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == RESET_LETTERS_PER_ADDRESS
+    # An unknown address is counted the same way and answered the same way: nothing tells them apart.
+    for _n in range(RESET_LETTERS_PER_ADDRESS + 2):
+        response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
+        assert response.status_code == 302 and response.url == reverse("password_reset_done")
+    assert len(mail.outbox) == RESET_LETTERS_PER_ADDRESS
+
+
+def test_a_client_asking_too_often_is_told_to_wait_with_the_address_kept(client, teacher):
+    from rmo_portal.password_reset import RESET_REQUESTS_PER_CLIENT
+
+    for n in range(RESET_REQUESTS_PER_CLIENT):
+        assert client.post(reverse("password_reset"), {"email": f"someone{n}@example.org"}).status_code == 302
+    response = client.post(reverse("password_reset"), {"email": "uchitel@example.org"})
+
+    assert response.status_code == 429 and response["Retry-After"] == "3600"
+    page = response.content.decode()
+    assert "Слишком много запросов на восстановление пароля с вашего адреса. Попробуйте через час" in page
+    assert 'value="uchitel@example.org"' in page
+    assert mail.outbox == []
+    # Another client's request still goes through.
+    other = client.post(reverse("password_reset"), {"email": "uchitel@example.org"}, REMOTE_ADDR="10.0.0.7")
+    assert other.status_code == 302 and len(mail.outbox) == 1
