@@ -25,12 +25,11 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.forms.models import BaseInlineFormSet
-from django.forms.utils import flatatt
 from django.utils.functional import cached_property
-from django.utils.html import format_html
+from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 # A row the user left without a number goes after the others; the editor numbers such rows on
 # (meetings) or the service renumbers 1..n after saving (the plan). Below 32 767, the largest
@@ -52,9 +51,61 @@ class InvalidFieldsMixin:
                 field.widget.attrs["class"] = " ".join([*classes, "is-invalid"])
 
 
+def _escape(value) -> str:
+    """`conditional_escape`, with a plain string (nearly every value) escaped directly."""
+    return escape(value) if type(value) is str else conditional_escape(value)
+
+
+def fast_flatatt(attrs: dict) -> str:
+    """`django.forms.utils.flatatt` to the character (` key="value"` sorted by key, then the
+    keys of True, sorted), without its format_html_join per attribute."""
+    pairs = sorted((key, value) for key, value in attrs.items() if not isinstance(value, bool) and value is not None)
+    flags = sorted(key for key, value in attrs.items() if value is True)
+    return "".join(f' {_escape(key)}="{_escape(value)}"' for key, value in pairs) + "".join(
+        f" {_escape(key)}" for key in flags
+    )
+
+
 class FastSelect(forms.Select):
     """A select rendered by joining strings. Django renders every <option> through a template:
-    60 rows of four selects with their sections, forms and people took well over a second."""
+    60 rows of four selects with their sections, forms and people took well over a second.
+
+    The options of a list of choices are written once and kept (with the list and the language)
+    in a slot the widget's copies share: an editor's rows are shallow copies of one field
+    (plans.forms.PlanChoices.row_field), so the sixty rows' selects write their options once and
+    only mark the chosen one. Choices that are not a list (a queryset's iterator) are written
+    every time; a copy whose choices are another list writes its own."""
+
+    def __init__(self, attrs=None, choices=()):
+        super().__init__(attrs, choices)
+        self._written = [None]  # (choices, language, options): shared by copy.copy and deepcopy
+
+    def _options(self) -> list:
+        """Each option as (value, its markup, its markup selected); an optgroup's tags as strings."""
+        choices, language = self.choices, get_language()
+        written = getattr(self, "_written", None)
+        if written is not None:
+            cached = written[0]
+            if cached is not None and cached[0] is choices and cached[1] == language:
+                return cached[2]
+        entries: list = []
+
+        def options(group):
+            for option_value, label in group:
+                option_value = "" if option_value is None else str(option_value)
+                start, end = f'<option value="{escape(option_value)}"', f">{escape(str(label))}</option>"
+                entries.append((option_value, start + end, f"{start} selected{end}"))
+
+        for group_value, group_label in choices:
+            if isinstance(group_label, (list, tuple)):
+                entries.append(f'<optgroup label="{escape(str(group_value))}">')
+                options(group_label)
+                entries.append("</optgroup>")
+            else:
+                options([(group_value, group_label)])
+        if written is not None and type(choices) is list:
+            written[0] = (choices, language, entries)
+        return entries
 
     def render(self, name, value, attrs=None, renderer=None):
         final_attrs = self.build_attrs(self.attrs, attrs)
@@ -62,24 +113,113 @@ class FastSelect(forms.Select):
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
         selected = set(self.format_value(value))
-        parts = [format_html("<select{}>", flatatt(final_attrs))]
-
-        def options(choices):
-            for option_value, label in choices:
-                option_value = "" if option_value is None else str(option_value)
-                mark = " selected" if option_value in selected else ""
-                parts.append(f'<option value="{escape(option_value)}"{mark}>{escape(str(label))}</option>')
-
-        for group_value, group_label in self.choices:
-            if isinstance(group_label, (list, tuple)):
-                parts.append(f'<optgroup label="{escape(str(group_value))}">')
-                options(group_label)
-                parts.append("</optgroup>")
+        parts = [f"<select{fast_flatatt(final_attrs)}>"]
+        for entry in self._options():
+            if isinstance(entry, str):
+                parts.append(entry)
             else:
-                options([(group_value, group_label)])
+                parts.append(entry[2] if entry[0] in selected else entry[1])
         parts.append("</select>")
         # Every value and label is escaped above.
         return mark_safe("".join(parts))
+
+
+# Django's templates of these widgets (django/forms/widgets/*.html), which FastWidgetMixin
+# writes by joining strings: an <input> of these types (a file input never writes its value) and
+# the textarea.
+_INPUT_TEMPLATES = frozenset(
+    f"django/forms/widgets/{name}.html"
+    for name in ("input", "text", "number", "email", "url", "password", "hidden", "date", "datetime", "time",
+                 "checkbox", "search", "tel", "color", "file")
+)
+_TEXTAREA_TEMPLATE = "django/forms/widgets/textarea.html"
+
+
+def _attrs_html(attrs: dict) -> str:
+    """django/forms/widgets/attrs.html: ` name="value"`, a bare name for True, nothing for False."""
+    parts = []
+    for name, value in attrs.items():
+        if value is False:
+            continue
+        if value is True:
+            parts.append(f" {_escape(name)}")
+        else:
+            parts.append(f' {_escape(name)}="{_escape(value)}"')
+    return "".join(parts)
+
+
+class FastWidgetMixin:
+    """An input or a textarea rendered by joining strings, to the character what Django's
+    widget templates write (input.html, attrs.html, textarea.html), from the same context
+    (`get_context`: the value formatted, `checked`, the attrs). A page of 60 editor rows renders
+    some 500 such widgets; through the template engine each took about a tenth of a millisecond.
+    A widget whose template is not one of those (a project's own) renders as usual."""
+
+    def _render(self, template_name, context, renderer=None):
+        widget = context["widget"]
+        if template_name in _INPUT_TEMPLATES:
+            value = widget["value"]
+            shown = "" if value is None else f' value="{_escape(value)}"'
+            html = f'<input type="{_escape(widget["type"])}" name="{_escape(widget["name"])}"'
+            return mark_safe(f"{html}{shown}{_attrs_html(widget['attrs'])}>")
+        if template_name == _TEXTAREA_TEMPLATE:
+            value = widget["value"]
+            text = _escape(value) if value else ""
+            name = _escape(widget["name"])
+            return mark_safe(f'<textarea name="{name}"{_attrs_html(widget["attrs"])}>\n{text}</textarea>')
+        return super()._render(template_name, context, renderer)
+
+
+class FastTextInput(FastWidgetMixin, forms.TextInput):
+    pass
+
+
+class FastNumberInput(FastWidgetMixin, forms.NumberInput):
+    pass
+
+
+class FastDateInput(FastWidgetMixin, forms.DateInput):
+    pass
+
+
+class FastHiddenInput(FastWidgetMixin, forms.HiddenInput):
+    pass
+
+
+class FastCheckboxInput(FastWidgetMixin, forms.CheckboxInput):
+    pass
+
+
+class FastTextarea(FastWidgetMixin, forms.Textarea):
+    pass
+
+
+class FastFileInput(FastWidgetMixin, forms.FileInput):
+    pass
+
+
+# Django's widget classes and their fast twins (no state of their own: a widget's class may be
+# swapped for its twin, `fast_widget`).
+_FAST = {
+    forms.TextInput: FastTextInput, forms.NumberInput: FastNumberInput, forms.DateInput: FastDateInput,
+    forms.HiddenInput: FastHiddenInput, forms.CheckboxInput: FastCheckboxInput, forms.Textarea: FastTextarea,
+    forms.FileInput: FastFileInput,
+}
+
+
+def fast_widget(widget: forms.Widget) -> forms.Widget:
+    """The widget, rendered by FastWidgetMixin from now on if it is exactly one of Django's input
+    widgets above (a subclass with its own template or render is left alone)."""
+    fast = _FAST.get(type(widget))
+    if fast is not None:
+        widget.__class__ = fast
+    return widget
+
+
+def fast_widgets(form) -> None:
+    """Every field of the form (its own copies) rendered by FastWidgetMixin where it can be."""
+    for form_field in form.fields.values():
+        fast_widget(form_field.widget)
 
 
 def _pk(value) -> str:
@@ -129,7 +269,7 @@ class ExistingItemField(forms.Field):
     """The hidden id of a row: the item from the formset's own queryset, without the query per
     row a ModelChoiceField would make."""
 
-    widget = forms.HiddenInput
+    widget = FastHiddenInput
     default_error_messages = {
         "invalid_choice": _(
             "Этот пункт уже удалён из плана. Если он нужен, скопируйте текст в новую строку."
@@ -199,6 +339,7 @@ class SharedChoicesFormSet(BaseInlineFormSet):
         if "DELETE" in form.fields:
             form.fields["DELETE"].label = gettext_lazy("Удалить")
             form.fields["DELETE"].widget.attrs["class"] = f"form-check-input {self.delete_class}"
+        fast_widgets(form)  # the row's inputs, its hidden ids and «Удалить», written without templates
 
 
 

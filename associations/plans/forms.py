@@ -42,7 +42,12 @@ from associations.plans.models import (
 from associations.selectors import choices_of_people, pickable_people
 from rmo_portal.editors import (
     LAST_POSITION,
+    FastDateInput,
+    FastFileInput,
+    FastNumberInput,
     FastSelect,
+    FastTextarea,
+    FastTextInput,
     InvalidFieldsMixin,
     NumberedRowMixin,
     SharedChoicesFormSet,
@@ -56,7 +61,7 @@ EXTRA_ROWS = 3
 # The forms take no more than the model keeps (a mark's note, a review's comment).
 NOTE_MAX_LENGTH = PlanItem._meta.get_field("execution_note").max_length
 TRANSITION_COMMENT_MAX_LENGTH = PlanTransition._meta.get_field("comment").max_length
-DATE_WIDGET = forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
+DATE_WIDGET = FastDateInput(attrs={"type": "date", "class": "form-control form-control-sm"}, format="%Y-%m-%d")
 
 
 class PlanCreateForm(forms.Form):
@@ -174,38 +179,68 @@ class PlanChoices:
             ),
         }
 
+    @cached_property
+    def model_prototypes(self) -> dict[str, forms.Field]:
+        """The row's other fields (the number, the content, the timing and its dates), as the
+        model form builds them, copied once per request."""
+        fields = {
+            name: copy.deepcopy(field) for name, field in PlanItemForm.base_fields.items()
+            if name not in self.prototypes
+        }
+        fields["position"].required = False
+        for field in (*fields.values(), *self.prototypes.values()):
+            field.label = str(field.label)  # translated once, not in each of the 60 rows
+        return fields
+
     def row_field(self, name: str) -> forms.Field:
-        field = copy.copy(self.prototypes[name])
-        field.widget = copy.copy(field.widget)
+        field = _shallow_copy(self.prototypes.get(name) or self.model_prototypes[name])
+        field.widget = _shallow_copy(field.widget)
         field.widget.attrs = dict(field.widget.attrs)
         return field
 
+    def row_fields(self) -> dict[str, forms.Field]:
+        """A row's fields in the form's order: shallow copies of the prototypes, each with its
+        own widget and attributes (an error marks one row's field), the choices shared."""
+        return {name: self.row_field(name) for name in PlanItemForm.base_fields}
+
+
+def _shallow_copy(obj):
+    """`copy.copy` of a form field or a widget (plain objects with a __dict__), without the
+    pickling protocol copy.copy goes through: a page copies some 1,500 of them."""
+    clone = object.__new__(type(obj))
+    clone.__dict__ = obj.__dict__.copy()
+    return clone
+
 
 class PlanItemForm(NumberedRowMixin, InvalidFieldsMixin, forms.ModelForm):
+    # The last return's comments on the row's item: the editor sets them for a returned plan.
+    review_comments = ()
+
     class Meta:
         model = PlanItem
         fields = ["position", "section", "content", "form", "timing", "month", "date_from", "date_to", "responsible"]
         widgets = {
-            "position": forms.NumberInput(attrs={"class": "form-control form-control-sm plan-position", "min": 1}),
-            "content": forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            "position": FastNumberInput(attrs={"class": "form-control form-control-sm plan-position", "min": 1}),
+            "content": FastTextarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
             "timing": FastSelect(attrs={"class": "form-select form-select-sm plan-timing"}),
             "date_from": DATE_WIDGET,
             "date_to": DATE_WIDGET,
         }
         error_messages = {"content": {"required": _("Напишите содержание пункта.")}}
 
-    # Declared so that the model's ModelChoiceFields (a queryset each, deep-copied for every
-    # row) are never built; every row replaces them with copies of PlanChoices.prototypes.
+    # Declared so that the model's ModelChoiceFields (a queryset each) are never built; every
+    # row has copies of PlanChoices.prototypes instead.
     section = forms.Field()
     form = forms.Field(required=False)
     month = forms.Field(required=False)
     responsible = forms.Field()
 
     def __init__(self, *args, choices: PlanChoices, **kwargs):
+        # Django deep-copies the class's fields for every form: 60 rows of nine fields, their
+        # widgets and choices. A row takes shallow copies of the request's prototypes instead.
+        self.base_fields = {}
         super().__init__(*args, **kwargs)
-        self.fields["position"].required = False
-        for name in ("section", "form", "month", "responsible"):
-            self.fields[name] = choices.row_field(name)
+        self.fields = choices.row_fields()
 
     def clean(self):
         """A row without a number goes to the end. The timing's rules are the model's
@@ -295,22 +330,43 @@ class PlanReviewForm(forms.Form):
         return {name: self.cleaned_data[name] for name in self.APPROVAL_FIELDS if self.add_prefix(name) in self.data}
 
 
-class MarkFields(InvalidFieldsMixin, forms.Form):
+class ShallowFieldsMixin:
+    """A form built for each of the plan's items (its mark, its file): the class's fields copied
+    shallowly, each with its own widget and attributes, instead of Django's deep copy of every
+    field, widget and list of choices (120 forms a page). The choices, validators and messages
+    are shared and never changed; what a form changes on a field (its initial, its queryset, an
+    error's class) is on its own copy."""
+
+    def __init__(self, *args, **kwargs):
+        base_fields = type(self).base_fields
+        self.base_fields = {}
+        super().__init__(*args, **kwargs)
+        fields = {}
+        for name, field in base_fields.items():
+            fields[name] = copied = _shallow_copy(field)
+            copied.widget = _shallow_copy(field.widget)
+            copied.widget.attrs = dict(field.widget.attrs)
+            if isinstance(field, forms.ModelChoiceField):  # its own queryset, as Django's copy has
+                copied.queryset = field.queryset.all()
+        self.fields = fields
+
+
+class MarkFields(ShallowFieldsMixin, InvalidFieldsMixin, forms.Form):
     """An execution mark's fields. Which details each mark needs is checked by
     `plan_services.plan_item_mark`; its errors land on these fields (same names)."""
 
     execution = forms.ChoiceField(
         choices=PlanItem.Execution.choices, label=_("Отметка"),
-        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+        widget=FastSelect(attrs={"class": "form-select form-select-sm"}),
     )
     executed_on = forms.DateField(label=_("Дата выполнения"), required=False, widget=DATE_WIDGET)
     moved_timing = forms.CharField(
         label=_("Новый срок"), required=False, max_length=120,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        widget=FastTextInput(attrs={"class": "form-control form-control-sm"}),
     )
     execution_note = forms.CharField(
         label=_("Примечание или причина"), required=False, max_length=NOTE_MAX_LENGTH,
-        widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+        widget=FastTextarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
     )
 
 
@@ -343,7 +399,7 @@ class PlanItemCommentsForm(forms.Form):
             self.fields[f"item-{item.pk}-comment"] = forms.CharField(
                 label=_("Замечание к пункту %(position)s") % {"position": item.position},
                 required=False, max_length=ITEM_COMMENT_MAX_LENGTH,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm plan-item-comment"}),
+                widget=FastTextarea(attrs={"rows": 2, "class": "form-control form-control-sm plan-item-comment"}),
             )
 
     def comments(self) -> dict[int, str]:
@@ -377,16 +433,16 @@ class PlanItemsMarkForm(MarkFields):
         return set(self.data.getlist(self.add_prefix("items"))) if self.is_bound else set()
 
 
-class PlanItemFileForm(InvalidFieldsMixin, forms.Form):
+class PlanItemFileForm(ShallowFieldsMixin, InvalidFieldsMixin, forms.Form):
     """A result file of one item (the file module checks its type and size next to the field;
     nothing is stored until the service runs), with a short note of what it is."""
 
     file = UploadField(
-        label=_("Файл результата"), widget=forms.FileInput(attrs={"class": "form-control form-control-sm"})
+        label=_("Файл результата"), widget=FastFileInput(attrs={"class": "form-control form-control-sm"})
     )
     note = forms.CharField(
         label=_("Что это"), required=False, max_length=FILE_NOTE_MAX_LENGTH,
-        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+        widget=FastTextInput(attrs={"class": "form-control form-control-sm"}),
         help_text=_("Например: «методическая разработка», «сценарий»."),
     )
 

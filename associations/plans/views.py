@@ -84,6 +84,9 @@ def _render_detail(
         comments_form = comments_form or PlanItemCommentsForm(items=detail.items)
         for item in detail.items:
             item.comment_field = comments_form[f"item-{item.pk}-comment"]
+    else:
+        for item in detail.items:  # set, so that the template does not look for it on each item
+            item.comment_field = None
     context = {
         "detail": detail,
         "plan": detail.plan,
