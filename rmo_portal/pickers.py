@@ -28,13 +28,12 @@ import json
 from html import escape
 from urllib.parse import urlencode
 
-from django.forms.utils import flatatt
 from django.urls import reverse
-from django.utils.html import format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from rmo_portal.editors import FastSelect
+from rmo_portal.editors import FastSelect, fast_flatatt
 
 # More choices than this and the picker searches on the server.
 SEARCH_FROM = 200
@@ -94,6 +93,20 @@ class PickerSelect(FastSelect):
         self.placeholder = placeholder
         self.shared = shared
         self.search_url = search_url
+        self._flat_slot = [None]  # (choices, language, their _flat): shared by the widget's copies
+
+    def _flat_choices(self) -> list[tuple[str, str, str]]:
+        """`_flat` of the choices, kept for a list of choices in the slot the widget's copies
+        share (FastSelect._written holds the options, this one the flat list)."""
+        choices, language = self.choices, get_language()
+        slot = getattr(self, "_flat_slot", None) if type(choices) is list else None
+        cached = slot[0] if slot is not None else None
+        if cached is not None and cached[0] is choices and cached[1] == language:
+            return cached[2]
+        flat = _flat(choices)
+        if slot is not None:
+            slot[0] = (choices, language, flat)
+        return flat
 
     def render(self, name, value, attrs=None, renderer=None):
         attrs = dict(attrs or {})
@@ -104,8 +117,9 @@ class PickerSelect(FastSelect):
             attrs["data-required"] = "1"
         selected = {v for v in self.format_value(value) if v not in ("", None)}
         template_row = "__" in name
-        # A model field's choices query on every pass: read them once here.
-        flat = _flat(self.choices) if self.search_url is not None or self.shared is not None else None
+        # A model field's choices query on every pass: read them once here (and once for the
+        # rows of an editor, whose pickers share one list of choices).
+        flat = self._flat_choices() if self.search_url is not None or self.shared is not None else None
         remote = self.search_url is not None and len(flat) > SEARCH_FROM
         before = ""
         if remote:
@@ -125,7 +139,7 @@ class PickerSelect(FastSelect):
         final_attrs["name"] = name
         if self.allow_multiple_selected:
             final_attrs["multiple"] = True
-        parts = [before, format_html("<select{}>", flatatt(final_attrs))]
+        parts = [before, f"<select{fast_flatatt(final_attrs)}>"]
         if not self.allow_multiple_selected:
             parts.append('<option value="">—</option>')
         for option_value, label, _group in flat:
