@@ -1,5 +1,11 @@
 """The data set of `manage.py bench`: many districts, schools and people, written with
-bulk_create in one transaction (seconds, not minutes).
+bulk_create in one transaction (seconds, not minutes; the region, `SCALES["region"]`, in a few
+minutes, each stage's time told as it goes).
+
+The years: `Scale.years` academic years, the current one and the ones before it (two in the small
+and the large data set, five in the region's). What is said below of last year holds for every
+year before this one: its plans approved and carried out, its meetings held, its analyses
+accepted (but last year's РМО analysis, a draft the bench opens).
 
 Each district has its РМО led by the district methodologist (who has a login), and schools
 whose МО has a head by order (with a predecessor whose appointment ended, and a login of
@@ -34,7 +40,9 @@ import datetime
 import hashlib
 import itertools
 import random
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -43,6 +51,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.db.models import Count
+from django.test.utils import override_settings
 from django.utils import timezone
 
 from associations.files.services import thumbnail_name
@@ -106,21 +115,55 @@ SLUG_PREFIX = "bench-"
 #: records of methodical work (contests, attestation, courses, visits, consultations,
 #: nominations, acknowledgments of the instruction); 5: the data bank's materials (`_build_bank`);
 #: 6: the monitoring of upbringing, both periods of every class this year (`_build_monitoring`);
-#: 7: the annual analyses and the districts' deadlines (`_build_analyses`).
-DATA_VERSION = 7
+#: 7: the annual analyses and the districts' deadlines (`_build_analyses`); 8: every school's year
+#: has an open event's card in the bank (the analysis' queries then do not depend on the bank's size).
+DATA_VERSION = 8
 
 
 @dataclass(frozen=True)
 class Scale:
     districts: int
-    schools: int  # per district
+    schools: int  # per district (the first district's, the most: see `schools_total`)
     people: int  # per school
     materials: int = 0  # the data bank's cards, in all its districts
+    years: int = 2  # academic years: the current one and the ones before it
+    #: The schools in all (None: `schools` in every district), spread over the districts as
+    #: evenly as they go, the first districts one more (`district_schools`).
+    schools_total: int | None = None
+    #: The districts whose classes have their monitoring of upbringing, the first ones (None:
+    #: every district): each class's is 750 grades or so, 7 million for the whole region.
+    monitored_districts: int | None = None
+
+    def __str__(self) -> str:
+        """What seeds the builders' random draws: the two-year scales' as before the years were
+        added, so that their data stays the same."""
+        text = f"Scale(districts={self.districts}, schools={self.schools}, people={self.people}, "
+        text += f"materials={self.materials}"
+        if self.years != 2 or self.schools_total is not None or self.monitored_districts is not None:
+            text += f", years={self.years}, schools_total={self.schools_total}"
+            text += f", monitored_districts={self.monitored_districts}"
+        return text + ")"
+
+    @property
+    def total_schools(self) -> int:
+        return self.districts * self.schools if self.schools_total is None else self.schools_total
+
+    @property
+    def district_schools(self) -> list[int]:
+        """The schools of each district, in the districts' order."""
+        base, extra = divmod(self.total_schools, self.districts)
+        return [base + (d < extra) for d in range(self.districts)]
 
 
 SCALES = {
     "small": Scale(districts=2, schools=5, people=20, materials=2_000),
     "large": Scale(districts=5, schools=25, people=40, materials=50_000),
+    # A region (issue 17): 27 districts, 400 schools (15 in 22 districts, 14 in 5), 10,000
+    # teachers, five academic years; the data bank 500 cards a district; the monitoring in the
+    # first 9 districts' classes (2.3 million grades, the large data set's order), so that the
+    # region builds within its five minutes.
+    "region": Scale(districts=27, schools=15, people=25, materials=13_500, years=5, schools_total=400,
+                    monitored_districts=9),
 }
 
 LAST_NAMES = [
@@ -563,12 +606,12 @@ def foreign_districts_exist() -> bool:
 def _complete(scale: Scale, slugs: list[str]) -> bool:
     return (
         District.objects.filter(slug__in=slugs).count() == scale.districts
-        and School.objects.filter(district__slug__in=slugs).count() == scale.districts * scale.schools
+        and School.objects.filter(district__slug__in=slugs).count() == scale.total_schools
         and Person.objects.filter(district__slug__in=slugs, school__isnull=False).count()
-        == scale.districts * scale.schools * scale.people
-        # Both years' plans of every МО and РМО; their items are written in the same transaction.
+        == scale.total_schools * scale.people
+        # Every year's plans of every МО and РМО; their items are written in the same transaction.
         and AnnualPlan.objects.filter(association__district__slug__in=slugs).count()
-        == 2 * scale.districts * (scale.schools + 1)
+        == scale.years * (scale.total_schools + scale.districts)
         # The meetings and the records are written in the same transaction; the signed PDFs
         # live in the media storage, which may have been cleared since: then the data set is
         # built again.
@@ -596,9 +639,9 @@ def _analysis_pdfs_present(slugs: list[str]) -> bool:
     return bool(names) and all(default_storage.exists(name) for name in names)
 
 
-def bench_data(scale_name: str, *, build: bool = True) -> BenchData | None:
+def bench_data(scale_name: str, *, build: bool = True, report: Callable[[str], None] | None = None) -> BenchData | None:
     """The data set of that scale for the current academic year, built if it is not there (or,
-    with build=False, None)."""
+    with build=False, None). While it is built, `report` (if given) is told each stage's time."""
     scale = SCALES[scale_name]
     year = AcademicYear.objects.current()
     slugs = [slug_for(scale_name, year, n) for n in range(1, scale.districts + 1)]
@@ -606,7 +649,10 @@ def bench_data(scale_name: str, *, build: bool = True) -> BenchData | None:
     if not _complete(scale, slugs):
         if not build:
             return None
-        _build(scale_name, scale, year)
+        # DEBUG off while writing: with it on, Django keeps the text of every query, its values
+        # quoted into it (on SQLite by a query of their own), hundreds of megabytes here.
+        with _fast_writes() as fast, override_settings(DEBUG=False):
+            _build(scale_name, scale, year, _Stages(report), unchecked=fast)
         built = True
     districts = list(District.objects.filter(slug__in=slugs).order_by("slug"))
     methodologist = Person.objects.select_related("user").get(
@@ -616,6 +662,63 @@ def bench_data(scale_name: str, *, build: bool = True) -> BenchData | None:
         scale_name=scale_name, scale=scale, year=year, districts=districts,
         methodologist_user=methodologist.user, built=built,
     )
+
+
+class _Stages:
+    """Each stage's time of a build, told to `report` as it ends («  plans: 3.2 s»), and at the end
+    the whole build's, with the CPU time of this process beside it (on a shared machine the wall
+    clock also counts the others' work; on PostgreSQL the server's work is not in it)."""
+
+    def __init__(self, report: Callable[[str], None] | None):
+        self.report = report
+        self.started = time.perf_counter()
+        self.cpu = time.process_time()
+
+    @contextmanager
+    def __call__(self, name: str):
+        start = time.perf_counter()
+        yield
+        if self.report is not None:
+            self.report(f"  {name}: {time.perf_counter() - start:.1f} s")
+
+    def total(self) -> None:
+        if self.report is not None:
+            self.report(f"  in all: {time.perf_counter() - self.started:.1f} s "
+                        f"(this process's CPU: {time.process_time() - self.cpu:.1f} s)")
+
+
+#: SQLite settings of the bench's own database while a data set is written (and put back
+#: after): no fsync, the rollback journal in memory, a page cache large enough for the indexes
+#: of the region's tables. A crash during the build may leave the file unusable: it is the
+#: bench's, thrown away with `make clean`. Not used on a database with real districts (--force)
+#: or inside a transaction (the tests'), where journal_mode cannot change. On PostgreSQL, under
+#: the same conditions, the build's transaction does not check its foreign keys
+#: (`session_replication_role = replica`, for a superuser only: `_build`): Django declares them
+#: deferred, and the millions of checks queued for the COMMIT took longer than the writing.
+SQLITE_BUILD_PRAGMAS = {"synchronous": "OFF", "journal_mode": "MEMORY", "cache_size": "-262144",
+                        "temp_store": "MEMORY"}
+
+
+@contextmanager
+def _fast_writes():
+    """Yields whether the build may also skip PostgreSQL's foreign key checks."""
+    if connection.in_atomic_block or foreign_districts_exist():
+        yield False
+        return
+    if connection.vendor != "sqlite":
+        yield connection.vendor == "postgresql"
+        return
+    with connection.cursor() as cursor:
+        saved = {}
+        for name, value in SQLITE_BUILD_PRAGMAS.items():
+            saved[name] = cursor.execute(f"PRAGMA {name}").fetchone()[0]
+            cursor.execute(f"PRAGMA {name} = {value}")
+    try:
+        yield False
+    finally:
+        with connection.cursor() as cursor:
+            for name, value in saved.items():
+                cursor.execute(f"PRAGMA {name} = {value}")
 
 
 def _person(n: int, **fields) -> Person:
@@ -638,207 +741,250 @@ def _person(n: int, **fields) -> Person:
 
 
 @transaction.atomic
-def _build(scale_name: str, scale: Scale, year: AcademicYear) -> None:
-    """Write the whole data set (or nothing: one transaction)."""
+def _build(scale_name: str, scale: Scale, year: AcademicYear, stage: _Stages, *, unchecked: bool = False) -> None:
+    """Write the whole data set (or nothing: one transaction); `unchecked`: without PostgreSQL's
+    foreign key checks (`SQLITE_BUILD_PRAGMAS`), where the role may."""
+    if unchecked:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('is_superuser')")
+            if cursor.fetchone()[0] == "on":
+                cursor.execute("SET LOCAL session_replication_role = replica")
     User = get_user_model()
-    previous_year, _created = AcademicYear.objects.get_or_create(start_year=year.start_year - 1)
-    years = (previous_year, year)
+    years = (
+        *(AcademicYear.objects.get_or_create(start_year=year.start_year - back)[0]
+          for back in range(scale.years - 1, 0, -1)),
+        year,
+    )
+    first_year = years[0]
     # A data set of this scale and year that does not match SCALES (it was changed) goes first.
-    _delete(scale_name, year)
+    with stage("the old data set removed"):
+        _delete(scale_name, year)
 
-    districts = District.objects.bulk_create(
-        District(
-            name=f"Бенч-район {n} ({scale_name})",
-            slug=slug_for(scale_name, year, n),
-            education_department=f"Отдел образования Администрации Бенч-района {n}",
-            methodical_office=f"Районный методический кабинет Бенч-района {n}",
+    with stage("districts, schools, people, associations, members, classes"):
+        districts = District.objects.bulk_create(
+            District(
+                name=f"Бенч-район {n} ({scale_name})",
+                slug=slug_for(scale_name, year, n),
+                education_department=f"Отдел образования Администрации Бенч-района {n}",
+                methodical_office=f"Районный методический кабинет Бенч-района {n}",
+            )
+            for n in range(1, scale.districts + 1)
         )
-        for n in range(1, scale.districts + 1)
-    )
-    schools = School.objects.bulk_create(
-        School(
-            district=district,
-            short_name=f"МБОУ «{SCHOOL_KINDS[s % len(SCHOOL_KINDS)]} № {s + 1}»",
-            name=(
-                "Муниципальное бюджетное общеобразовательное учреждение "
-                f"«{SCHOOL_KINDS[s % len(SCHOOL_KINDS)]} № {s + 1}»"
+        # Each school's district and its index there: the first schools of every district have
+        # the fixed plans the bench opens (PLAN_PATTERN).
+        places = [(d, s) for d, count in enumerate(scale.district_schools) for s in range(count)]
+        schools = School.objects.bulk_create(
+            School(
+                district=districts[d],
+                short_name=f"МБОУ «{SCHOOL_KINDS[s % len(SCHOOL_KINDS)]} № {s + 1}»",
+                name=(
+                    "Муниципальное бюджетное общеобразовательное учреждение "
+                    f"«{SCHOOL_KINDS[s % len(SCHOOL_KINDS)]} № {s + 1}»"
+                ),
+                director_name="Орлов П.С.",
+            )
+            for d, s in places
+        )
+        index_of = {school.pk: s for school, (_d, s) in zip(schools, places, strict=True)}
+
+        # Logins (force_login only: no usable password) for the methodologists and every school's
+        # current head, who writes the МО's plan. One unusable hash for all of them.
+        unusable = make_password(None)
+        users = User.objects.bulk_create(
+            User(username=f"{district.slug}-metodist", password=unusable) for district in districts
+        )
+        head_users = User.objects.bulk_create(
+            (User(username=f"{school.district.slug}-school-{index_of[school.pk] + 1}-head", password=unusable)
+             for school in schools),
+            batch_size=2000,
+        )
+        teacher_users = User.objects.bulk_create(
+            (User(username=f"{school.district.slug}-school-{index_of[school.pk] + 1}-teacher", password=unusable)
+             for school in schools),
+            batch_size=2000,
+        )
+        CalendarToken.objects.bulk_create(
+            (CalendarToken(user=user) for user in [*users, *teacher_users]), batch_size=2000
+        )
+        methodologists = Person.objects.bulk_create(
+            _person(
+                d, last_name="Кузнецова", first_name="Татьяна", patronymic="Александровна", gender="f",
+                district=district, school=None, position=Person.Position.METHODIST,
+                education=Person.Education.HIGHER_PEDAGOGICAL, experience_since=datetime.date(1998, 9, 1),
+                user=user,
+            )
+            for d, (district, user) in enumerate(zip(districts, users, strict=True))
+        )
+
+        # Per school: the first person is the педагог-организатор (the МО's head), the second the
+        # deputy director, the rest class teachers.
+        people = Person.objects.bulk_create(
+            (
+                _person(
+                    s * scale.people + p,
+                    district=school.district,
+                    school=school,
+                    position=(
+                        Person.Position.ORGANIZER if p == 0
+                        else Person.Position.DEPUTY_DIRECTOR if p == 1
+                        else Person.Position.TEACHER
+                    ),
+                    education=Person.Education.HIGHER_PEDAGOGICAL if p == 0 else EDUCATIONS[(s + p) % 5],
+                    user=head_users[s] if p == 0 else teacher_users[s] if p == TEACHER_INDEX else None,
+                )
+                for s, school in enumerate(schools)
+                for p in range(scale.people)
             ),
-            director_name="Орлов П.С.",
+            batch_size=2000,
         )
-        for district in districts
-        for s in range(scale.schools)
-    )
+        staff = {school.pk: people[s * scale.people:(s + 1) * scale.people] for s, school in enumerate(schools)}
 
-    # Logins (force_login only: no usable password) for the methodologists and every school's
-    # current head, who writes the МО's plan.
-    users = User.objects.bulk_create(
-        User(username=f"{district.slug}-metodist", password=make_password(None))
-        for district in districts
-    )
-    head_users = User.objects.bulk_create(
-        User(username=f"{school.district.slug}-school-{s % scale.schools + 1}-head", password=make_password(None))
-        for s, school in enumerate(schools)
-    )
-    teacher_users = User.objects.bulk_create(
-        User(username=f"{school.district.slug}-school-{s % scale.schools + 1}-teacher", password=make_password(None))
-        for s, school in enumerate(schools)
-    )
-    CalendarToken.objects.bulk_create(CalendarToken(user=user) for user in [*users, *teacher_users])
-    methodologists = Person.objects.bulk_create(
-        _person(
-            d, last_name="Кузнецова", first_name="Татьяна", patronymic="Александровна", gender="f",
-            district=district, school=None, position=Person.Position.METHODIST,
-            education=Person.Education.HIGHER_PEDAGOGICAL, experience_since=datetime.date(1998, 9, 1),
-            user=user,
+        rmos = Association.objects.bulk_create(
+            Association(
+                kind=Association.Kind.DISTRICT, district=district, school=None,
+                name=f"РМО классных руководителей Бенч-района {n}",
+            )
+            for n, district in enumerate(districts, start=1)
         )
-        for d, (district, user) in enumerate(zip(districts, users, strict=True))
-    )
-
-    # Per school: the first person is the педагог-организатор (the МО's head), the second the
-    # deputy director, the rest class teachers.
-    people = Person.objects.bulk_create(
-        _person(
-            s * scale.people + p,
-            district=school.district,
-            school=school,
-            position=(
-                Person.Position.ORGANIZER if p == 0
-                else Person.Position.DEPUTY_DIRECTOR if p == 1
-                else Person.Position.TEACHER
-            ),
-            education=Person.Education.HIGHER_PEDAGOGICAL if p == 0 else EDUCATIONS[(s + p) % 5],
-            user=head_users[s] if p == 0 else teacher_users[s] if p == TEACHER_INDEX else None,
+        mos = Association.objects.bulk_create(
+            Association(
+                kind=Association.Kind.SCHOOL, district=school.district, school=school,
+                name=f"МО классных руководителей {school.short_name}",
+            )
+            for school in schools
         )
-        for s, school in enumerate(schools)
-        for p in range(scale.people)
-    )
-    staff = {school.pk: people[s * scale.people:(s + 1) * scale.people] for s, school in enumerate(schools)}
 
-    rmos = Association.objects.bulk_create(
-        Association(
-            kind=Association.Kind.DISTRICT, district=district, school=None,
-            name=f"РМО классных руководителей Бенч-района {n}",
-        )
-        for n, district in enumerate(districts, start=1)
-    )
-    mos = Association.objects.bulk_create(
-        Association(
-            kind=Association.Kind.SCHOOL, district=school.district, school=school,
-            name=f"МО классных руководителей {school.short_name}",
-        )
-        for school in schools
-    )
-
-    appointments: list[Appointment] = []
-    for rmo, district, methodologist in zip(rmos, districts, methodologists, strict=True):
-        appointments.append(Appointment(
-            association=rmo, person=methodologist, role=Appointment.Role.HEAD,
-            order_number=f"{100 + rmo.pk % 50}-од", order_date=datetime.date(previous_year.start_year, 8, 28),
-            order_issuer=district.education_department,
-            starts_on=datetime.date(previous_year.start_year, 8, 28),
-        ))
-    for s, mo in enumerate(mos):
-        school_staff = staff[mo.school_id]
-        issuer = f"Директор {mo.school.short_name} Орлов П.С."
-        first_order = datetime.date(previous_year.start_year, 8, 29)
-        second_order = datetime.date(year.start_year, 8, 29)
-        appointments += [
-            # Last year's head, replaced by this year's order: the history keeps both.
-            Appointment(
-                association=mo, person=school_staff[2], role=Appointment.Role.HEAD,
-                order_number=f"{80 + s % 40}-о", order_date=first_order, order_issuer=issuer,
-                starts_on=first_order, ends_on=second_order - datetime.timedelta(days=1),  # its last day
-                position_rule_confirmed=True,
-            ),
-            Appointment(
-                association=mo, person=school_staff[0], role=Appointment.Role.HEAD,
-                order_number=f"{140 + s % 40}-о", order_date=second_order, order_issuer=issuer,
-                starts_on=second_order,
-            ),
-            Appointment(
-                association=mo, person=school_staff[3], role=Appointment.Role.SECRETARY,
-                order_number=f"{140 + s % 40}-о", order_date=second_order, order_issuer=issuer,
-                starts_on=second_order,
-            ),
-        ]
-    Appointment.objects.bulk_create(appointments)
-
-    # Members: this year every pedagogue but a few (the number varies from school to school, so
-    # one МО is the largest); last year a slightly different group. The РМО: the methodologist
-    # and every school's head.
-    members: dict[tuple[int, int], list[Person]] = {}  # (association, year) -> its members
-    for s, mo in enumerate(mos):
-        school_staff = staff[mo.school_id]
-        members[mo.pk, year.pk] = school_staff[: len(school_staff) - s % 5]
-        members[mo.pk, previous_year.pk] = school_staff[1:]
-    for rmo, methodologist in zip(rmos, methodologists, strict=True):
-        heads = [staff[school.pk][0] for school in schools if school.district_id == rmo.district_id]
-        for academic_year in years:
-            members[rmo.pk, academic_year.pk] = [methodologist, *heads]
-    years_by_pk = {y.pk: y for y in years}
-    Membership.objects.bulk_create(
-        (
-            Membership(association_id=association_id, person=person, academic_year=years_by_pk[year_id])
-            for (association_id, year_id), people in members.items()
-            for person in people
-        ),
-        batch_size=2000,
-    )
-
-    # Class assignments: grades 1–11, letters А, Б, В, as far as the school's teachers reach;
-    # last year each teacher had the class one grade lower.
-    classes: list[ClassAssignment] = []
-    labels = [(grade, letter) for letter in CLASS_LETTERS for grade in range(1, 12)]
-    for school in schools:
-        teachers = staff[school.pk][2:]
-        for teacher, (grade, letter) in zip(teachers, labels, strict=False):
-            classes.append(ClassAssignment(
-                school=school, academic_year=year, grade=grade, letter=letter, teacher=teacher,
+        appointments: list[Appointment] = []
+        for rmo, district, methodologist in zip(rmos, districts, methodologists, strict=True):
+            appointments.append(Appointment(
+                association=rmo, person=methodologist, role=Appointment.Role.HEAD,
+                order_number=f"{100 + rmo.pk % 50}-од", order_date=datetime.date(first_year.start_year, 8, 28),
+                order_issuer=district.education_department,
+                starts_on=datetime.date(first_year.start_year, 8, 28),
             ))
-            if grade > 1:
+        for s, mo in enumerate(mos):
+            school_staff = staff[mo.school_id]
+            issuer = f"Директор {mo.school.short_name} Орлов П.С."
+            first_order = datetime.date(first_year.start_year, 8, 29)
+            second_order = datetime.date(year.start_year, 8, 29)
+            appointments += [
+                # The earlier years' head, replaced by this year's order: the history keeps both.
+                Appointment(
+                    association=mo, person=school_staff[2], role=Appointment.Role.HEAD,
+                    order_number=f"{80 + s % 40}-о", order_date=first_order, order_issuer=issuer,
+                    starts_on=first_order, ends_on=second_order - datetime.timedelta(days=1),  # its last day
+                    position_rule_confirmed=True,
+                ),
+                Appointment(
+                    association=mo, person=school_staff[0], role=Appointment.Role.HEAD,
+                    order_number=f"{140 + s % 40}-о", order_date=second_order, order_issuer=issuer,
+                    starts_on=second_order,
+                ),
+                Appointment(
+                    association=mo, person=school_staff[3], role=Appointment.Role.SECRETARY,
+                    order_number=f"{140 + s % 40}-о", order_date=second_order, order_issuer=issuer,
+                    starts_on=second_order,
+                ),
+            ]
+        Appointment.objects.bulk_create(appointments, batch_size=2000)
+
+        # Members: this year every pedagogue but a few (the number varies from school to school, so
+        # one МО is the largest); the years before a slightly different group each. The РМО: the
+        # methodologist and every school's head.
+        members: dict[tuple[int, int], list[Person]] = {}  # (association, year) -> its members
+        for s, mo in enumerate(mos):
+            school_staff = staff[mo.school_id]
+            members[mo.pk, year.pk] = school_staff[: len(school_staff) - s % 5]
+            for back, academic_year in enumerate(reversed(years[:-1]), start=1):
+                members[mo.pk, academic_year.pk] = school_staff[1: len(school_staff) - (back - 1) % 3]
+        heads_of: dict[int, list[Person]] = {}
+        for school in schools:
+            heads_of.setdefault(school.district_id, []).append(staff[school.pk][0])
+        for rmo, methodologist in zip(rmos, methodologists, strict=True):
+            for academic_year in years:
+                members[rmo.pk, academic_year.pk] = [methodologist, *heads_of[rmo.district_id]]
+        _insert_rows(
+            Membership, ("association", "person", "academic_year"),
+            (
+                (association_id, person.pk, year_id)
+                for (association_id, year_id), people in members.items()
+                for person in people
+            ),
+        )
+
+        # Class assignments: grades 1–11, letters А, Б, В, as far as the school's teachers reach;
+        # each year before each teacher had the class one grade lower (none below the first).
+        classes: list[ClassAssignment] = []
+        labels = [(grade, letter) for letter in CLASS_LETTERS for grade in range(1, 12)]
+        for school in schools:
+            teachers = staff[school.pk][2:]
+            for teacher, (grade, letter) in zip(teachers, labels, strict=False):
                 classes.append(ClassAssignment(
-                    school=school, academic_year=previous_year, grade=grade - 1, letter=letter,
-                    teacher=teacher,
+                    school=school, academic_year=year, grade=grade, letter=letter, teacher=teacher,
                 ))
-    ClassAssignment.objects.bulk_create(classes, batch_size=2000)
+                for back, academic_year in enumerate(reversed(years[:-1]), start=1):
+                    if grade > back:
+                        classes.append(ClassAssignment(
+                            school=school, academic_year=academic_year, grade=grade - back, letter=letter,
+                            teacher=teacher,
+                        ))
+        ClassAssignment.objects.bulk_create(classes, batch_size=2000)
 
-    _build_plans(scale, years, districts, rmos, mos, methodologists, staff)
-    _build_meetings(scale, years, rmos, mos, methodologists, staff, members)
-    _build_records(scale, years, rmos, mos, methodologists, staff)
-    _build_bank(scale, years, districts, methodologists, staff)
-    _build_monitoring(scale, years, staff)
-    _build_analyses(scale, years, districts, rmos, mos, methodologists, staff)
+    with stage("plans"):
+        _build_plans(scale, years, districts, rmos, mos, methodologists, staff, index_of)
+    with stage("meetings and protocols"):
+        _build_meetings(scale, years, rmos, mos, methodologists, staff, members)
+    with stage("records of methodical work"):
+        _build_records(scale, years, rmos, mos, methodologists, staff)
+    with stage("data bank"):
+        _build_bank(scale, years, districts, methodologists, staff, stage)
+    with stage("monitoring"):
+        _build_monitoring(scale, years, staff, districts)
+    with stage("annual analyses"):
+        _build_analyses(scale, years, districts, rmos, mos, methodologists, staff)
+    if connection.vendor == "postgresql":
+        # The planner's statistics of the tables just filled: without them (autovacuum comes
+        # later) it took the region's tables for empty, and the decisions page took 80 s, not 0.25.
+        with stage("statistics (ANALYZE)"), connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    stage.total()
 
 
-def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> None:
-    """Every association's plan for both years: last year's approved and carried out, this
+def _build_plans(scale, years, districts, rmos, mos, methodologists, staff, index_of) -> None:
+    """Every association's plan for every year: the years before approved and carried out, this
     year's by PLAN_PATTERN / PLAN_CYCLE; their items, responsible people and review steps."""
-    previous_year, year = years
+    *past, year = years
     today = timezone.localdate()
     rng = random.Random(f"{scale}")  # noqa: S311 - made-up data, the same every time it is built
     sections = list(PlanSection.objects.filter(is_active=True).order_by("group", "order", "name"))
     work_forms = list(WorkForm.objects.filter(is_active=True).order_by("order", "name"))
     if not sections:
         raise RuntimeError("No plan sections: run the migrations (associations 0003) first.")
+    district_index = {district.pk: d for d, district in enumerate(districts)}
+    heads_of: dict[int, list[Person]] = {}
+    for mo in mos:
+        heads_of.setdefault(mo.district_id, []).append(staff[mo.school_id][0])
 
-    # (association, year, status, items, writer, reviewer, responsible pool, writer's login)
+    # (association, year, status, items, writer, reviewer, responsible pool, writer's login);
+    # the years before oldest first (`back` years before this one).
     specs = []
     for d, (rmo, methodologist) in enumerate(zip(rmos, methodologists, strict=True)):
-        heads = [staff[mo.school_id][0] for mo in mos if mo.district_id == rmo.district_id]
-        pool = [methodologist, *heads]
-        specs.append((rmo, previous_year, Status.APPROVED, 30 + (11 * d + 17) % 31,
-                      methodologist, methodologist, pool, methodologist.user))
+        pool = [methodologist, *heads_of[rmo.district_id]]
+        for back, academic_year in zip(range(len(past), 0, -1), past, strict=True):
+            specs.append((rmo, academic_year, Status.APPROVED, 30 + (11 * d + 17 * back) % 31,
+                          methodologist, methodologist, pool, methodologist.user))
         specs.append((rmo, year, *RMO_PLAN, methodologist, methodologist, pool, methodologist.user))
-    for s, mo in enumerate(mos):
+    for mo in mos:
         school_staff = staff[mo.school_id]
-        index = s % scale.schools  # the school's index in its district
-        d = s // scale.schools
+        index = index_of[mo.school_id]  # the school's index in its district
+        d = district_index[mo.district_id]
         head, deputy, last_years_head = school_staff[0], school_staff[1], school_staff[2]
         status, count = PLAN_PATTERN.get(
             index, (PLAN_CYCLE[index % len(PLAN_CYCLE)], 30 + (7 * index + 11 * d) % 31)
         )
-        specs.append((mo, previous_year, Status.APPROVED, 30 + (7 * index + 11 * d + 17) % 31,
-                      last_years_head, deputy, school_staff, None))
+        for back, academic_year in zip(range(len(past), 0, -1), past, strict=True):
+            specs.append((mo, academic_year, Status.APPROVED, 30 + (7 * index + 11 * d + 17 * back) % 31,
+                          last_years_head, deputy, school_staff, None))
         specs.append((mo, year, status, count, head, deputy, school_staff, head.user))
 
     def at(academic_year: AcademicYear, month: int, day: int) -> datetime.datetime:
@@ -902,14 +1048,9 @@ def _build_plans(scale, years, districts, rmos, mos, methodologists, staff) -> N
             items.append(item)
             responsible.append(people)
     items = PlanItem.objects.bulk_create(items, batch_size=2000)
-    through = PlanItem.responsible.through
-    through.objects.bulk_create(
-        (
-            through(planitem_id=item.pk, person_id=person.pk)
-            for item, people in zip(items, responsible, strict=True)
-            for person in people
-        ),
-        batch_size=4000,
+    _insert_rows(
+        PlanItem.responsible.through, ("planitem", "person"),
+        ((item.pk, person.pk) for item, people in zip(items, responsible, strict=True) for person in people),
     )
 
 
@@ -927,14 +1068,14 @@ class _Record:
 
 
 def _build_meetings(scale, years, rmos, mos, methodologists, staff, members) -> None:
-    """Every association's meetings of both years (`MEETING_MONTHS`, `AGENDA_SIZES`) with their
+    """Every association's meetings of every year (`MEETING_MONTHS`, `AGENDA_SIZES`) with their
     agenda, speakers and guests; for a past meeting the attendance of all its members (a few
     absent with a reason) and a protocol numbered in the year, most of them signed (not the
     recent ones), its decisions done, open or overdue by their due date. The two protocols the
     bench opens are signed last through `protocol_sign`, which renders and stores their PDF."""
     from meetings import services  # loads WeasyPrint (when signing) only when a data set is built
 
-    previous_year, year = years
+    previous_year, year = years[-2:]
     now = timezone.now()
     today = timezone.localdate()
     rng = random.Random(f"meetings-{scale}")  # noqa: S311 - made-up data, the same every time it is built
@@ -949,7 +1090,8 @@ def _build_meetings(scale, years, rmos, mos, methodologists, staff, members) -> 
     for s, mo in enumerate(mos):
         school_staff = staff[mo.school_id]
         # Last year's head had no login of their own: nobody is recorded as having signed.
-        chairs = {year.pk: (school_staff[0], school_staff[0].user), previous_year.pk: (school_staff[2], None)}
+        chairs = {y.pk: (school_staff[2], None) for y in years[:-1]}
+        chairs[year.pk] = (school_staff[0], school_staff[0].user)
         place = f"{mo.school.short_name}, кабинет № {10 + s % 30}"
         specs.append((mo, len(rmos) + s, False, 4 + s % 3, chairs, school_staff[3], place,
                       school_staff[TEACHER_INDEX]))
@@ -958,7 +1100,7 @@ def _build_meetings(scale, years, rmos, mos, methodologists, staff, members) -> 
     agenda: list[AgendaItem] = []
     speakers: list[tuple[AgendaItem, Person]] = []
     guests: list[Guest] = []
-    attendance: list[Attendance] = []
+    attendance: list[tuple[Meeting, int, bool, str]] = []  # written once the meetings have their ids
     records: list[_Record] = []
     for association, a, is_rmo, count, chairs, secretary, place, teacher in specs:
         body = "РМО" if is_rmo else "МО"
@@ -993,11 +1135,7 @@ def _build_meetings(scale, years, rmos, mos, methodologists, staff, members) -> 
                         (p, p in (chair, secretary) or rng.random() >= 0.08) for p in people
                     ]
                     attendance += [
-                        Attendance(
-                            meeting=meeting, person=p, present=here,
-                            absence_reason="" if here else rng.choice(ABSENCE_REASONS),
-                        )
-                        for p, here in marks
+                        (meeting, p.pk, here, "" if here else rng.choice(ABSENCE_REASONS)) for p, here in marks
                     ]
                     present = [p for p, here in marks if here]
                 others = [p for p in present if p != chair] or present
@@ -1062,12 +1200,11 @@ def _build_meetings(scale, years, rmos, mos, methodologists, staff, members) -> 
 
     Meeting.objects.bulk_create(meetings, batch_size=2000)
     AgendaItem.objects.bulk_create(agenda, batch_size=2000)
-    through = AgendaItem.speakers.through
-    through.objects.bulk_create(
-        (through(agendaitem_id=item.pk, person_id=person.pk) for item, person in speakers), batch_size=4000
-    )
+    _insert_rows(AgendaItem.speakers.through, ("agendaitem", "person"),
+                 ((item.pk, person.pk) for item, person in speakers))
     Guest.objects.bulk_create(guests, batch_size=2000)
-    Attendance.objects.bulk_create(attendance, batch_size=4000)
+    _insert_rows(Attendance, ("meeting", "person", "present", "absence_reason"),
+                 ((meeting.pk, person, present, reason) for meeting, person, present, reason in attendance))
     Protocol.objects.bulk_create([r.protocol for r in records], batch_size=2000)
     ProtocolItem.objects.bulk_create([item for r in records for item, _decisions in r.items], batch_size=2000)
     Decision.objects.bulk_create(
@@ -1288,7 +1425,7 @@ def _build_records(scale, years, rmos, mos, methodologists, staff) -> None:
     from associations.records.attestation.services import CATEGORY_RANK, attestation_expiry
     from associations.records.instructions.selectors import current_version
 
-    previous_year, year = years
+    previous_year, year = years[-2:]
     today = timezone.localdate()
     rng = random.Random(f"records-{scale}")  # noqa: S311 - made-up data, the same every time it is built
     contests = list(Contest.objects.filter(is_active=True).order_by("pk"))
@@ -1449,7 +1586,7 @@ def _build_logs(rng, years, today, rmos, mos, methodologists, staff, methodologi
             for k in range(count):
                 reason, award = NOMINATION_REASONS[(k + y) % len(NOMINATION_REASONS)]
                 nominated_on = _record_day(rng, academic_year, today)
-                decided = y == 0 or k == 0
+                decided = y < len(years) - 1 or k == 0  # this year's first only
                 outcome = (
                     rng.choice([Nomination.Outcome.GRANTED, Nomination.Outcome.GRANTED, Nomination.Outcome.REFUSED])
                     if decided else Nomination.Outcome.PENDING
@@ -1463,11 +1600,8 @@ def _build_logs(rng, years, today, rmos, mos, methodologists, staff, methodologi
                     entered_by=writer.user,
                 ))
     Consultation.objects.bulk_create([c for c, _people in consultations], batch_size=2000)
-    through = Consultation.consulted.through
-    through.objects.bulk_create(
-        (through(consultation_id=c.pk, person_id=person.pk) for c, people in consultations for person in people),
-        batch_size=4000,
-    )
+    _insert_rows(Consultation.consulted.through, ("consultation", "person"),
+                 ((c.pk, person.pk) for c, people in consultations for person in people))
     Nomination.objects.bulk_create(nominations, batch_size=2000)
 
 
@@ -1576,7 +1710,7 @@ def _bank_files_present(slugs: list[str]) -> bool:
     return len(names) == 3 * len(slugs) and all(default_storage.exists(name) for name in names)
 
 
-def _build_bank(scale, years, districts, methodologists, staff) -> None:
+def _build_bank(scale, years, districts, methodologists, staff, stage: _Stages) -> None:
     """The data bank: `scale.materials` cards over the districts, written in bulk. Their text is
     that of the demo's cards (`rmo_portal.demo.bank.CARDS`: realistic Russian, a vocabulary of a
     few hundred words), each with its form, direction and module; a class teacher of the school
@@ -1614,9 +1748,12 @@ def _build_bank(scale, years, districts, methodologists, staff) -> None:
         materials: list[Material] = []
         co_authors: list[Person | None] = []
         grades: list[tuple[int, ...]] = []
+        opened: set[tuple[int, int]] = set()  # (school, year) with an open event's card
         for n in range(count):
             card = cards[rng.randrange(len(cards))]
-            academic_year = years[rng.random() < 0.55]
+            # This year's or (less than half) a year before: last year's, or further back.
+            draw = rng.random()
+            academic_year = years[-1] if draw < 0.55 else years[-2 - int((draw - 0.55) / 0.45 * (len(years) - 1))]
             if n < count * BANK_DISTRICT_SHARE:
                 owner, school, seen = methodologist, None, Material.Visibility.DISTRICT
                 co_author = None
@@ -1627,11 +1764,17 @@ def _build_bank(scale, years, districts, methodologists, staff) -> None:
                 co_author = rng.choice(school_staff[2:]) if rng.random() < 0.2 else None
             grade = 1 + rng.randrange(11)
             letter = CLASS_LETTERS[rng.randrange(len(CLASS_LETTERS))]
+            # One in twenty is an open event's, and the first card of each school's year that is
+            # not a draft: every school's analysis counts some, whatever the bank's size.
+            open_event = rng.random() < 0.05
+            if school is not None and seen != Material.Visibility.DRAFT and (school, academic_year.pk) not in opened:
+                open_event = True
+                opened.add((school, academic_year.pk))
             materials.append(Material(
                 title=card.title if rng.random() < 0.5 else f"{card.title} ({grade} «{letter}» класс)",
                 form=forms[card.form], direction=directions[card.direction], module=modules[card.module],
                 held_on=_record_day(rng, academic_year, today), academic_year=academic_year, district=district,
-                school_id=school, owner=owner, level=card.level, is_open_event=rng.random() < 0.05,
+                school_id=school, owner=owner, level=card.level, is_open_event=open_event,
                 goal=card.goal, tasks=tasks[card.direction], description=card.description, visibility=seen,
             ))
             co_authors.append(co_author if co_author is not None and co_author.pk != owner.pk else None)
@@ -1640,26 +1783,23 @@ def _build_bank(scale, years, districts, methodologists, staff) -> None:
         teacher = staff[schools[0]][TEACHER_INDEX]
         materials.append(Material(
             title=BANK_CARD_TITLE, form=forms[bank_demo.CLASS_HOUR], direction=directions[BANK_DIRECTION],
-            module=modules[bank_demo.CLASS_GUIDANCE], held_on=_record_day(rng, years[1], today),
-            academic_year=years[1], district=district, school_id=teacher.school_id, owner=teacher,
+            module=modules[bank_demo.CLASS_GUIDANCE], held_on=_record_day(rng, years[-1], today),
+            academic_year=years[-1], district=district, school_id=teacher.school_id, owner=teacher,
             level=Level.SCHOOL, goal=cards[9].goal, tasks=tasks[BANK_DIRECTION], description=cards[9].description,
             visibility=Material.Visibility.DISTRICT,
         ))
         co_authors.append(staff[schools[0]][TEACHER_INDEX + 1])
         grades.append((5, 6))
         Material.objects.bulk_create(materials, batch_size=BANK_BATCH)
-        MaterialGrade.objects.bulk_create(
-            (MaterialGrade(material=m, grade=g) for m, gs in zip(materials, grades, strict=True) for g in gs),
-            batch_size=BANK_BATCH,
-        )
-        through = Material.authors.through
-        through.objects.bulk_create(
+        _insert_rows(MaterialGrade, ("material", "grade"),
+                     ((m.pk, g) for m, gs in zip(materials, grades, strict=True) for g in gs))
+        _insert_rows(
+            Material.authors.through, ("material", "person"),
             (
-                through(material_id=m.pk, person_id=person.pk)
+                (m.pk, person.pk)
                 for m, co_author in zip(materials, co_authors, strict=True)
                 for person in (m.owner, co_author) if person is not None
             ),
-            batch_size=BANK_BATCH,
         )
         card = materials[-1]
         user = teacher.user
@@ -1681,7 +1821,8 @@ def _build_bank(scale, years, districts, methodologists, staff) -> None:
             stored = file_store(upload=SimpleUploadedFile(name, content, content_type=content_type), user=user)
             rows.append(MaterialFile(material=card, kind=kind, file=stored))
         MaterialFile.objects.bulk_create(rows)
-    material_index(Material.objects.filter(district__in=districts))
+    with stage("data bank: the search index"):
+        material_index(Material.objects.filter(district__in=districts))
 
 
 # --- the monitoring of upbringing -------------------------------------------------------------
@@ -1689,7 +1830,7 @@ def _build_bank(scale, years, districts, methodologists, staff) -> None:
 MONITORING_BATCH = 5000
 
 
-def _build_monitoring(scale, years, staff) -> None:
+def _build_monitoring(scale, years, staff, districts) -> None:
     """Both periods (September, May) of every class of the current year, by the current method
     for its grade (`services.current_method`), written in bulk as `grid_save` would write them
     (saved once: version 2): 18–28 pupils numbered 1..n, initials in about half of the classes,
@@ -1698,9 +1839,12 @@ def _build_monitoring(scale, years, staff) -> None:
     May a class moves by its `TRENDS` entry (shifted per school). Entered by the class teacher
     when they have a login, otherwise by the school МО's head. The monitorings and pupils with
     bulk_create, the grades (3 million in the large data set) in plain INSERTs (`_insert_rows`).
-    School by school, so that the large data set's rows never all sit in memory."""
+    School by school, so that the large data set's rows never all sit in memory. Only the first
+    `scale.monitored_districts` districts' schools (all when None)."""
     monitoring_services.methods_seed()
-    year = years[1]
+    year = years[-1]
+    monitored = {district.pk for district in districts[: scale.monitored_districts]}
+    staff = {school: people for school, people in staff.items() if people[0].district_id in monitored}
     methods = {grade: monitoring_services.current_method(grade) for grade in range(1, 12)}
     data = {method.pk: method_data(method) for method in methods.values()}
     rng = random.Random(f"monitoring-{scale}")  # noqa: S311 - made-up data, the same every time it is built
@@ -1760,13 +1904,15 @@ ANALYSIS_NARRATIVE = {
 
 
 def _build_analyses(scale, years, districts, rmos, mos, methodologists, staff) -> None:
-    """Last year: every school МО's analysis accepted (its figures frozen from its records, its
-    PDF a stand-in stored as a file), the РМО's a draft (so its page adds up the accepted school
-    analyses live); this year: every association's draft, the narrative written. The deadline of
-    both years: 10 June. The figures are computed for the first district's schools and reused,
-    school by school, in the others (the same data pattern), so that the large set builds in
-    seconds."""
-    previous_year, year = years
+    """The years before: every school МО's analysis accepted (its figures frozen from its records,
+    its PDF a stand-in stored as a file); last year's РМО analysis a draft (so its page adds up the
+    accepted school analyses live), the РМО's of the years before that accepted too (frozen with
+    the roll-up of their year); this year: every association's draft, the narrative written. The
+    deadline of every year: 10 June. The figures are computed for the first district's schools
+    (and РМО; the years before last year's, its first three schools) and reused, school by school,
+    in the others (the same data pattern), so that the large set builds in seconds."""
+    *past, year = years
+    previous_year = past[-1]
     AnalysisDeadline.objects.bulk_create(
         AnalysisDeadline(district=district, academic_year=academic_year,
                          due_on=datetime.date(academic_year.start_year + 1, 6, 10), set_by=methodologist.user)
@@ -1774,44 +1920,67 @@ def _build_analyses(scale, years, districts, rmos, mos, methodologists, staff) -
         for academic_year in years
     )
     first = [mo for mo in mos if mo.district_id == districts[0].pk]
-    frozen = [figures_for(mo, previous_year).to_data() for mo in first]
-    files = []
-    for mo in mos:
-        name = default_storage.save(f"analyses/bench-{mo.pk}-{previous_year.start_year}.pdf",
-                                    ContentFile(ANALYSIS_PDF))
-        files.append(StoredFile(
-            storage_name=name, original_name=f"analysis-{mo.pk}.pdf", type=StoredFile.Type.PDF,
-            size=len(ANALYSIS_PDF), sha256=hashlib.sha256(ANALYSIS_PDF).hexdigest(),
-        ))
-    files = StoredFile.objects.bulk_create(files)
-    submitted = timezone.make_aware(datetime.datetime(year.start_year, 6, 5, 15))
-    accepted = timezone.make_aware(datetime.datetime(year.start_year, 6, 9, 11))
+
+    def accepted(associations, academic_year: AcademicYear, frozen: list[dict], writers) -> list[Analysis]:
+        """The associations' analyses of that year, accepted on 9 June with a stand-in PDF."""
+        files = []
+        for association in associations:
+            name = default_storage.save(f"analyses/bench-{association.pk}-{academic_year.start_year}.pdf",
+                                        ContentFile(ANALYSIS_PDF))
+            files.append(StoredFile(
+                storage_name=name, original_name=f"analysis-{association.pk}.pdf", type=StoredFile.Type.PDF,
+                size=len(ANALYSIS_PDF), sha256=hashlib.sha256(ANALYSIS_PDF).hexdigest(),
+            ))
+        files = StoredFile.objects.bulk_create(files, batch_size=2000)
+        submitted = timezone.make_aware(datetime.datetime(academic_year.start_year + 1, 6, 5, 15))
+        accepted_at = timezone.make_aware(datetime.datetime(academic_year.start_year + 1, 6, 9, 11))
+        return [
+            Analysis(
+                association=association, academic_year=academic_year, status=Analysis.Status.ACCEPTED,
+                figures=frozen[s % len(frozen)], submitted_at=submitted, submitted_by=writer.user,
+                accepted_at=accepted_at, pdf=stored, pdf_sha256=stored.sha256, version=3, updated_by=writer.user,
+                **ANALYSIS_NARRATIVE,
+            )
+            for s, (association, stored, writer) in enumerate(zip(associations, files, writers, strict=True))
+        ]
+
     rows = []
-    for s, (mo, stored) in enumerate(zip(mos, files, strict=True)):
-        head = staff[mo.school_id][0]
-        rows.append(Analysis(
-            association=mo, academic_year=previous_year, status=Analysis.Status.ACCEPTED,
-            figures=frozen[s % len(frozen)], submitted_at=submitted, submitted_by=head.user,
-            accepted_at=accepted, pdf=stored, pdf_sha256=stored.sha256, version=3, updated_by=head.user,
-            **ANALYSIS_NARRATIVE,
-        ))
-        rows.append(Analysis(association=mo, academic_year=year, updated_by=head.user, **ANALYSIS_NARRATIVE))
-    for rmo, methodologist in zip(rmos, methodologists, strict=True):
-        for academic_year in years:
-            rows.append(Analysis(association=rmo, academic_year=academic_year, updated_by=methodologist.user,
-                                 **ANALYSIS_NARRATIVE))
-    analyses = Analysis.objects.bulk_create(rows)
+    heads = [staff[mo.school_id][0] for mo in mos]
+    for academic_year in past:
+        # Last year's of every school of the first district (the РМО's roll-up and the district
+        # summary the bench opens read them); the years before, the first three schools' reused.
+        frozen = [figures_for(mo, academic_year).to_data() for mo in (first if academic_year == previous_year
+                                                                      else first[:3])]
+        rows += accepted(mos, academic_year, frozen, heads)
+    rows += [Analysis(association=mo, academic_year=year, updated_by=head.user, **ANALYSIS_NARRATIVE)
+             for mo, head in zip(mos, heads, strict=True)]
+    rows += [
+        Analysis(association=rmo, academic_year=academic_year, updated_by=methodologist.user, **ANALYSIS_NARRATIVE)
+        for rmo, methodologist in zip(rmos, methodologists, strict=True)
+        for academic_year in (previous_year, year)
+    ]
+    analyses = Analysis.objects.bulk_create(rows, batch_size=2000)
+    # The РМО's roll-up of an older year counts the school analyses accepted above.
+    older = []
+    for academic_year in past[:-1]:
+        older += accepted(rmos, academic_year, [figures_for(rmos[0], academic_year).to_data()], methodologists)
+    analyses += Analysis.objects.bulk_create(older, batch_size=2000)
     AnalysisTransition.objects.bulk_create(
-        AnalysisTransition(analysis=analysis, from_status=from_status, to_status=to_status, at=at, by_name="—")
-        for analysis in analyses if analysis.status == Analysis.Status.ACCEPTED
-        for from_status, to_status, at in (("draft", "submitted", submitted), ("submitted", "accepted", accepted))
+        (
+            AnalysisTransition(analysis=analysis, from_status=from_status, to_status=to_status, at=at, by_name="—")
+            for analysis in analyses if analysis.status == Analysis.Status.ACCEPTED
+            for from_status, to_status, at in (("draft", "submitted", analysis.submitted_at),
+                                               ("submitted", "accepted", analysis.accepted_at))
+        ),
+        batch_size=2000,
     )
 
 
 def _insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple], *, batch: int = 2000) -> None:
-    """Multi-row INSERTs of plain column values (ids, small numbers, a choice's value): for the
-    millions of grades of the large data set, where bulk_create's per-row model and field
-    preparation takes five times as long as the database (3 million rows: minutes, not seconds).
+    """INSERTs of plain column values (ids, small numbers, a choice's value, a short text): for
+    the millions of grades of the large data set, and the rows nobody needs as model instances
+    (memberships, attendance marks, the many-to-many rows), where bulk_create's per-row model and
+    field preparation takes five times as long as the database (3 million rows: minutes, not seconds).
     No field's conversion is applied: the values must be what the columns store."""
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
@@ -1819,6 +1988,12 @@ def _insert_rows(model, fields: tuple[str, ...], rows: Iterable[tuple], *, batch
     row_sql = "(" + ", ".join(["%s"] * len(fields)) + ")"
     rows = iter(rows)
     with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            # One statement prepared once, the rows bound in C: faster than multi-row VALUES here
+            # (1.6 ×); psycopg2's executemany is a round trip per row, so not on PostgreSQL.
+            # A list: with DEBUG on, Django's cursor wrapper takes the rows' len().
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES {row_sql}", list(rows))  # noqa: S608
+            return
         while chunk := list(itertools.islice(rows, batch)):
             cursor.execute(
                 f"INSERT INTO {table} ({columns}) VALUES {', '.join([row_sql] * len(chunk))}",  # noqa: S608 - names from _meta

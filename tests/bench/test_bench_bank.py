@@ -103,3 +103,16 @@ def test_the_upload_is_measured_and_leaves_the_card_as_it_was(data):
     assert measured_size == size and traced_peak > 0
     assert sorted(MaterialFile.objects.filter(material=card).values_list("pk", flat=True)) == before
     assert not MaterialFile.objects.filter(file__original_name=UPLOAD_NAME).exists()
+
+
+def test_every_schools_year_has_an_open_events_card_whatever_the_banks_size(data):
+    """The school МО's analysis counts the year's open events' cards of the school: one in twenty
+    cards is one, and the first card of each school's year that is not a draft, so that the
+    analysis' queries do not depend on the bank's size (issue 17: the region's bank is smaller)."""
+    cards = Material.objects.filter(district__in=data.districts, school__isnull=False, is_open_event=True).exclude(
+        visibility=Material.Visibility.DRAFT
+    )
+    opened = set(cards.values_list("school", "academic_year__start_year"))
+    schools = data.scale.total_schools
+    assert len(opened) == schools * data.scale.years
+    assert cards.count() < Material.objects.filter(district__in=data.districts).count() / 5  # still a few

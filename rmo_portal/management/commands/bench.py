@@ -37,6 +37,11 @@ and a 5-question protocol's beside their PDFs.
 
     make bench                        # DATABASE_URL=.bench/bench.sqlite3, migrated first
     manage.py bench --scale small --runs 10 --markdown
+    make bench BENCH_ARGS="--scale region --runs 3"   # 27 districts, 400 schools, 5 years
+
+The large and the region data set are compared with the small one (built when missing: seconds),
+the small one with the large one when an earlier run left it. A build tells each stage's time on
+the standard error as it goes.
 
 Times are those of the whole Django handler (middleware, view, queries, template), without a
 web server or network. Settings.DEBUG is switched off while measuring, as in production: with
@@ -93,6 +98,8 @@ from associations.models import (
 )
 from meetings.bank.models import Material, MaterialFile, MaterialGrade
 from meetings.models import Attendance, Decision, Guest, Meeting, Protocol, ProtocolItem
+from reports.analysis.models import Analysis
+from reports.monitoring.models import ClassMonitoring, Grade, MonitoredPupil
 from rmo_portal.demo import bench as benchdata
 
 # WeasyPrint logs every step of every document at INFO, its own stylesheets already when it is
@@ -268,7 +275,8 @@ class Command(BaseCommand):
         parser.add_argument("--runs", type=int, default=20, help="requests per page (default 20)")
         parser.add_argument(
             "--scale", choices=sorted(benchdata.SCALES), default="large",
-            help="data set: large = 5 districts × 25 schools × 40 people (default), small = 2 × 5 × 20",
+            help="data set: large = 5 districts × 25 schools × 40 people over 2 years (default), small = 2 × 5 × "
+            "20, region = 27 districts, 400 schools × 25 people over 5 years",
         )
         parser.add_argument("--markdown", action="store_true", help="print the result as Markdown")
         parser.add_argument(
@@ -289,13 +297,16 @@ class Command(BaseCommand):
         warnings.filterwarnings("ignore", message="No directory at")
 
         started = time.perf_counter()
-        data = benchdata.bench_data(scale)
+        data = benchdata.bench_data(scale, report=self._progress(scale))
         build_seconds = time.perf_counter() - started
 
-        compare_name = "small" if scale == "large" else "large"
-        # The small data set takes a second to build: always there to compare with. The large
-        # one is only used when an earlier run left it.
-        compare = benchdata.bench_data(compare_name, build=compare_name == "small")
+        # The large and the region data set are compared with the small one, the small one with
+        # the large one. The small data set takes seconds to build: always there to compare with.
+        # The large one is only used when an earlier run left it.
+        compare_name = "large" if scale == "small" else "small"
+        compare = benchdata.bench_data(
+            compare_name, build=compare_name == "small", report=self._progress(compare_name)
+        )
 
         with override_settings(
             DEBUG=False, ROOT_URLCONF=__name__, ALLOWED_HOSTS=[*settings.ALLOWED_HOSTS, "testserver"]
@@ -340,6 +351,23 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write("\n".join(lines) + "\n\n" + self._text(rows) + "\n" + "\n".join(targets) + "\n")
+
+    def _progress(self, scale: str):
+        """Where a build tells its stages' times, as it goes: the standard error, so that the table
+        on the standard output (--markdown) stays as it is."""
+        shown = []
+
+        def report(line: str) -> None:
+            if not shown:
+                s = benchdata.SCALES[scale]
+                self.stderr.write(
+                    f"Building the data set «{scale}» ({s.districts} districts, {s.total_schools} schools, "
+                    f"{s.total_schools * s.people} people, {s.years} academic years):", style_func=None,
+                )
+                shown.append(True)
+            self.stderr.write(line, style_func=None)
+
+        return report
 
     # --- what is measured --------------------------------------------------------------------
 
@@ -989,6 +1017,7 @@ class Command(BaseCommand):
             ("a school МО's checklist", "checklist"),
             ("dashboard", "dashboard"),
         ])
+        first, second = (scale, compare_name) if scale == "small" else (compare_name, scale)
         analysis_pdf, analysis_render, bare_n = by_key["analysis-pdf"], by_key["analysis-render"], by_key["bare-pdf-n"]
         analysis_ratio = analysis_render.median_ms / bare_n.median_ms
         plan_docx, protocol_docx_row = by_key["docx-60"], by_key["protocol-docx-5"]
@@ -1018,8 +1047,8 @@ class Command(BaseCommand):
             + f"; medians (this data set): {medians}" + verdict(bank_flat),
             "Target (monitoring): query counts do not grow with the classes and schools — "
             + "; ".join(monitoring_pairs) + f"; PDFs: {monitoring_pdfs}" + verdict(monitoring_flat),
-            "Target (analysis): query counts do not grow with the records and the schools (5 against 25 a "
-            "district) — "
+            "Target (analysis): query counts do not grow with the records and the schools "
+            f"({benchdata.SCALES[first].schools} against {benchdata.SCALES[second].schools} a district) — "
             + "; ".join(analysis_pairs) + verdict(analysis_flat),
             f"Target (analysis): its PDF within {ANALYSIS_PDF_TARGET} × a plain document of the same page count — "
             f"{analysis_render.detail}: the render {analysis_render.median_ms:.0f} ms against "
@@ -1046,7 +1075,9 @@ class Command(BaseCommand):
         associations = Association.objects.filter(district__in=districts).count()
         plans = AnnualPlan.objects.filter(association__district__in=districts)
         items = PlanItem.objects.filter(plan__in=plans).count()
-        years = AcademicYear.objects.filter(start_year__in=[data.year.start_year - 1, data.year.start_year])
+        years = AcademicYear.objects.filter(
+            start_year__gt=data.year.start_year - data.scale.years, start_year__lte=data.year.start_year
+        )
         meetings = Meeting.objects.filter(association__district__in=districts)
         by_status = dict(meetings.values_list("status").annotate(n=Count("pk")).values_list("status", "n"))
         protocols = Protocol.objects.filter(meeting__in=meetings)
@@ -1077,6 +1108,21 @@ class Command(BaseCommand):
             f"{MaterialFile.objects.filter(material__in=materials).count()} stored files"
         )
         s = data.scale
+        counts = sorted(set(s.district_schools))
+        first = s.district_schools[0]
+        per_district = f"{counts[0]}–{counts[-1]}" if len(counts) > 1 else ""
+        shape = (
+            f"{s.districts} districts × {s.schools} schools × {s.people} people" if not per_district
+            else f"{s.districts} districts, {s.total_schools} schools ({per_district} a district) × {s.people} people"
+        )
+        classes = ClassMonitoring.objects.filter(class_assignment__school__district__in=districts)
+        analyses = Analysis.objects.filter(association__district__in=districts)
+        monitoring = (
+            f"Monitoring: {classes.count()} class monitorings with "
+            f"{MonitoredPupil.objects.filter(monitoring__in=classes).count()} pupils and "
+            f"{Grade.objects.filter(pupil__monitoring__in=classes).count()} grades; analyses: {analyses.count()} "
+            f"({analyses.filter(status=Analysis.Status.ACCEPTED).count()} accepted)"
+        )
         built = (
             f"built in {build_seconds:.1f} s" if data.built else "already in the database"
         )
@@ -1088,11 +1134,11 @@ class Command(BaseCommand):
         elif db == "postgresql":
             db = f"PostgreSQL {connection.pg_version // 10000}"
         return [
-            f"Data set «{data.scale_name}»: {s.districts} districts × {s.schools} schools × "
-            f"{s.people} people — {people} people, {associations} associations, {memberships} "
+            f"Data set «{data.scale_name}»: {shape} — {people} people, {associations} associations, {memberships} "
             f"memberships, {plans.count()} plans with {items} items over {years.count()} academic "
             f"years (data set v{benchdata.DATA_VERSION}, {built})",
-            f"Meetings: {meetings.count()} over the 2 years ({by_status.get(Meeting.Status.HELD, 0)} held, "
+            f"Meetings: {meetings.count()} over the {data.scale.years} years "
+            f"({by_status.get(Meeting.Status.HELD, 0)} held, "
             f"{by_status.get(Meeting.Status.PLANNED, 0)} planned, {by_status.get(Meeting.Status.CANCELLED, 0)} "
             f"cancelled) with {Attendance.objects.filter(meeting__in=meetings).count()} attendance marks and "
             f"{Guest.objects.filter(meeting__in=meetings).count()} guests; {protocols.count()} protocols "
@@ -1102,8 +1148,9 @@ class Command(BaseCommand):
             f"decisions ({decisions.filter(status=Decision.Status.DONE).count()} done, {overdue} overdue)",
             records,
             bank,
-            f"Pages as the methodologist of one district ({s.schools} schools, "
-            f"{s.schools * s.people + 1} people), or as a school МО's head or a class teacher where it says "
+            monitoring,
+            f"Pages as the methodologist of one district ({first} schools, "
+            f"{first * s.people + 1} people), or as a school МО's head or a class teacher where it says "
             f"so; {runs} requests each after {WARMUP} warm-up (a plan's PDF: {PDF_RUNS} after 1; a PDF "
             f"render, {PDF_RUNS} after 1); DEBUG off while measuring",
             f"{db}, Python {platform.python_version()}, Django {django.get_version()}, "
