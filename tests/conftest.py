@@ -130,26 +130,70 @@ def no_network(monkeypatch):
     assert attempts == []
 
 
+@pytest.fixture(autouse=True)
+def cache_cleared():
+    """Every test starts with an empty cache (LocMemCache, settings_test.py): the password reset's
+    counts and the draft previews of one test are not another's."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(scope="session", autouse=True)
+def demo_cache():
+    """`manage.py load_demo` loaded for real once per worker and state, then restored on
+    SQLite, and the PDFs of its HTML rendered once (tests/demo_cache.py)."""
+    from tests import demo_cache
+
+    demo_cache.install()
+    yield demo_cache
+    demo_cache.uninstall()
+
+
 @pytest.fixture(scope="class")
-def demo_loaded_once(django_db_setup, django_db_blocker):
-    """The demo loaded once for the tests of a class (what the command printed). It stays in a
-    transaction that is rolled back after the class, whether its tests pass or fail; each test
-    runs in a savepoint of it (pytest-django's `db` nests), so what a test changes, a second run
-    included, is undone before the next one."""
+def demo_loaded_once(django_db_setup, django_db_blocker, demo_cache):
+    """The demo loaded once for the tests of a class (what the command printed). Whatever
+    the class's tests do, the database is put back as it was after the class, whether they pass
+    or fail; each test runs in its own transaction (pytest-django's `db`), so what a test
+    changes, a second run included, is undone before the next one.
+
+    On PostgreSQL the demo stays in a transaction rolled back after the class, and each test
+    runs in a savepoint of it. On SQLite the database is copied aside before and copied back
+    after (sqlite3's backup API: the same pages, sequences included), because the demo's load
+    is then a restore of a snapshot when the worker loaded it before (tests/demo_cache.py),
+    which SQLite cannot write into an open transaction."""
     from django.db import transaction
 
     from tests.helpers import load_demo
+
+    def seed_and_load() -> str:
+        # A transactional test run before by the same worker flushed the migrations' years
+        # and methods: put them back first, as `world` does.
+        academic_years_create(until=AcademicYear.start_year_for(timezone.localdate()) + 1)
+        methods_seed()
+        return load_demo()
+
+    with django_db_blocker.unblock():
+        raw = demo_cache.sqlite_raw()
+        before = demo_cache.copy_of(raw) if raw is not None else None
+    if before is not None:
+        try:
+            with django_db_blocker.unblock():
+                output = seed_and_load()
+            yield output
+        finally:
+            with django_db_blocker.unblock():
+                demo_cache.restore(demo_cache.sqlite_raw(), before)
+                before.close()
+        return
 
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
     try:
         with django_db_blocker.unblock():
-            # A transactional test run before by the same worker flushed the migrations' years
-            # and methods: put them back first, inside the transaction, as `world` does.
-            academic_years_create(until=AcademicYear.start_year_for(timezone.localdate()) + 1)
-            methods_seed()
-            output = load_demo()
+            output = seed_and_load()
         yield output
     finally:
         with django_db_blocker.unblock():
