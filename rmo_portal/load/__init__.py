@@ -1,4 +1,5 @@
-"""The load test and the fault check of `manage.py loadtest` (issue 17; the method and the results: docs/benchmarks.md «Нагрузка»).
+"""The load test and the fault check of `manage.py loadtest` (issue 17; the method and the
+results: docs/benchmarks.md «Нагрузка»).
 
 `make load` runs locust headless against two gunicorn instances on two ports that share one
 PostgreSQL database and one media directory, as two app servers behind nginx would: nothing may
