@@ -215,3 +215,38 @@ def load_demo(*args: str) -> str:
     out = io.StringIO()
     call_command("load_demo", *args, stdout=out)
     return out.getvalue()
+
+
+def material_form(world, files=(), **values) -> dict:
+    """A new bank card's form as a browser posts it: a class hour of the current year for the
+    5th and 6th classes, «моя школа», and `files` as (kind, upload) rows; `values` override."""
+    import datetime
+
+    from meetings.bank.models import MAX_FILES, EventForm, UpbringingDirection
+
+    body = {
+        "title": "Классный час «Моя Родина — Россия»",
+        "form": EventForm.objects.get(name="Классный час").pk,
+        "direction": UpbringingDirection.objects.get(name="Патриотическое воспитание").pk,
+        "module": "",
+        "grades": ["5", "6"],
+        "held_on": datetime.date(world.year.start_year, 10, 15).isoformat(),
+        "level": "school",
+        "goal": "Воспитание любви к Родине",
+        "tasks": "Рассказать о символах России",
+        "description": "Беседа, презентация, викторина.",
+        "meeting": "",
+        "plan_item": "",
+        "visibility": "school",
+        "files-TOTAL_FORMS": "3",
+        "files-INITIAL_FORMS": "0",
+        "files-MIN_NUM_FORMS": "0",
+        "files-MAX_NUM_FORMS": str(MAX_FILES),
+    }
+    for index in range(3):
+        body[f"files-{index}-kind"] = "scenario"
+    for index, (kind, upload) in enumerate(files):
+        body[f"files-{index}-kind"] = kind
+        body[f"files-{index}-file"] = upload
+    body.update(values)
+    return body

@@ -12,7 +12,6 @@ cannot fail them."""
 
 from __future__ import annotations
 
-import datetime
 import errno
 import os
 import re
@@ -26,12 +25,12 @@ from django.urls import reverse
 
 from associations.files import services as files
 from associations.models import AnnualPlan, StoredFile
-from meetings.bank.models import MAX_FILES, EventForm, Material, UpbringingDirection
+from meetings.bank.models import EventForm, Material, UpbringingDirection
 from meetings.models import Protocol, ProtocolScan
 from reports.analysis.models import Analysis
 from tests import factories as f
 from tests.access_matrix_data import snapshot, snapshot_diff
-from tests.helpers import login, messages_of
+from tests.helpers import login, material_form, messages_of
 
 FULL = "на сервере нет места. Попробуйте позже или обратитесь к администратору."
 FAILED = "хранилище файлов не приняло его. Попробуйте позже или обратитесь к администратору."
@@ -176,21 +175,7 @@ def references(db):
 
 
 def _card(world, files) -> dict:
-    body = {
-        "title": "Урок мужества", "form": EventForm.objects.get(name="Классный час").pk,
-        "direction": UpbringingDirection.objects.get(name="Патриотическое воспитание").pk,
-        "module": "", "grades": ["5", "6"], "held_on": datetime.date(world.year.start_year, 10, 15).isoformat(),
-        "level": "school", "goal": "Воспитание любви к Родине", "tasks": "Рассказать о символах России",
-        "description": "Беседа, презентация, викторина.", "meeting": "", "plan_item": "", "visibility": "school",
-        "files-TOTAL_FORMS": "3", "files-INITIAL_FORMS": "0", "files-MIN_NUM_FORMS": "0",
-        "files-MAX_NUM_FORMS": str(MAX_FILES),
-    }
-    for index in range(3):
-        body[f"files-{index}-kind"] = "scenario"
-    for index, (kind, upload) in enumerate(files):
-        body[f"files-{index}-kind"] = kind
-        body[f"files-{index}-file"] = upload
-    return body
+    return material_form(world, files, title="Урок мужества")
 
 
 def test_the_bank_card_comes_back_with_the_reason_next_to_its_file(world, references, failing_storage):

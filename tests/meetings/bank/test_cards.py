@@ -7,7 +7,6 @@ each page shows to whom."""
 
 from __future__ import annotations
 
-import datetime
 import re
 
 import pytest
@@ -20,7 +19,7 @@ from meetings.bank import services
 from meetings.bank.models import MAX_AUTHORS, MAX_FILES, EventForm, Material, MaterialFile, UpbringingDirection
 from tests import factories as f
 from tests.factories import TINY_PDF, TINY_PNG
-from tests.helpers import form_data, login, messages_of
+from tests.helpers import form_data, login, material_form, messages_of
 
 
 def _blobs() -> set[str]:
@@ -48,34 +47,7 @@ def _png(name: str = "Фото.png") -> SimpleUploadedFile:
 
 
 def _body(world, files=(), **values) -> dict:
-    """A new card's form as a browser posts it: a class hour of the current year for the 5th and
-    6th classes, «моя школа», and `files` as (kind, upload) rows."""
-    body = {
-        "title": "Классный час «Моя Родина — Россия»",
-        "form": EventForm.objects.get(name="Классный час").pk,
-        "direction": UpbringingDirection.objects.get(name="Патриотическое воспитание").pk,
-        "module": "",
-        "grades": ["5", "6"],
-        "held_on": datetime.date(world.year.start_year, 10, 15).isoformat(),
-        "level": "school",
-        "goal": "Воспитание любви к Родине",
-        "tasks": "Рассказать о символах России",
-        "description": "Беседа, презентация, викторина.",
-        "meeting": "",
-        "plan_item": "",
-        "visibility": "school",
-        "files-TOTAL_FORMS": "3",
-        "files-INITIAL_FORMS": "0",
-        "files-MIN_NUM_FORMS": "0",
-        "files-MAX_NUM_FORMS": str(MAX_FILES),
-    }
-    for index in range(3):
-        body[f"files-{index}-kind"] = "scenario"
-    for index, (kind, upload) in enumerate(files):
-        body[f"files-{index}-kind"] = kind
-        body[f"files-{index}-file"] = upload
-    body.update(values)
-    return body
+    return material_form(world, files, **values)
 
 
 @pytest.fixture
