@@ -4,6 +4,7 @@ the second school or the second district and must answer 404 to the first school
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import socket
 from dataclasses import dataclass
@@ -163,8 +164,6 @@ def demo_loaded_once(django_db_setup, django_db_blocker, demo_cache):
     after (sqlite3's backup API: the same pages, sequences included), because the demo's load
     is then a restore of a snapshot when the worker loaded it before (tests/demo_cache.py),
     which SQLite cannot write into an open transaction."""
-    from django.db import transaction
-
     from tests.helpers import load_demo
 
     def seed_and_load() -> str:
@@ -174,27 +173,34 @@ def demo_loaded_once(django_db_setup, django_db_blocker, demo_cache):
         methods_seed()
         return load_demo()
 
+    with _put_back(django_db_blocker, demo_cache):
+        with django_db_blocker.unblock():
+            output = seed_and_load()
+        yield output
+
+
+@contextlib.contextmanager
+def _put_back(django_db_blocker, demo_cache):
+    """The database as it was before the block, afterwards, whatever the block did: on SQLite a
+    copy taken with sqlite3's backup API and written back; elsewhere a transaction rolled back."""
+    from django.db import transaction
+
     with django_db_blocker.unblock():
         raw = demo_cache.sqlite_raw()
         before = demo_cache.copy_of(raw) if raw is not None else None
     if before is not None:
         try:
-            with django_db_blocker.unblock():
-                output = seed_and_load()
-            yield output
+            yield
         finally:
             with django_db_blocker.unblock():
                 demo_cache.restore(demo_cache.sqlite_raw(), before)
                 before.close()
         return
-
     with django_db_blocker.unblock():
         outer = transaction.atomic()
         outer.__enter__()
     try:
-        with django_db_blocker.unblock():
-            output = seed_and_load()
-        yield output
+        yield
     finally:
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
