@@ -47,13 +47,14 @@ from tests.access_matrix_data import (
     USERS,
     Upload,
     build_scene,
-    build_users,
     clients_for,
     snapshot,
     snapshot_diff,
     undeclared_patterns,
     walk_patterns,
 )
+from tests.once import built_once, fresh_copy
+from tests.world import build_world
 
 EXPLORE = os.environ.get("ACCESS_MATRIX_EXPLORE") == "1"
 
@@ -1392,9 +1393,23 @@ def test_an_undeclared_url_fails_the_walk():
 # --- the matrix -----------------------------------------------------------------------------------
 
 
+@pytest.fixture(scope="module")
+def scene_once(django_db_setup, django_db_blocker, demo_cache):
+    """The scene built once for the module's tests (some 200 of them), each test in its own
+    transaction over it (tests/conftest.py built_once)."""
+    with built_once(django_db_blocker, demo_cache, lambda: build_scene(build_world())) as built:
+        yield built
+
+
 @pytest.fixture
-def scene(world):
-    return build_scene(world)
+def scene(scene_once, db):
+    return fresh_copy(scene_once)
+
+
+@pytest.fixture
+def world(scene):
+    """The module's world is its scene's."""
+    return scene.world
 
 
 @pytest.mark.parametrize("name", list(MATRIX))
@@ -1587,8 +1602,8 @@ def test_every_model_admin_is_declared():
 
 
 @pytest.fixture
-def admin_users(world):
-    return clients_for(build_users(world))
+def admin_users(scene):
+    return scene.clients
 
 
 #   anon   teach  secr   head   dep    odep   meth   ometh  staff  super  nobody ostaff

@@ -32,7 +32,9 @@ from associations.models import (
 from meetings.models import Decision, DecisionFile, Material, MaterialFile, Meeting, Protocol
 from reports.models import Analysis, ClassMonitoring, Method
 from tests import factories as f
+from tests.once import built_once, fresh_copy
 from tests.reports.checklist import data as checklist_data
+from tests.world import build_world
 
 USERS = [
     "admin", "methodologist", "deputy", "head", "teacher", "other_deputy", "other_district_methodologist",
@@ -78,8 +80,34 @@ QUERYSETS = {
 PAIRS = [(kind, action) for kind, spec in access.KINDS.items() for action in spec.rules]
 
 
+@pytest.fixture(scope="module")
+def world_and_scene_once(django_db_setup, django_db_blocker, demo_cache):
+    """The world and its scene, built once for the module's tests (tests/once.py)."""
+
+    def build():
+        world = build_world()
+        return world, build_scene(world)
+
+    with built_once(django_db_blocker, demo_cache, build) as built:
+        yield built
+
+
 @pytest.fixture
-def scene(world):
+def world_and_scene(world_and_scene_once, db):
+    return fresh_copy(world_and_scene_once)
+
+
+@pytest.fixture
+def world(world_and_scene):
+    return world_and_scene[0]
+
+
+@pytest.fixture
+def scene(world_and_scene):
+    return world_and_scene[1]
+
+
+def build_scene(world) -> dict[str, object]:
     """The world's five associations, each with a plan of every status (one a year), a draft and a
     signed protocol with a decision each; a secretary of the school МО and a teacher heading the
     РМО (a methodologist through the appointment)."""
