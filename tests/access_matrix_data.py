@@ -584,17 +584,27 @@ def tracked_models() -> list[type[models.Model]]:
 
 
 def snapshot() -> dict[str, tuple[int, str]]:
-    """{model label: (row count, SHA-256 of its rows ordered by pk)}, read with plain SQL (a
-    tenth of the ORM's time: the matrix takes some 900 of them)."""
-    result = {}
+    """{model label: (row count, a digest of its rows ordered by pk)}, read with plain SQL (a
+    tenth of the ORM's time: the matrix takes some 3,000 of them). PostgreSQL digests every table
+    itself, in one statement (md5 of the rows' text); SQLite's rows are hashed here (SHA-256)."""
     quote = connection.ops.quote_name
+    tables = [(m._meta.label, quote(m._meta.db_table), quote(m._meta.pk.column)) for m in tracked_models()]
     with connection.cursor() as cursor:
-        for model in tracked_models():
-            opts = model._meta
-            cursor.execute(f"SELECT * FROM {quote(opts.db_table)} ORDER BY {quote(opts.pk.column)}")  # noqa: S608
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                " UNION ALL ".join(
+                    f"SELECT %s, count(*), md5(coalesce(string_agg(t::text, '|' ORDER BY t.{pk}), '')) FROM {table} t"  # noqa: S608
+                    for _label, table, pk in tables
+                ),
+                [label for label, _table, _pk in tables],
+            )
+            return {label: (count, digest) for label, count, digest in cursor.fetchall()}
+        result = {}
+        for label, table, pk in tables:
+            cursor.execute(f"SELECT * FROM {table} ORDER BY {pk}")  # noqa: S608 (the models' own tables)
             rows = cursor.fetchall()
-            result[opts.label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
-    return result
+            result[label] = (len(rows), hashlib.sha256(repr(rows).encode()).hexdigest())
+        return result
 
 
 def snapshot_diff(before: dict, after: dict) -> list[str]:
