@@ -50,6 +50,7 @@ from associations.services import RMO_HEAD_MIN_YEARS
 from meetings.bank.models import Material, MaterialFile, MaterialGrade
 from meetings.models import AgendaItem, Attendance, Decision, Guest, Meeting, MeetingVisit, Protocol, ProtocolItem
 from rmo_portal import demo
+from rmo_portal.demo import meetings as demo_meetings
 from rmo_portal.demo import plans as demo_plans
 from tests.helpers import load_demo as load
 
@@ -649,8 +650,10 @@ class TestTheLoadedDemo:
             assert access.visible(who, "visit").filter(visited_person=me).exists()
 
 
-# The demo must be right whenever it is loaded: on the first day of the academic year, just
-# after October (the first overdue items), in spring, and on its last day.
+# The demo must be right whenever it is loaded: on the first day of the academic year (only the
+# August meetings are past), just after October (the first overdue items), in spring, and on its
+# last day (every meeting is past). One load a day for the plans, the records and the meetings
+# (a load takes 5-10 s).
 @pytest.mark.parametrize(
     "moment",
     [
@@ -661,7 +664,7 @@ class TestTheLoadedDemo:
     ],
     ids=["1-september", "1-november", "march", "31-august"],
 )
-def test_plans_and_records_hold_on_any_day_of_the_year(monkeypatch, moment):
+def test_the_demo_holds_on_any_day_of_the_year(monkeypatch, moment):
     fake_now = timezone.make_aware(moment)
     monkeypatch.setattr(timezone, "now", lambda: fake_now)
     today = timezone.localdate()
@@ -696,3 +699,22 @@ def test_plans_and_records_hold_on_any_day_of_the_year(monkeypatch, moment):
     assert EXPIRING in warned["Егорова Наталья Владимировна"]
     assert SZD_OVERDUE in warned["Шевченко Оксана Викторовна"] and SZD_OVERDUE in warned["Смирнова Юлия Дмитриевна"]
     assert VisitRecommendation.objects.filter(done_on__isnull=True, due_on__lt=today).exists()
+
+    # The meetings: as many as the demo has; past ones held, with attendance and a protocol,
+    # numbered without gaps; nothing signed, done or executed after the moment.
+    year = AcademicYear.objects.current()
+    meetings = Meeting.objects.filter(academic_year=year)
+    assert meetings.count() == sum(len(spec.meetings) for spec in demo_meetings.ASSOCIATIONS)
+    assert not meetings.filter(starts_at__gt=fake_now).exclude(status=Meeting.Status.PLANNED).exists()
+    assert not meetings.filter(
+        status=Meeting.Status.PLANNED, starts_at__lt=fake_now - datetime.timedelta(hours=4)
+    ).exists()
+    for meeting in meetings.filter(status=Meeting.Status.HELD):
+        assert meeting.attendance.exists() and hasattr(meeting, "protocol")
+    for association in Association.objects.all():
+        numbers = list(Protocol.objects.filter(association=association, academic_year=year).order_by("number")
+                       .values_list("number", flat=True))
+        assert numbers == list(range(1, len(numbers) + 1))
+    assert Protocol.objects.filter(status=Protocol.Status.SIGNED).count() == 3
+    assert not Decision.objects.filter(done_on__gt=today).exists()
+    assert not Protocol.objects.filter(signed_at__gt=fake_now).exists()

@@ -2,11 +2,11 @@
 its year of meetings; the past ones are held, with attendance, guests and a protocol; three
 protocols are signed with their PDF stored as issued; decisions are done, open, overdue and due
 in a few days; school 1's secretary has a draft to finish; a second run writes nothing; and all
-of it holds whatever day the demo is loaded.
+of it holds whatever day the demo is loaded (checked with the plans and records, one load a day:
+tests/associations/test_demo_data.py, test_the_demo_holds_on_any_day_of_the_year).
 
 The tests of `TestTheDemoDay` share one load on a fixed day, Monday 30 November 2026, so that
-what is past and what is overdue is known; the last test loads the demo on other days of the
-year, each on its own.
+what is past and what is overdue is known.
 """
 
 from __future__ import annotations
@@ -303,36 +303,3 @@ class TestTheDemoDay:
         first = snapshot()
         load()
         assert snapshot() == first
-
-
-# The demo must be right whenever it is loaded: the first day of the year (only the August
-# meetings are past), 1 November, in spring, and the year's last day (every meeting is past).
-@pytest.mark.parametrize(
-    "moment",
-    [
-        datetime.datetime(2025, 9, 1, 8, 0),
-        datetime.datetime(2025, 11, 1, 12, 0),
-        datetime.datetime(2027, 3, 14, 23, 30),
-        datetime.datetime(2026, 8, 31, 18, 0),
-    ],
-    ids=["1-september", "1-november", "march", "31-august"],
-)
-def test_meetings_hold_on_any_day_of_the_year(monkeypatch, moment):
-    now = freeze(monkeypatch, moment)
-    today = timezone.localdate()
-    load()
-    year = AcademicYear.objects.current()
-    meetings = Meeting.objects.filter(academic_year=year)
-    assert meetings.count() == sum(len(spec.meetings) for spec in meetings_demo.ASSOCIATIONS)
-    assert not meetings.filter(starts_at__gt=now).exclude(status=Status.PLANNED).exists()
-    assert not meetings.filter(status=Status.PLANNED, starts_at__lt=now - datetime.timedelta(hours=4)).exists()
-    for meeting in meetings.filter(status=Status.HELD):
-        assert meeting.attendance.exists() and hasattr(meeting, "protocol")
-    for association in Association.objects.all():
-        numbers = list(Protocol.objects.filter(association=association, academic_year=year).order_by("number")
-                       .values_list("number", flat=True))
-        assert numbers == list(range(1, len(numbers) + 1))
-    assert Protocol.objects.filter(status=Protocol.Status.SIGNED).count() == 3
-    assert not Decision.objects.filter(done_on__gt=today).exists()
-    assert not PlanItem.objects.filter(executed_on__gt=today).exists()
-    assert not Protocol.objects.filter(signed_at__gt=now).exists()
