@@ -108,7 +108,7 @@ run: system-deps venv messages
 
 test: system-deps-test venv messages
 	$(call say,"Тесты / running pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (база / database: $(db_scheme))")
-	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
+	@$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
 
 bench: export DATABASE_URL ?= sqlite:///$(CURDIR)/.bench/bench.sqlite3
 bench: system-deps venv messages
