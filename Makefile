@@ -22,6 +22,8 @@ MANAGE := $(BIN)/python manage.py
 PYTEST_ARGS ?=
 BENCH_ARGS ?=
 # pytest-xdist workers: the suite on every core (TEST_WORKERS=0 runs it in one process).
+# The default --dist load: each worker takes its tests in the collection's order, so the tests that
+# flush the database stay after the others (tests/conftest.py); worksteal hands them out of order.
 TEST_WORKERS ?= auto
 RMO_ADDR ?= 127.0.0.1:8000
 
@@ -108,7 +110,7 @@ run: system-deps venv messages
 
 test: system-deps-test venv messages
 	$(call say,"Тесты / running pytest$(if $(PYTEST_ARGS), $(PYTEST_ARGS)) (база / database: $(db_scheme))")
-	@$(BIN)/pytest -n $(TEST_WORKERS) --dist worksteal $(PYTEST_ARGS)
+	@$(BIN)/pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 bench: export DATABASE_URL ?= sqlite:///$(CURDIR)/.bench/bench.sqlite3
 bench: system-deps venv messages

@@ -91,3 +91,18 @@ def demo_loaded_once(django_db_setup, django_db_blocker, demo_cache):
         yield output
 
 
+def _flushes(item) -> bool:
+    """A test that commits and then empties the database (`transaction=True`, the live server)."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(marker and marker.kwargs.get("transaction")) or not {"transactional_db", "live_server"}.isdisjoint(
+        fixtures
+    )
+
+
+def pytest_collection_modifyitems(config, items):
+    """The tests that flush the database last, as Django's own runner orders TransactionTestCase
+    after TestCase: a flush empties the tables the migrations filled (the academic years, the
+    instructions, the plan's sections), which the tests after it on the same worker would miss.
+    A stable sort: each group keeps its order (pytest-xdist then hands the tests out in it)."""
+    items.sort(key=_flushes)
