@@ -104,5 +104,7 @@ def pytest_collection_modifyitems(config, items):
     """The tests that flush the database last, as Django's own runner orders TransactionTestCase
     after TestCase: a flush empties the tables the migrations filled (the academic years, the
     instructions, the plan's sections), which the tests after it on the same worker would miss.
-    A stable sort: each group keeps its order (pytest-xdist then hands the tests out in it)."""
-    items.sort(key=_flushes)
+    A stable sort: each group keeps its order (pytest-xdist then hands the tests out in it),
+    except that a test marked `long` goes first in its group, so that no worker is left running
+    it alone at the end of the run."""
+    items.sort(key=lambda item: (_flushes(item), item.get_closest_marker("long") is None))

@@ -202,6 +202,7 @@ def tour(
     return failures, opened
 
 
+@pytest.mark.long
 def test_every_main_page_fits_a_phone_and_passes_axe_for_every_role(demo_district, browser, live_server,
                                                                       screenshots_dir):
     failures, opened = tour(browser, live_server.url, main_pages(), screenshots_dir)
