@@ -7,7 +7,7 @@ import socket
 
 import pytest
 
-from tests.once import put_back
+from tests.once import built_once, fresh_copy, put_back
 from tests.world import World, build_world, seed
 
 
@@ -15,6 +15,23 @@ from tests.world import World, build_world, seed
 def world(db) -> World:
     """Two districts; in the first, two schools; one user of each role (tests/world.py)."""
     return build_world()
+
+
+@pytest.fixture(scope="module")
+def scene_once(django_db_setup, django_db_blocker, demo_cache):
+    """The access matrix's scene (tests/access_matrix_data.py) built once for a module's tests,
+    outside their transactions (tests/once.py): test_access_matrix.py and
+    test_get_writes_nothing.py each ask some hundred questions of it."""
+    from tests.access_matrix_data import build_scene
+
+    with built_once(django_db_blocker, demo_cache, lambda: build_scene(build_world())) as built:
+        yield built
+
+
+@pytest.fixture
+def scene(scene_once, db):
+    """A test's own copy of the module's scene, in the test's transaction."""
+    return fresh_copy(scene_once)
 
 
 @pytest.fixture

@@ -46,15 +46,12 @@ from tests.access_matrix_data import (
     PASSWORD,
     USERS,
     Upload,
-    build_scene,
     clients_for,
     snapshot,
     snapshot_diff,
     undeclared_patterns,
     walk_patterns,
 )
-from tests.once import built_once, fresh_copy
-from tests.world import build_world
 
 EXPLORE = os.environ.get("ACCESS_MATRIX_EXPLORE") == "1"
 
@@ -1391,19 +1388,6 @@ def test_an_undeclared_url_fails_the_walk():
 
 
 # --- the matrix -----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def scene_once(django_db_setup, django_db_blocker, demo_cache):
-    """The scene built once for the module's tests (some 200 of them), each test in its own
-    transaction over it (tests/conftest.py built_once)."""
-    with built_once(django_db_blocker, demo_cache, lambda: build_scene(build_world())) as built:
-        yield built
-
-
-@pytest.fixture
-def scene(scene_once, db):
-    return fresh_copy(scene_once)
 
 
 @pytest.fixture

@@ -15,9 +15,6 @@ from django.urls import reverse
 
 from associations.models import InstructionVersion
 from meetings.models import CalendarToken
-from tests.access_matrix_data import build_scene
-from tests.once import built_once, fresh_copy
-from tests.world import build_world
 
 ROLES = ("teacher", "head", "methodologist")
 WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE|MERGE|TRUNCATE)\b", re.IGNORECASE)
@@ -217,18 +214,6 @@ def writes_of_get(client, url, *, method: str = "get") -> tuple[int, list[str]]:
         if response.streaming:
             b"".join(response.streaming_content)
     return response.status_code, [q["sql"] for q in queries.captured_queries if WRITE.match(q["sql"])]
-
-
-@pytest.fixture(scope="module")
-def scene_once(django_db_setup, django_db_blocker, demo_cache):
-    """The scene built once for the module's tests (tests/once.py)."""
-    with built_once(django_db_blocker, demo_cache, lambda: build_scene(build_world())) as built:
-        yield built
-
-
-@pytest.fixture
-def scene(scene_once, db):
-    return fresh_copy(scene_once)
 
 
 @pytest.mark.parametrize("page", list(PAGES))
